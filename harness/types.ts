@@ -1,0 +1,248 @@
+/**
+ * Every public type of pushbench in one place: the run options, the results schema, the live samples.
+ * Reports and dashboards import these with `import type` only, so they never pull in the harness's runtime.
+ *
+ * Units are in the names: `Bytes`, `Ms`, `S`, `PerS`. Latency histograms hold microseconds.
+ */
+
+/** The five push transports, by their registered names. */
+export type TransportName = 'short-polling' | 'long-polling' | 'sse' | 'http-streaming' | 'websocket';
+
+export const TRANSPORT_NAMES: readonly TransportName[] = [
+  'short-polling',
+  'long-polling',
+  'sse',
+  'http-streaming',
+  'websocket',
+];
+
+/** Version of the results file layout. Bump on any incompatible change and say what changed in README.md. */
+export const SCHEMA_VERSION = 1;
+
+/** What one `pushbench run` is asked to do, after the scenario file and the flags are merged and validated. */
+export interface RunOptions {
+  scenario: string;
+  transports: TransportName[];
+  clients: number;
+  /** Messages the topic publishes per second. */
+  rate: number;
+  /** Body size of every message, identical across transports. */
+  payloadBytes: number;
+  /** Length of the publishing window. */
+  durationS: number;
+  /** Header profile name (a file in scenarios/profiles/). */
+  profile: string;
+  /** Short polling: time between the end of one poll and the next request. */
+  intervalMs: number;
+  /** Long polling: how long the server holds a request with nothing to send. */
+  longPollTimeoutMs: number;
+  /** WebSocket: negotiate permessage-deflate (RFC 7692). */
+  perMessageDeflate: boolean;
+  /** New connections per second across all workers; 0 means as fast as possible. */
+  connectRate: number;
+  /** Loopback address the servers bind to. */
+  host: string;
+  /** First port to bind; 0 picks a free port per server. */
+  port: number;
+  /** Client worker processes; 0 means planned from the client count. */
+  workers: number;
+  /** How long to wait after publishing ends for late messages. */
+  drainTimeoutMs: number;
+  /** Where results files go. */
+  outDir: string;
+  /** Exact path for the results file, overriding outDir. */
+  jsonFile: string | null;
+}
+
+/** Counts of what each client saw, by sequence number. */
+export interface MessageCounts {
+  /** clients x messages published. */
+  expected: number;
+  /** Distinct (client, sequence) pairs received. */
+  delivered: number;
+  /** expected - delivered. */
+  lost: number;
+  /** Receipts of a sequence number the client already had. */
+  duplicated: number;
+  /** Receipts of a sequence number lower than one already received. */
+  reordered: number;
+}
+
+export interface DirectionBytes {
+  /** Client to server. */
+  c2sBytes: number;
+  /** Server to client. */
+  s2cBytes: number;
+}
+
+/**
+ * Bytes on the wire at the HTTP/WebSocket level, counted at the server's sockets (TCP payload, no TCP/IP headers).
+ * `setup` is everything up to and including the exchange that subscribes a client (WebSocket handshake, the SSE
+ * or streaming request and response head, the first poll and its immediate answer). Steady state is everything
+ * after it until the client has received the last published message; teardown (close frames) is not counted.
+ */
+export interface WireStats extends DirectionBytes {
+  setup: DirectionBytes;
+  /** Message bodies received by clients in steady state (duplicates included: they crossed the wire too). */
+  payloadBytes: number;
+  perMessage: {
+    /** Steady-state client-to-server bytes per delivered message. */
+    c2sOverheadBytes: number;
+    /** Steady-state server-to-client bytes minus payload, per delivered message. */
+    s2cOverheadBytes: number;
+  };
+  perConnection: {
+    /** Setup bytes per connection, both directions added. */
+    setupBytes: number;
+  };
+  /** The same quantities computed from the protocol specifications for the events the clients saw. */
+  model: DirectionBytes & { setup: DirectionBytes };
+  /** True when every measured figure above equals its model to the byte. */
+  matchesModel: boolean;
+}
+
+export interface LatencyStats {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  /** Number of latency samples. */
+  count: number;
+  /** HdrHistogram, compressed and base64-encoded; values in microseconds. Merge, never average. */
+  histogram: string;
+}
+
+export interface LoopDelayStats {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ProcessCost {
+  /** Processes of this role. */
+  processes: number;
+  /** User + system CPU during the measured window, all processes added. */
+  cpuSeconds: number;
+  /** Largest resident set of any one process of this role. */
+  maxRssBytes: number;
+  /** Sum of the resident sets at the end of the window. */
+  rssBytes: number;
+  eventLoopDelay: LoopDelayStats;
+}
+
+export interface ServerStats extends ProcessCost {
+  /** host:port as the clients reached it. */
+  address: string;
+  /** cpuSeconds / delivered messages. */
+  cpuSecondsPerMessage: number;
+  /** Connections open at the end of the window. */
+  connections: number;
+}
+
+export interface ClientStats extends ProcessCost {
+  /** True when a worker was busier than the harness can trust (see `saturationReason`). */
+  saturated: boolean;
+  saturationReason: string | null;
+}
+
+export interface ConnectStats {
+  /** Clients that completed setup. */
+  connected: number;
+  /** From the first connect attempt until every client was subscribed. */
+  durationMs: number;
+  /** Connection errors during setup and run, by error code (ECONNRESET, ETIMEDOUT, HTTP_503, ...). */
+  errors: Record<string, number>;
+}
+
+export interface ThroughputStats {
+  /** Delivered messages per second of window. */
+  messagesPerS: number;
+  c2sBitsPerS: number;
+  s2cBitsPerS: number;
+}
+
+/** Options that shape one transport's behaviour, recorded with its run. */
+export interface TransportOptions {
+  intervalMs: number;
+  longPollTimeoutMs: number;
+  perMessageDeflate: boolean;
+}
+
+interface TransportRunBase {
+  transport: TransportName;
+  clients: number;
+  rate: number;
+  payloadBytes: number;
+  durationS: number;
+  profile: string;
+  transportOptions: TransportOptions;
+}
+
+/** One transport's measured run. */
+export interface CompletedTransportRun extends TransportRunBase {
+  state: 'completed';
+  /** Messages the server published in the window. */
+  published: number;
+  /** From the first publish to the end of the window (all clients done or drain timeout). */
+  windowS: number;
+  connect: ConnectStats;
+  messages: MessageCounts;
+  wire: WireStats;
+  throughput: ThroughputStats;
+  latencyMs: LatencyStats;
+  server: ServerStats;
+  clientWorkers: ClientStats;
+}
+
+/** A transport run that could not be completed; the rest of the run goes on. */
+export interface ErroredTransportRun extends TransportRunBase {
+  state: 'errored';
+  error: string;
+}
+
+export type TransportRun = CompletedTransportRun | ErroredTransportRun;
+
+export interface Environment {
+  node: string;
+  os: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  /** Open-files limit of the harness process. */
+  openFilesLimit: number | null;
+  /** Git commit of pushbench itself, when run from a checkout. */
+  commit: string | null;
+  pushbenchVersion: string;
+}
+
+/** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
+export interface ResultsFile {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: 'pushbench';
+  scenario: string;
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  options: RunOptions;
+  runs: TransportRun[];
+}
+
+/** A snapshot the harness emits about once a second during a run (progress bar, live dashboard). */
+export interface LiveSample {
+  /** Milliseconds since the run started. */
+  tMs: number;
+  transport: TransportName;
+  phase: 'starting' | 'connecting' | 'publishing' | 'draining' | 'closing' | 'done';
+  clients: number;
+  connected: number;
+  published: number;
+  /** Messages received by all clients per second, over the last sample interval. */
+  messagesPerS: number;
+  /** Bytes received by all clients per second, over the last sample interval. */
+  bytesPerS: number;
+  latencyMs: { p50: number; p99: number } | null;
+  processes: Array<{ role: 'server' | 'client'; pid: number; cpuPercent: number; rssBytes: number }>;
+}
