@@ -52,6 +52,10 @@ export interface RunOptions {
   outDir: string;
   /** Exact path for the results file, overriding outDir. */
   jsonFile: string | null;
+  /** Measure every transport this many times, interleaved (t1 t2 … t1 t2 …), for statistical comparison. */
+  repeat: number;
+  /** Testing only: busy-wait this long in the server for every message it writes, so a gate can be shown to fire. */
+  injectServerCostUs: number;
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -172,6 +176,8 @@ export interface TransportOptions {
 
 interface TransportRunBase {
   transport: TransportName;
+  /** 0-based index of this measurement when the run was repeated (`--repeat`). */
+  repeat: number;
   clients: number;
   rate: number;
   payloadBytes: number;
