@@ -1,5 +1,8 @@
 /** `pushbench run <scenario> [flags]`: measure, write the results file, print the table. */
+import { machineLimits } from '../environment.js';
+import { isStopping } from '../children.js';
 import { EXIT } from '../errors.js';
+import { planRun } from '../plan.js';
 import { Progress } from '../progress.js';
 import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
@@ -37,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const { options, dashboard, report } = parseRunArgs(argv);
+  // Refuse a plan the machine cannot hold before printing or starting anything.
+  planRun(options.clients, options.workers, options.host, machineLimits());
   const progress = new Progress();
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
@@ -53,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       },
       onTransportDone: (r) => progress.done(r),
     });
+    if (isStopping()) return EXIT.interrupted;
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n');
