@@ -30,6 +30,7 @@ function layout(title: string, nav: PageLink[], body: string, charts: ChartSpec[
 <meta name="color-scheme" content="light dark">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:">
 <title>${h(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/report.css">
 </head>
 <body>
