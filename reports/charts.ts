@@ -208,7 +208,7 @@ export function bitsPerSecondChart(results: ResultsFile, others: readonly Result
       `diamonds are measured runs (overhead bytes per message × delivered messages ÷ window).`,
     config: {
       type: 'scatter',
-      data: { datasets },
+      data: { labels: [], datasets },
       options: baseOptions({
         scales: {
           x: { type: 'logarithmic', title: axisTitle('clients') },
