@@ -210,6 +210,7 @@ export function bitsPerSecondChart(results: ResultsFile, others: readonly Result
       type: 'scatter',
       data: { labels: [], datasets },
       options: baseOptions({
+        plugins: { legend: { labels: { usePointStyle: true } } },
         scales: {
           x: { type: 'logarithmic', title: axisTitle('clients') },
           y: { type: 'logarithmic', title: axisTitle('header/framing bits per second') },

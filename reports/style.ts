@@ -30,7 +30,7 @@ table { border-collapse: collapse; font-size: 0.82rem; font-variant-numeric: tab
 caption { text-align: left; color: var(--muted); padding-bottom: 0.3rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: right; vertical-align: top; }
 th[scope="row"], thead th:first-child { text-align: left; }
-th[scope="row"] { min-width: 7em; overflow-wrap: anywhere; }
+th[scope="row"] { white-space: nowrap; max-width: 16em; overflow: hidden; text-overflow: ellipsis; }
 thead th { border-bottom: 2px solid var(--line); font-weight: 600; }
 #environment table, #runs table { width: auto; min-width: 50%; }
 #environment td { text-align: left; overflow-wrap: anywhere; }

@@ -16,6 +16,8 @@ export const DEFAULT_RESULTS_DIR = 'results';
 
 const USAGE = 'usage: pushbench report [results.json ...] [--out DIR]';
 
+export const summary = 'render results files as a static HTML site: pushbench report [results.json ...] [--out DIR]';
+
 export interface ReportArgs {
   files: string[];
   outDir: string;
@@ -31,8 +33,6 @@ export function parseReportArgs(argv: string[]): ReportArgs {
       const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
       if (!value) throw new UsageError(`--out needs a directory; ${USAGE}`);
       outDir = value;
-    } else if (arg === '--help' || arg === '-h') {
-      throw new UsageError(USAGE);
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}; ${USAGE}`);
     } else {
@@ -44,6 +44,10 @@ export function parseReportArgs(argv: string[]): ReportArgs {
 
 /** Runs the command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n\nWrites a static site (index, one page per results file, history per scenario) to DIR\n(default ${DEFAULT_REPORT_DIR}); with no files, renders the newest ${DEFAULT_RESULTS_DIR}/*.json.\n`);
+    return 0;
+  }
   const args = parseReportArgs(argv);
   let files = args.files;
   if (files.length === 0) {
