@@ -164,7 +164,7 @@ export function indexPageHtml(entries: IndexEntry[], histories: Array<{ scenario
       return `<tr><th scope="row"><a href="${h(href)}">${h(r.scenario)}</a>${state}</th><td>${h(r.startedAt)}</td><td>${h(r.environment.commit?.slice(0, 12) ?? 'unknown')}</td><td>${h(machineText(r))}</td><td>${h(r.runs.map((x) => x.transport).join(', '))}</td><td><a href="${h(historyHref)}">history</a></td></tr>`;
     })
     .join('\n');
-  const runsTable = `<table><caption>Runs, newest first</caption><thead><tr><th scope="col">scenario</th><th scope="col">started</th><th scope="col">commit</th><th scope="col">machine</th><th scope="col">transports</th><th scope="col">trend</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  const runsTable = `<table class="text"><caption>Runs, newest first</caption><thead><tr><th scope="col">scenario</th><th scope="col">started</th><th scope="col">commit</th><th scope="col">machine</th><th scope="col">transports</th><th scope="col">trend</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
   const hist = histories.map((x) => `<li><a href="${h(x.href)}">${h(x.scenario)}</a> (${x.runs} run${x.runs === 1 ? '' : 's'})</li>`).join('\n');
   return layout('pushbench results', [], section('Runs', `<div class="table-wrap">${runsTable}</div>`, 'runs') + '\n' + section('History by scenario', `<ul>${hist}</ul>`, 'history'), []);
 }

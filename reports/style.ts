@@ -33,7 +33,8 @@ th[scope="row"], thead th:first-child { text-align: left; }
 th[scope="row"] { white-space: nowrap; max-width: 16em; overflow: hidden; text-overflow: ellipsis; }
 thead th { border-bottom: 2px solid var(--line); font-weight: 600; }
 #environment table, #runs table { width: auto; min-width: 50%; }
-#environment td { text-align: left; overflow-wrap: anywhere; }
+#environment td, table.text td { text-align: left; overflow-wrap: anywhere; }
+table.text th[scope="col"] { text-align: left; }
 .error { background: var(--error-bg); color: var(--error-fg); padding: 0.6rem 0.8rem; border-radius: 6px; margin-bottom: 0.6rem; }
 .error pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.3rem 0 0; font-size: 0.85rem; }
 .badge { font-size: 0.75rem; background: var(--error-bg); color: var(--error-fg); border-radius: 3px; padding: 0 0.3rem; margin-left: 0.4rem; }
