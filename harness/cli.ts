@@ -15,6 +15,7 @@ interface CommandModule {
 /** Every command, loaded on demand. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
+  report: () => import('./commands/report.js'),
 };
 
 function usage(): string {
