@@ -1,4 +1,5 @@
 /** `pushbench run <scenario> [flags]`: measure, write the results file, print the table. */
+import path from 'node:path';
 import { machineLimits } from '../environment.js';
 import { isStopping } from '../children.js';
 import { EXIT } from '../errors.js';
@@ -8,7 +9,6 @@ import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
 import { formatTable } from '../../reports/table.js';
-import type { LiveSample } from '../types.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -26,13 +26,8 @@ export function help(): string {
   ].join('\n');
 }
 
-/** Hooks other modules (reports, dashboard) attach to without the runner knowing them. */
-export interface RunExtensions {
-  startDashboard?: () => Promise<{ url: string; publish(s: LiveSample): void; close(): Promise<void> }>;
-  writeReport?: (files: string[]) => Promise<{ indexPath: string }>;
-}
-
-export const extensions: RunExtensions = {};
+/** Where `npm run bench` writes its report pages. */
+export const REPORT_DIR = 'reports/out';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -48,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
       (options.repeat > 1 ? `, ${options.repeat} repeats` : ''),
   );
-  const live = dashboard && extensions.startDashboard ? await extensions.startDashboard() : null;
+  const live = dashboard ? await (await import('../../dashboards/server.js')).startDashboard({ port: 0 }) : null;
   if (live) progress.note(`live dashboard: ${live.url}`);
   try {
     const results = await runScenario(options, {
@@ -63,9 +58,10 @@ export async function main(argv: string[]): Promise<number> {
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n');
     progress.note(`results: ${file}`);
-    if (report && extensions.writeReport) {
-      const { indexPath } = await extensions.writeReport([file]);
-      progress.note(`report: ${indexPath}`);
+    if (report) {
+      const { writeReport } = await import('../../reports/site.js');
+      const { indexPath } = await writeReport([file], REPORT_DIR);
+      progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
     }
     const failed = results.runs.some((r) => r.state === 'errored');
     return failed ? EXIT.failed : EXIT.ok;
