@@ -36,7 +36,8 @@ export class ChildFailure extends Error {
 export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker', role: string): Child<In, Out> {
   if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, `${entry}.js`), [], {
-    execArgv: [],
+    // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

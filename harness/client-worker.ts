@@ -21,13 +21,24 @@ let connectTimer: NodeJS.Timeout | null = null;
 
 process.on('disconnect', () => process.exit(0));
 
+/** Resident memory after a full collection when the process runs with --expose-gc (the harness starts it so). */
+function settledRss(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage.rss();
+}
+
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   const factory = await TRANSPORTS[config.transport].client();
+  // Before any client exists: what this process costs with no connection, for memory per connection.
+  const idleRssBytes = settledRss();
   const startedAt = Date.now();
   const onSubscribed = (): void => {
     tally.subscribed++;
-    if (tally.subscribed === config.clients) send({ type: 'subscribed', subscribed: tally.subscribed, connectMs: Date.now() - startedAt });
+    if (tally.subscribed === config.clients) {
+      const connectMs = Date.now() - startedAt;
+      send({ type: 'subscribed', subscribed: tally.subscribed, connectMs, idleRssBytes, rssBytes: settledRss() });
+    }
   };
   const onDone = (): void => {
     doneCount++;

@@ -38,6 +38,7 @@ export function machineLimits(): Limits {
     ephemeralPorts: ephemeralPorts(),
     cpus: os.availableParallelism?.() ?? os.cpus().length,
     wholeLoopbackNet: process.platform === 'linux',
+    memoryBytes: os.totalmem(),
   };
 }
 

@@ -12,6 +12,18 @@ export interface ServerConfig {
   payloadBytes: number;
   options: TransportOptions;
   injectServerCostUs: number;
+  /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
+  processes: number;
+}
+
+/** One server process's own figures, reported so merged totals can be checked against their parts. */
+export interface ServerPart {
+  pid: number;
+  /** `primary` accepts and hands connections out (no sockets of its own); `worker` or `single` serve them. */
+  role: 'primary' | 'worker' | 'single';
+  wire: WireTotals;
+  cost: ProcessCostSample;
+  subscribers: number;
 }
 
 export type ToServer =
@@ -19,12 +31,17 @@ export type ToServer =
   /** Publish `count` messages, message k at startUs + (k - 1) * 1e6 / rate (monotonic microseconds). */
   | { type: 'publish'; count: number; rate: number; startUs: number }
   | { type: 'snapshot' }
-  | { type: 'sample' };
+  | { type: 'sample' }
+  /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
+  | { type: 'memory' };
 
 export type FromServer =
+  /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
+  | { type: 'ready' }
   | { type: 'listening'; port: number }
   | { type: 'published'; lastSeq: number; lateMaxMs: number }
-  | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number }
+  | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
+  | { type: 'memory'; rssBytes: number; processes: number }
   | { type: 'sample'; cost: ProcessCostSample; connections: number }
   | { type: 'fatal'; message: string; code?: string };
 
@@ -64,7 +81,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; subscribed: number; received: number; bytesReceived: number; cost: ProcessCostSample; latencyP50Us: number; latencyP99Us: number }
-  | { type: 'subscribed'; subscribed: number; connectMs: number }
+  /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
+  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
   | { type: 'done' }
   | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
   | { type: 'fatal'; message: string };

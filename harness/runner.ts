@@ -14,7 +14,9 @@ import type {
   CompletedTransportRun,
   LiveSample,
   LoopDelayStats,
+  MemoryStats,
   ResultsFile,
+  RunPlan,
   RunOptions,
   TransportName,
   TransportOptions,
@@ -48,7 +50,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   const startedAt = new Date().toISOString();
   const limits = hooks.limits ?? machineLimits();
   // Fail before anything starts if the machine cannot hold the plan.
-  planRun(options.clients, options.workers, options.host, limits);
+  planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
   for (let repeat = 0; repeat < options.repeat; repeat++) {
@@ -98,7 +100,7 @@ async function runTransport(
   hooks: RunHooks,
   t0: number,
 ): Promise<CompletedTransportRun> {
-  const plan = planRun(o.clients, o.workers, o.host, limits);
+  const plan = planRun(o.clients, o.workers, o.host, limits, o.serverProcesses ?? 0);
   const options = transportOptions(o);
   let phase: LiveSample['phase'] = 'starting';
   let published = 0;
@@ -157,7 +159,16 @@ async function runTransport(
     setPhase('starting');
     server.send({
       type: 'start',
-      config: { transport, host: o.host, port: o.port, profile: o.profile, payloadBytes: o.payloadBytes, options, injectServerCostUs: o.injectServerCostUs },
+      config: {
+        transport,
+        host: o.host,
+        port: o.port,
+        profile: o.profile,
+        payloadBytes: o.payloadBytes,
+        options,
+        injectServerCostUs: o.injectServerCostUs,
+        processes: plan.serverProcesses,
+      },
     });
     let port: number;
     try {
@@ -171,6 +182,12 @@ async function runTransport(
       }
       throw e;
     }
+    const memory = (): Promise<number> => {
+      const m = server.next<Extract<FromServer, { type: 'memory' }>>('memory', 30_000);
+      server.send({ type: 'memory' });
+      return m.then((r) => r.rssBytes);
+    };
+    const serverIdleRssBytes = await memory();
 
     setPhase('connecting');
     const connectStart = Date.now();
@@ -197,10 +214,18 @@ async function runTransport(
     }
     // Connecting may take as long as the asked connect rate needs, plus slack for a busy machine.
     const connectBudgetMs = 30_000 + (o.connectRate > 0 ? (o.clients / o.connectRate) * 2000 : o.clients * 2);
-    const subscribed = await Promise.allSettled(workers.map((w) => w.next('subscribed', connectBudgetMs)));
+    const subscribed = await Promise.allSettled(
+      workers.map((w) => w.next<Extract<FromWorker, { type: 'subscribed' }>>('subscribed', connectBudgetMs)),
+    );
     const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
     if (fatal && fatal.status === 'rejected') throw fatal.reason;
     const connectMs = Date.now() - connectStart;
+    const workerMemory = subscribed.map((s) => (s.status === 'fulfilled' ? s.value : null));
+    const serverConnectedRssBytes = await memory();
+    const clientsAll = workerMemory.every((m) => m && m.idleRssBytes !== undefined && m.rssBytes !== undefined);
+    const memoryStats: MemoryStats | undefined = clientsAll
+      ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
+      : undefined;
 
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));
@@ -248,12 +273,36 @@ async function runTransport(
       connectMs,
       snap,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
+      memory: memoryStats,
+      plan: {
+        serverProcesses: plan.serverProcesses,
+        clientWorkers: plan.workers,
+        localAddresses: plan.localAddresses,
+        serverFds: plan.serverFds,
+        workerFds: plan.workerFds,
+        openFilesLimit: limits.openFiles,
+      },
     });
   } finally {
     clearInterval(ticker);
     for (const w of workers) w.process.kill('SIGKILL');
     server.process.kill('SIGKILL');
   }
+}
+
+/** (connected - idle) / connections for the server (summed over its processes) and the client workers. Exported for tests. */
+export function perConnection(connections: number, serverIdle: number, serverConnected: number, workers: Array<[number, number]>): MemoryStats {
+  const clientIdle = workers.reduce((a, [idle]) => a + idle, 0);
+  const clientConnected = workers.reduce((a, [, rss]) => a + rss, 0);
+  const per = (idle: number, connected: number): number => (connections > 0 ? Math.round((connected - idle) / connections) : 0);
+  return {
+    serverIdleRssBytes: serverIdle,
+    serverConnectedRssBytes: serverConnected,
+    serverBytesPerConnection: per(serverIdle, serverConnected),
+    clientIdleRssBytes: clientIdle,
+    clientConnectedRssBytes: clientConnected,
+    clientBytesPerConnection: per(clientIdle, clientConnected),
+  };
 }
 
 function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveSample['processes'][number] {
@@ -277,6 +326,8 @@ interface Collected {
   connectMs: number;
   snap: Extract<FromServer, { type: 'snapshot' }>;
   reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
+  memory?: MemoryStats;
+  plan?: RunPlan;
 }
 
 /** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
@@ -286,6 +337,8 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   const expected = o.clients * c.count;
   const errors: Record<string, number> = {};
   for (const r of c.reports) for (const [k, v] of Object.entries(r.tally.errors)) errors[k] = (errors[k] ?? 0) + v;
+  // The server's accept errors are connection errors too, marked so they are not taken for a client's.
+  for (const [k, v] of Object.entries(c.snap.acceptErrors ?? {})) errors[`server:${k}`] = (errors[`server:${k}`] ?? 0) + v;
   const model = {
     setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
     c2sBytes: sum((t) => t.model.c2s),
@@ -313,7 +366,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     state: 'completed',
     published: c.count,
     windowS: round(c.windowS),
-    connect: { connected: subscribed, durationMs: c.connectMs, errors },
+    connect: { connected: subscribed, durationMs: c.connectMs, errors, rampPerS: c.connectMs > 0 ? round((subscribed * 1000) / c.connectMs, 1) : 0 },
     messages: {
       expected,
       delivered,
@@ -343,13 +396,28 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     latencyMs: latencyStats(hist),
     server: {
       address: `${o.host}:${c.port}`,
-      processes: 1,
+      processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,
       cpuSeconds: round(serverCpu),
       cpuSecondsPerMessage: delivered > 0 ? serverCpu / delivered : 0,
       maxRssBytes: c.snap.cost.maxRssBytes,
       rssBytes: c.snap.cost.rssBytes,
       eventLoopDelay: c.snap.cost.eventLoopDelay,
       connections: w.connections,
+      ...(c.snap.parts
+        ? {
+            perProcess: c.snap.parts.map((p) => ({
+              pid: p.pid,
+              role: p.role,
+              cpuSeconds: round(p.cost.cpuSeconds),
+              rssBytes: p.cost.rssBytes,
+              maxRssBytes: p.cost.maxRssBytes,
+              connections: p.wire.connections,
+              setup: p.wire.setup,
+              total: p.wire.total,
+            })),
+          }
+        : {}),
+      ...(c.snap.acceptErrors && Object.keys(c.snap.acceptErrors).length > 0 ? { acceptErrors: c.snap.acceptErrors } : {}),
     },
     clientWorkers: {
       processes: c.reports.length,
@@ -359,6 +427,16 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       eventLoopDelay: loop,
       saturated: saturationReason !== null,
       saturationReason,
+      perProcess: c.reports.map((r) => ({
+        pid: r.cost.pid,
+        subscribed: r.tally.subscribed,
+        delivered: r.tally.delivered,
+        cpuSeconds: round(r.cost.cpuSeconds),
+        rssBytes: r.cost.rssBytes,
+        histogram: r.tally.histogram,
+      })),
     },
+    ...(c.memory ? { memory: c.memory } : {}),
+    ...(c.plan ? { plan: c.plan } : {}),
   };
 }

@@ -56,6 +56,8 @@ export interface RunOptions {
   repeat: number;
   /** Testing only: busy-wait this long in the server for every message it writes, so a gate can be shown to fire. */
   injectServerCostUs: number;
+  /** Server processes behind the one port per transport (node:cluster); 0 or absent means planned from the limits. */
+  serverProcesses?: number;
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -143,12 +145,67 @@ export interface ServerStats extends ProcessCost {
   cpuSecondsPerMessage: number;
   /** Connections open at the end of the window. */
   connections: number;
+  /** Each server process's own figures (a cluster primary has no sockets); the fields above are their sums. */
+  perProcess?: ServerProcessPart[];
+  /** Errors accepting connections (EMFILE, ENFILE) in the server processes, by code. */
+  acceptErrors?: Record<string, number>;
+}
+
+/** One server process's share of a run (docs/scale.md). */
+export interface ServerProcessPart {
+  pid: number;
+  role: 'primary' | 'worker' | 'single';
+  cpuSeconds: number;
+  rssBytes: number;
+  maxRssBytes: number;
+  connections: number;
+  setup: DirectionBytes;
+  /** All bytes, setup included, at this process's sockets. */
+  total: DirectionBytes;
+}
+
+/** One client worker's share of a run (docs/scale.md). */
+export interface ClientProcessPart {
+  pid: number;
+  subscribed: number;
+  delivered: number;
+  cpuSeconds: number;
+  rssBytes: number;
+  /** This worker's latency HdrHistogram (microseconds, compressed base64); `latencyMs.histogram` is their merge. */
+  histogram: string;
+}
+
+/**
+ * Resident memory before any client connected and once every client was subscribed, each after a full garbage
+ * collection, all processes of the role added; per connection = (connected - idle) / connections.
+ */
+export interface MemoryStats {
+  serverIdleRssBytes: number;
+  serverConnectedRssBytes: number;
+  serverBytesPerConnection: number;
+  clientIdleRssBytes: number;
+  clientConnectedRssBytes: number;
+  clientBytesPerConnection: number;
+}
+
+/** The process layout a transport run used, as planned from the machine's limits (docs/scale.md). */
+export interface RunPlan {
+  serverProcesses: number;
+  clientWorkers: number;
+  /** Loopback source addresses the clients connected from ([] = the default one). */
+  localAddresses: string[];
+  /** Descriptors planned for the busiest server process and client worker, and the per-process limit. */
+  serverFds: number;
+  workerFds: number;
+  openFilesLimit: number;
 }
 
 export interface ClientStats extends ProcessCost {
   /** True when a worker was busier than the harness can trust (see `saturationReason`). */
   saturated: boolean;
   saturationReason: string | null;
+  /** Each client worker's own figures; the fields above are their sums (and merged histogram). */
+  perProcess?: ClientProcessPart[];
 }
 
 export interface ConnectStats {
@@ -158,6 +215,8 @@ export interface ConnectStats {
   durationMs: number;
   /** Connection errors during setup and run, by error code (ECONNRESET, ETIMEDOUT, HTTP_503, ...). */
   errors: Record<string, number>;
+  /** connected / (durationMs / 1000): the ramp the machine actually achieved. */
+  rampPerS?: number;
 }
 
 export interface ThroughputStats {
@@ -200,6 +259,9 @@ export interface CompletedTransportRun extends TransportRunBase {
   latencyMs: LatencyStats;
   server: ServerStats;
   clientWorkers: ClientStats;
+  /** Memory per connection, idle vs connected (absent when a worker never had all its clients subscribed). */
+  memory?: MemoryStats;
+  plan?: RunPlan;
 }
 
 /** A transport run that could not be completed; the rest of the run goes on. */
@@ -234,6 +296,56 @@ export interface ResultsFile {
   environment: Environment;
   options: RunOptions;
   runs: TransportRun[];
+  /** `pushbench capacity`: the largest client count each transport sustained (docs/scale.md). */
+  capacity?: CapacityResults;
+  /** The load generator's own efficiency against autocannon (docs/scale.md). */
+  efficiency?: EfficiencyResults;
+}
+
+/** One measured client count of a capacity search. */
+export interface CapacityStep {
+  clients: number;
+  p99Ms: number;
+  lost: number;
+  /** Clients that never subscribed. */
+  unconnected: number;
+  ok: boolean;
+  /** Why the step failed (or what was closest to its limit when it passed). */
+  limitedBy: string | null;
+}
+
+export interface TransportCapacity {
+  transport: TransportName;
+  /** Largest client count that passed (0 when even the first step failed). */
+  maxClients: number;
+  /** The smallest count that failed, when one did; the true capacity lies between the two. */
+  firstFailedClients: number | null;
+  /** What ran out at the first failed count, e.g. "server CPU (2 processes at 97% of a core)", or "not reached". */
+  limitedBy: string;
+  steps: CapacityStep[];
+}
+
+export interface CapacityResults {
+  /** Pass criteria: p99 latency at most this, nothing lost, every client connected. */
+  p99Ms: number;
+  maxClients: number;
+  startClients: number;
+  /** Bisection stops when (firstFailed - maxClients) / maxClients is at most this. */
+  precision: number;
+  durationS: number;
+  intervalMs: number;
+  transports: TransportCapacity[];
+}
+
+/** Requests per second per CPU second of the generator, against the same short-polling server and request head. */
+export interface EfficiencyResults {
+  connections: number;
+  durationS: number;
+  requestHeadBytes: number;
+  pushbench: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
+  autocannon: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
+  /** pushbench.requestsPerCpuS / autocannon.requestsPerCpuS; at least 1 means pushbench's client is no less efficient. */
+  ratio: number;
 }
 
 /** A snapshot the harness emits about once a second during a run (progress bar, live dashboard). */

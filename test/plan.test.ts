@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError } from '../harness/errors.js';
-import { FD_RESERVE, planRun, type Limits } from '../harness/plan.js';
+import { CLUSTER_SKEW, FD_RESERVE, describePlan, planRun, serverCapacityPerProcess, type Limits } from '../harness/plan.js';
 
-const here: Limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true };
+const here: Limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true, memoryBytes: 24 * 2 ** 30 };
 const laptop: Limits = { openFiles: 1024, ephemeralPorts: 16_384, cpus: 8, wholeLoopbackNet: false };
 
-test('1,000 clients on this machine: one worker, one source address', () => {
+test('1,000 clients on this machine: one server process, one worker, one source address', () => {
   const p = planRun(1000, 0, '127.0.0.1', here);
+  assert.equal(p.serverProcesses, 1);
   assert.equal(p.workers, 1);
   assert.deepEqual(p.clientsPerWorker, [1000]);
   assert.deepEqual(p.localAddresses, []);
@@ -20,14 +21,40 @@ test('clients are shared out over the asked workers, and add up', () => {
   assert.equal(p.clientsPerWorker.reduce((a, b) => a + b), 1001);
 });
 
-test('a server that would need more descriptors than the limit is refused, naming the fix', () => {
-  assert.throws(() => planRun(1000, 0, '127.0.0.1', laptop), (e: Error) => {
+test('the 1024-descriptor laptop gets a working plan for 1,000 clients: two server processes, two workers', () => {
+  const p = planRun(1000, 0, '127.0.0.1', laptop);
+  assert.equal(p.serverProcesses, 2);
+  assert.equal(p.workers, 2);
+  assert.deepEqual(p.clientsPerWorker, [500, 500]);
+  assert.equal(p.serverFds, Math.ceil(500 * CLUSTER_SKEW) + FD_RESERVE);
+  assert.ok(p.serverFds <= laptop.openFiles && p.workerFds <= laptop.openFiles);
+  // Up to the single-process limit, no cluster.
+  assert.equal(planRun(960, 0, '127.0.0.1', laptop).serverProcesses, 1);
+  assert.equal(planRun(961, 0, '127.0.0.1', laptop).serverProcesses, 2);
+});
+
+test('100,000 clients here: server processes, workers and source addresses from the limits', () => {
+  const p = planRun(100_000, 0, '127.0.0.1', here);
+  assert.equal(p.serverProcesses, Math.ceil(100_000 / serverCapacityPerProcess(20_000, 2)));
+  assert.equal(p.serverProcesses, 7);
+  assert.equal(p.workers, 10);
+  assert.deepEqual(p.localAddresses, ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']);
+  assert.ok(p.serverFds <= here.openFiles, `${p.serverFds}`);
+  assert.equal(p.workerFds, 10_000 + FD_RESERVE);
+  const text = describePlan(p, 100_000, here);
+  assert.match(text, /7 processes behind one port/);
+  assert.match(text, /127\.0\.0\.1\.\.127\.0\.0\.4 \(4\)/);
+});
+
+test('asked server processes too few for the descriptors: refused, naming how many', () => {
+  assert.throws(() => planRun(1000, 0, '127.0.0.1', laptop, 1), (e: Error) => {
     assert.ok(e instanceof EnvironmentError);
-    assert.match(e.message, /ulimit -n 1064/);
-    assert.match(e.message, /at most 960 clients/);
+    assert.match(e.message, /need 1064 open files each but the limit is 1024/);
+    assert.match(e.message, /--server-processes 2 or more/);
     return true;
   });
-  assert.equal(planRun(960, 0, '127.0.0.1', laptop).workers, 1);
+  assert.equal(planRun(1000, 0, '127.0.0.1', laptop, 3).serverProcesses, 3);
+  assert.throws(() => planRun(3, 0, '127.0.0.1', here, 4), /--server-processes 4 is more than the 3 clients/);
 });
 
 test('more clients than one address has ports need several loopback addresses, or a refusal', () => {
@@ -37,12 +64,27 @@ test('more clients than one address has ports need several loopback addresses, o
   assert.throws(() => planRun(60_000, 0, '127.0.0.1', { ...wide, wholeLoopbackNet: false }), /source addresses/);
 });
 
-test('the server process is the first to run out: refused one client past the limit, accepted at it', () => {
-  const tight: Limits = { ...here, openFiles: 5_000 };
-  assert.equal(planRun(5_000 - FD_RESERVE, 0, '127.0.0.1', tight).serverFds, 5_000);
-  assert.throws(() => planRun(5_000 - FD_RESERVE + 1, 0, '127.0.0.1', tight), EnvironmentError);
+test('a limit too low for any run, or too many processes, is refused with the ulimit to set', () => {
+  assert.throws(() => planRun(10, 0, '127.0.0.1', { ...laptop, openFiles: 100 }), /ulimit -n 4096/);
+  assert.throws(() => planRun(1_000_000, 0, '127.0.0.1', { ...laptop, openFiles: 256 }), (e: Error) => {
+    assert.ok(e instanceof EnvironmentError);
+    assert.match(e.message, /server processes at an open-files limit of 256/);
+    assert.match(e.message, /ulimit -n \d+/);
+    return true;
+  });
 });
 
-test('more workers than clients is refused', () => {
+test('a plan whose memory estimate does not fit is refused with a client count that would', () => {
+  const small: Limits = { ...here, memoryBytes: 2 * 2 ** 30 };
+  assert.throws(() => planRun(100_000, 0, '127.0.0.1', small), (e: Error) => {
+    const m = /ask for at most (\d+) clients/.exec(e.message);
+    assert.ok(m, e.message);
+    assert.doesNotThrow(() => planRun(Number(m[1]), 0, '127.0.0.1', small));
+    return true;
+  });
+});
+
+test('too few workers for the descriptors, and more workers than clients, are refused', () => {
+  assert.throws(() => planRun(30_000, 1, '127.0.0.1', here), /use --workers 2 or more/);
   assert.throws(() => planRun(3, 4, '127.0.0.1', here), /--workers 4 is more than the 3 clients/);
 });

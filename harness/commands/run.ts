@@ -3,7 +3,7 @@ import path from 'node:path';
 import { machineLimits } from '../environment.js';
 import { isStopping } from '../children.js';
 import { EXIT } from '../errors.js';
-import { planRun } from '../plan.js';
+import { describePlan, planRun } from '../plan.js';
 import { Progress } from '../progress.js';
 import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
@@ -36,8 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { options, dashboard, report } = parseRunArgs(argv);
   // Refuse a plan the machine cannot hold before printing or starting anything.
-  planRun(options.clients, options.workers, options.host, machineLimits());
+  const limits = machineLimits();
+  const plan = planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
   const progress = new Progress();
+  progress.note(describePlan(plan, options.clients, limits));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +

@@ -1,0 +1,77 @@
+/**
+ * The contract of test/transports.test.ts again, with every transport's server spread over several processes behind
+ * one port and the clients over several workers: delivery exact, bytes equal to the model, and every merged figure
+ * equal to the sum (or merge) of the parts the processes reported themselves.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeHistogram, mergeEncoded } from '../harness/histogram.js';
+import { runScenario } from '../harness/runner.js';
+import { addCost, addWire } from '../harness/server-process.js';
+import { TRANSPORTS } from '../harness/transports.js';
+import type { CompletedTransportRun, TransportName } from '../harness/types.js';
+import { smallRun } from './helpers.js';
+
+async function runSharded(transport: TransportName, clients: number, serverProcesses: number, workers: number): Promise<CompletedTransportRun> {
+  const results = await runScenario(smallRun({ transports: [transport], clients, intervalMs: 500, durationS: 2, serverProcesses, workers }));
+  const run = results.runs[0]!;
+  assert.equal(run.state, 'completed', run.state === 'errored' ? run.error : '');
+  return run as CompletedTransportRun;
+}
+
+function assertContract(run: CompletedTransportRun, clients: number): void {
+  const m = run.messages;
+  assert.equal(run.connect.connected, clients, 'every client subscribed');
+  assert.equal(m.delivered, clients * run.published, 'every message delivered');
+  assert.equal(m.lost + m.duplicated + m.reordered, 0);
+  assert.deepEqual(run.wire.setup, run.wire.model.setup, 'setup bytes equal the model');
+  assert.equal(run.wire.c2sBytes, run.wire.model.c2sBytes, 'client-to-server bytes equal the model');
+  assert.equal(run.wire.s2cBytes, run.wire.model.s2cBytes, 'server-to-client bytes equal the model');
+  assert.equal(run.wire.payloadBytes, m.delivered * run.payloadBytes, 'bodies are the same size from every process');
+  assert.equal(run.wire.matchesModel, true);
+}
+
+function assertSumOfParts(run: CompletedTransportRun, serverProcesses: number, workers: number): void {
+  const parts = run.server.perProcess!;
+  assert.equal(run.server.processes, serverProcesses);
+  assert.equal(parts.length, serverProcesses + 1, 'one primary and its workers');
+  assert.equal(parts.filter((p) => p.role === 'primary').length, 1);
+  const serving = parts.filter((p) => p.role === 'worker');
+  assert.ok(serving.every((p) => p.connections > 0), `round-robin gave every process connections: ${serving.map((p) => p.connections)}`);
+  assert.equal(run.server.connections, serving.reduce((a, p) => a + p.connections, 0));
+  const wire = addWire(parts.map((p) => ({ setup: p.setup, total: p.total, connections: p.connections, connectionsOpened: 0 })));
+  assert.deepEqual(wire.setup, run.wire.setup);
+  assert.equal(wire.total.c2sBytes - wire.setup.c2sBytes, run.wire.c2sBytes);
+  assert.equal(wire.total.s2cBytes - wire.setup.s2cBytes, run.wire.s2cBytes);
+  const cost = addCost(parts.map((p) => ({ pid: p.pid, cpuSeconds: p.cpuSeconds, wallSeconds: 0, rssBytes: p.rssBytes, maxRssBytes: p.maxRssBytes, eventLoopDelay: run.server.eventLoopDelay })));
+  assert.equal(cost.rssBytes, run.server.rssBytes);
+  assert.equal(cost.maxRssBytes, run.server.maxRssBytes);
+  assert.ok(Math.abs(cost.cpuSeconds - run.server.cpuSeconds) <= 0.001 * parts.length, `${cost.cpuSeconds} vs ${run.server.cpuSeconds}`);
+
+  const clients = run.clientWorkers.perProcess!;
+  assert.equal(clients.length, workers);
+  assert.equal(clients.reduce((a, c) => a + c.delivered, 0), run.messages.delivered);
+  assert.equal(clients.reduce((a, c) => a + c.subscribed, 0), run.connect.connected);
+  const merged = decodeHistogram(run.latencyMs.histogram);
+  const again = mergeEncoded(clients.map((c) => c.histogram));
+  assert.equal(merged.totalCount, run.messages.delivered, 'one latency sample per delivery');
+  assert.equal(again.totalCount, clients.reduce((a, c) => a + decodeHistogram(c.histogram).totalCount, 0));
+  for (const q of [0, 50, 90, 99, 99.9, 100]) assert.equal(again.getValueAtPercentile(q), merged.getValueAtPercentile(q), `p${q}`);
+}
+
+for (const name of Object.keys(TRANSPORTS) as TransportName[]) {
+  test(`${name} over 2 server processes and 2 workers: every message once, bytes equal the model, sums of parts`, async () => {
+    const run = await runSharded(name, 100, 2, 2);
+    assertContract(run, 100);
+    assertSumOfParts(run, 2, 2);
+    assert.equal(run.plan?.serverProcesses, 2);
+    assert.ok(run.memory && run.memory.serverConnectedRssBytes > 0 && run.memory.clientIdleRssBytes > 0);
+  });
+}
+
+test('websocket over 3 server processes and 3 workers, 300 clients: merged counts and histograms are the sum of their parts', async () => {
+  const run = await runSharded('websocket', 300, 3, 3);
+  assertContract(run, 300);
+  assertSumOfParts(run, 3, 3);
+  assert.equal(run.connect.rampPerS! > 0, true);
+});
