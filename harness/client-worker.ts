@@ -27,6 +27,15 @@ function settledRss(): number {
   return process.memoryUsage.rss();
 }
 
+/** Client i's source address and port: spread over the addresses by its index among all clients. */
+function source(config: WorkerConfig, i: number): { localAddress?: string; localPort?: number } {
+  const n = config.localAddresses.length;
+  if (n === 0) return {};
+  const g = (config.firstClient ?? 0) + i;
+  const localAddress = config.localAddresses[g % n];
+  return config.localPortBase ? { localAddress, localPort: config.localPortBase + Math.floor(g / n) } : { localAddress };
+}
+
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   const factory = await TRANSPORTS[config.transport].client();
@@ -49,7 +58,7 @@ async function start(config: WorkerConfig): Promise<void> {
       factory({
         host: config.host,
         port: config.port,
-        localAddress: config.localAddresses.length > 0 ? config.localAddresses[i % config.localAddresses.length] : undefined,
+        ...source(config, i),
         profile,
         options: config.options,
         tally,

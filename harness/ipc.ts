@@ -51,6 +51,10 @@ export interface WorkerConfig {
   port: number;
   /** Source addresses to spread this worker's clients over. */
   localAddresses: string[];
+  /** Index of this worker's first client among all clients (source address and port are assigned by it). */
+  firstClient?: number;
+  /** First source port per address when the planner assigns ports (client g: address g mod A, port base + g div A); 0 = kernel's choice. */
+  localPortBase?: number;
   clients: number;
   /** Connections this worker opens per second; 0 = all at once. */
   connectRate: number;

@@ -26,8 +26,10 @@ export interface Plan {
   serverProcesses: number;
   workers: number;
   clientsPerWorker: number[];
-  /** Source addresses, shared out round-robin within each worker. */
+  /** Source addresses, client g of all clients connecting from address g mod N. */
   localAddresses: string[];
+  /** With several source addresses, client g binds port localPortBase + g div N (0: the kernel picks). */
+  localPortBase: number;
   /** File descriptors the busiest server process will hold at the peak (its share, skew allowance, reserve). */
   serverFds: number;
   /** File descriptors the busiest worker will hold at the peak. */
@@ -58,6 +60,11 @@ export const ESTIMATE_CLIENT_BYTES_PER_CONNECTION = 16 * 2 ** 10;
 const MEMORY_USE = 0.7;
 /** Keep a margin below the ephemeral range: TIME_WAIT sockets of a previous run hold ports too. */
 const PORT_USE = 0.9;
+/**
+ * First source port the planner assigns. Above the registered services people run on loopback; addresses from
+ * 127.0.0.2 up are used by nothing else, so these ports are free there (a taken one falls back to the kernel's pick).
+ */
+export const LOCAL_PORT_BASE = 20_000;
 
 /** Connections one server process can hold when `processes` share the port. */
 export function serverCapacityPerProcess(openFiles: number, processes: number): number {
@@ -117,7 +124,7 @@ export function planRun(clients: number, requestedWorkers: number, host: string,
   }
   const clientsPerWorker = Array.from({ length: workers }, (_, i) => Math.floor(clients / workers) + (i < clients % workers ? 1 : 0));
 
-  const perAddress = Math.floor(limits.ephemeralPorts * PORT_USE);
+  const perAddress = Math.min(Math.floor(limits.ephemeralPorts * PORT_USE), 65_535 - LOCAL_PORT_BASE);
   const addressesNeeded = Math.ceil(clients / perAddress);
   const loopback = host.startsWith('127.');
   if (addressesNeeded > 1 && !(loopback && limits.wholeLoopbackNet)) {
@@ -126,8 +133,9 @@ export function planRun(clients: number, requestedWorkers: number, host: string,
         `usable here; ask for at most ${perAddress} clients`,
     );
   }
-  if (addressesNeeded > 254) throw new EnvironmentError(`${clients} clients need ${addressesNeeded} source addresses; ask for at most ${254 * perAddress}`);
-  const localAddresses = addressesNeeded > 1 ? Array.from({ length: addressesNeeded }, (_, i) => `127.0.0.${i + 1}`) : [];
+  if (addressesNeeded > 253) throw new EnvironmentError(`${clients} clients need ${addressesNeeded} source addresses; ask for at most ${253 * perAddress}`);
+  // 127.0.0.1 is left to the servers (and everyone else): explicit source ports there could collide with a listener.
+  const localAddresses = addressesNeeded > 1 ? Array.from({ length: addressesNeeded }, (_, i) => `127.0.0.${i + 2}`) : [];
 
   const estimatedMemoryBytes = {
     server: serverProcesses * ESTIMATE_PROCESS_BASE_BYTES + (serverProcesses > 1 ? ESTIMATE_PROCESS_BASE_BYTES : 0) + clients * ESTIMATE_SERVER_BYTES_PER_CONNECTION,
@@ -150,6 +158,7 @@ export function planRun(clients: number, requestedWorkers: number, host: string,
     workers,
     clientsPerWorker,
     localAddresses,
+    localPortBase: localAddresses.length > 0 ? LOCAL_PORT_BASE : 0,
     serverFds,
     workerFds: Math.max(...clientsPerWorker) + FD_RESERVE,
     estimatedMemoryBytes,
@@ -160,7 +169,10 @@ const mib = (b: number): number => Math.round(b / 2 ** 20);
 
 /** The plan for humans, printed on stderr before a run starts. */
 export function describePlan(plan: Plan, clients: number, limits: Limits): string {
-  const addresses = plan.localAddresses.length > 0 ? `${plan.localAddresses[0]}..${plan.localAddresses.at(-1)} (${plan.localAddresses.length})` : 'the default (1)';
+  const addresses =
+    plan.localAddresses.length > 0
+      ? `${plan.localAddresses[0]}..${plan.localAddresses.at(-1)} (${plan.localAddresses.length}), ports from ${plan.localPortBase}`
+      : 'the default (1)';
   return [
     `plan for ${clients} clients (open-files limit ${limits.openFiles} per process, ${limits.cpus} cores):`,
     `  server: ${plan.serverProcesses === 1 ? '1 process' : `${plan.serverProcesses} processes behind one port (cluster, round-robin)`}, ` +

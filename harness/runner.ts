@@ -182,10 +182,17 @@ async function runTransport(
       }
       throw e;
     }
-    const memory = (): Promise<number> => {
+    // Memory is a measurement like any other: a server too busy to answer in time leaves it out, it does not fail the run.
+    const memory = (): Promise<number | null> => {
       const m = server.next<Extract<FromServer, { type: 'memory' }>>('memory', 30_000);
       server.send({ type: 'memory' });
-      return m.then((r) => r.rssBytes);
+      return m.then(
+        (r) => r.rssBytes,
+        (e: unknown) => {
+          if (e instanceof ChildFailure && e.code === 'TIMEOUT') return null;
+          throw e;
+        },
+      );
     };
     const serverIdleRssBytes = await memory();
 
@@ -204,6 +211,8 @@ async function runTransport(
           host: o.host,
           port,
           localAddresses: plan.localAddresses,
+          firstClient: plan.clientsPerWorker.slice(0, i).reduce((a, b) => a + b, 0),
+          localPortBase: plan.localPortBase,
           clients: plan.clientsPerWorker[i]!,
           connectRate: workerRate,
           profile: o.profile,
@@ -223,8 +232,9 @@ async function runTransport(
     const workerMemory = subscribed.map((s) => (s.status === 'fulfilled' ? s.value : null));
     const serverConnectedRssBytes = await memory();
     const clientsAll = workerMemory.every((m) => m && m.idleRssBytes !== undefined && m.rssBytes !== undefined);
-    const memoryStats: MemoryStats | undefined = clientsAll
-      ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
+    const memoryStats: MemoryStats | undefined =
+      clientsAll && serverIdleRssBytes !== null && serverConnectedRssBytes !== null
+        ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
       : undefined;
 
     setPhase('publishing');

@@ -38,12 +38,13 @@ test('100,000 clients here: server processes, workers and source addresses from 
   assert.equal(p.serverProcesses, Math.ceil(100_000 / serverCapacityPerProcess(20_000, 2)));
   assert.equal(p.serverProcesses, 7);
   assert.equal(p.workers, 10);
-  assert.deepEqual(p.localAddresses, ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']);
+  assert.deepEqual(p.localAddresses, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5']);
+  assert.equal(p.localPortBase, 20_000);
   assert.ok(p.serverFds <= here.openFiles, `${p.serverFds}`);
   assert.equal(p.workerFds, 10_000 + FD_RESERVE);
   const text = describePlan(p, 100_000, here);
   assert.match(text, /7 processes behind one port/);
-  assert.match(text, /127\.0\.0\.1\.\.127\.0\.0\.4 \(4\)/);
+  assert.match(text, /127\.0\.0\.2\.\.127\.0\.0\.5 \(4\), ports from 20000/);
 });
 
 test('asked server processes too few for the descriptors: refused, naming how many', () => {
@@ -60,7 +61,7 @@ test('asked server processes too few for the descriptors: refused, naming how ma
 test('more clients than one address has ports need several loopback addresses, or a refusal', () => {
   const wide: Limits = { ...here, openFiles: 1_000_000 };
   const p = planRun(60_000, 0, '127.0.0.1', wide);
-  assert.deepEqual(p.localAddresses, ['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+  assert.deepEqual(p.localAddresses, ['127.0.0.2', '127.0.0.3', '127.0.0.4']);
   assert.throws(() => planRun(60_000, 0, '127.0.0.1', { ...wide, wholeLoopbackNet: false }), /source addresses/);
 });
 

@@ -85,6 +85,11 @@ export interface ClientContext {
   port: number;
   /** Loopback source address to connect from (spreads clients over more than one port range). */
   localAddress?: string;
+  /**
+   * Source port to bind, chosen by the planner: bind() to port 0 searches the port table and slows to a few hundred
+   * connections a second once tens of thousands of ports are taken; an explicit port costs nothing.
+   */
+  localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
   tally: Tally;
@@ -113,7 +118,13 @@ export type ClientFactory = (ctx: ClientContext) => SimClient;
 
 /** Opens a TCP connection from the client's source address, with Nagle off as browsers have it. */
 export function dial(ctx: ClientContext): net.Socket {
-  const socket = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, noDelay: true });
+  const socket = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+  // Someone else holds the planned port (a listener on the wildcard address): let the kernel pick on the retry.
+  if (ctx.localPort !== undefined) {
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
+    });
+  }
   return socket;
 }
 

@@ -56,6 +56,9 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
     inFlight = false;
     const bytes = responseHeadBytes(STATUS_200, pollHeadHeaders, bodyBytes) + bodyBytes;
     if (!subscribed) {
+      // The request counts once the server has answered it: the cluster primary may accept and close a connection
+      // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+      tally.model.setupC2s += subscribe.modelBytes;
       tally.model.setupS2c += bytes;
       subscribed = true;
       const seq = Number(subscribeBody);
@@ -80,10 +83,15 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
         s.destroy();
       }
     });
-    s.on('error', (e) => tally.error(errorCode(e)));
+    let failed = false;
+    s.on('error', (e) => {
+      failed = true;
+      tally.error(errorCode(e));
+    });
     s.on('close', () => {
       bytesFromClosed += s.bytesRead;
       if (socket === s) socket = null;
+      if (inFlight && !failed && !stopped) tally.error('CLOSED_BEFORE_RESPONSE');
       if (inFlight) {
         // The answer never came: ask again after a pause, on a new connection.
         inFlight = false;
@@ -99,7 +107,6 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
     const s = socket && !socket.destroyed ? socket : connect();
     inFlight = true;
     if (!subscribed) {
-      tally.model.setupC2s += subscribe.modelBytes;
       s.write(subscribe.text);
       return;
     }

@@ -60,7 +60,12 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     if (seq > 0) received(seq, end - start);
   };
 
+  let requestBytes = 0;
   const onHead = (head: ResponseHead): void => {
+    // The request counts once the server has answered it: the cluster primary may accept and close a connection
+    // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+    tally.model.setupC2s += requestBytes;
+    requestBytes = 0;
     if (head.status !== 200) {
       tally.error(`HTTP_${head.status}`);
       return;
@@ -81,7 +86,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     socket = s;
     lines.reset();
     const parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
-    tally.model.setupC2s += req.modelBytes;
+    requestBytes = req.modelBytes;
     s.write(req.text);
     s.on('data', (chunk: Buffer) => {
       try {
@@ -91,8 +96,13 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
         s.destroy();
       }
     });
-    s.on('error', (e) => tally.error(errorCode(e)));
+    let failed = false;
+    s.on('error', (e) => {
+      failed = true;
+      tally.error(errorCode(e));
+    });
     s.on('close', () => {
+      if (requestBytes > 0 && !failed && !stopped) tally.error(s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE');
       bytesFromClosed += s.bytesRead;
       if (socket === s) socket = null;
       if (!stopped) setTimeout(() => !stopped && connect(), RETRY_MS);

@@ -124,7 +124,6 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
       pending = i < buf.length ? Buffer.from(buf.subarray(i)) : null;
     };
 
-    tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
     s.on('data', (chunk: Buffer) => {
       try {
@@ -136,6 +135,9 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
             pending = Buffer.from(buf);
             return;
           }
+          // The request counts once the server has answered it: the cluster primary may accept and close a connection
+          // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+          tally.model.setupC2s += req.modelBytes;
           if (head.status !== 101) throw new Error(`HTTP_${head.status}`);
           if (head.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
           const ext = head.headers['sec-websocket-extensions'];
@@ -161,8 +163,14 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         s.destroy();
       }
     });
-    s.on('error', (e) => tally.error(errorCode(e)));
+    let failed = false;
+    s.on('error', (e) => {
+      failed = true;
+      tally.error(errorCode(e));
+    });
     s.on('close', () => {
+      // Closed by the peer before the handshake completed, without an error: still a failed connection, counted.
+      if (!open && !failed && !stopped) tally.error(s.bytesRead === 0 ? (s.connecting ? 'CLOSED_CONNECTING' : 'CLOSED_BEFORE_HANDSHAKE') : 'CLOSED_IN_HANDSHAKE');
       bytesFromClosed += s.bytesRead;
       inflater?.close();
       if (socket === s) socket = null;
