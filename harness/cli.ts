@@ -16,6 +16,7 @@ interface CommandModule {
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
   report: () => import('./commands/report.js'),
+  capacity: () => import('./commands/capacity.js'),
 };
 
 function usage(): string {

@@ -77,3 +77,32 @@ test('diagnosis names the resource that ran out', () => {
   assert.match(diagnose(run({ messages: { ...run().messages, lost: 5 } }), crit)!, /^delivery \(5 of 10000/);
   assert.equal(diagnose({ state: 'errored', error: 'boom' } as never, crit), 'run errored: boom');
 });
+
+test('capacity flags: defaults, overrides, and one-line refusals', async () => {
+  const { parseCapacityArgs } = await import('../harness/commands/capacity.js');
+  const d = parseCapacityArgs([]);
+  assert.equal(d.values['--p99-ms'], 1000);
+  assert.equal(d.values['--max-clients'], 100_000);
+  assert.equal(d.efficiency, true);
+  const o = parseCapacityArgs(['--transports', 'sse,websocket', '--p99-ms=250', '--max-clients', '20_000', '--no-efficiency']);
+  assert.deepEqual(o.transports, ['sse', 'websocket']);
+  assert.equal(o.values['--p99-ms'], 250);
+  assert.equal(o.values['--max-clients'], 20_000);
+  assert.equal(o.efficiency, false);
+  assert.throws(() => parseCapacityArgs(['--max-clients', '500']), /--min-clients <= --start-clients <= --max-clients/);
+  assert.throws(() => parseCapacityArgs(['--factor', '1']), /--factor must be a number from 1.01/);
+  assert.throws(() => parseCapacityArgs(['--bogus']), /unknown flag --bogus/);
+  assert.throws(() => parseCapacityArgs(['--transports', 'carrier-pigeon']), /unknown transport/);
+});
+
+test('the efficiency comparison sends the head pushbench models for the minimal profile plus autocannon\'s Connection header', async () => {
+  const { requestHead, comparableProfile } = await import('../harness/efficiency.js');
+  const client = await import('../harness/clients/client.js');
+  const head = requestHead(8080);
+  assert.equal(head, 'GET /poll?since=0 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\n\r\n');
+  // What pushbench's polling client writes with the comparison's profile: the same bytes, and the model agrees.
+  const ctx = { host: '127.0.0.1', port: 8080, profile: comparableProfile() } as never;
+  const ours = client.requestHead(ctx, 'poll', '/poll?since=0');
+  assert.equal(ours.text, head);
+  assert.equal(ours.modelBytes, Buffer.byteLength(head));
+});

@@ -118,7 +118,9 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
 
   function schedule(): void {
     if (long) return send();
-    const wait = Math.max(0, nextPollAt - Date.now());
+    const wait = nextPollAt - Date.now();
+    // Overdue (or interval 0): ask now, without a timer per poll; the write itself is asynchronous.
+    if (wait <= 0) return send();
     timer = setTimeout(send, wait);
   }
 
