@@ -235,7 +235,7 @@ async function runTransport(
     const memoryStats: MemoryStats | undefined =
       clientsAll && serverIdleRssBytes !== null && serverConnectedRssBytes !== null
         ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
-      : undefined;
+        : undefined;
 
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));

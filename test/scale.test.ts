@@ -75,3 +75,26 @@ test('websocket over 3 server processes and 3 workers, 300 clients: merged count
   assertSumOfParts(run, 3, 3);
   assert.equal(run.connect.rampPerS! > 0, true);
 });
+
+test('a laptop with ulimit -n 1024 runs 1,000 clients: the plan prints first, two server processes, every message delivered', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { distHarnessDir } = await import('../harness/paths.js');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pb-laptop-')), 'r.json');
+  const cli = path.join(distHarnessDir, 'cli.js');
+  const r = spawnSync(
+    '/bin/sh',
+    ['-c', `ulimit -n 1024 && exec "${process.execPath}" "${cli}" run quick --transports sse --clients 1000 --duration 1 --no-report --json "${file}"`],
+    { encoding: 'utf8', timeout: 90_000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /plan for 1000 clients \(open-files limit 1024 per process/);
+  assert.match(r.stderr, /server: 2 processes behind one port/);
+  const run = JSON.parse(readFileSync(file, 'utf8')).runs[0] as CompletedTransportRun;
+  assert.equal(run.server.processes, 2);
+  assert.equal(run.plan?.openFilesLimit, 1024);
+  assert.equal(run.messages.delivered, 1000 * run.published);
+  assert.equal(run.wire.matchesModel, true);
+});
