@@ -424,6 +424,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
               connections: p.wire.connections,
               setup: p.wire.setup,
               total: p.wire.total,
+              eventLoopDelay: p.cost.eventLoopDelay,
             })),
           }
         : {}),

@@ -162,6 +162,7 @@ export interface ServerProcessPart {
   setup: DirectionBytes;
   /** All bytes, setup included, at this process's sockets. */
   total: DirectionBytes;
+  eventLoopDelay?: LoopDelayStats;
 }
 
 /** One client worker's share of a run (docs/scale.md). */
