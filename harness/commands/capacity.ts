@@ -120,7 +120,7 @@ export function formatCapacity(results: ResultsFile): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   return [
-    `capacity at ${c.transports.length ? results.options.rate : ''} msg/s, pass: p99 <= ${c.p99Ms} ms, nothing lost, every client connected`,
+    `capacity at ${results.options.rate} msg/s, pass: p99 <= ${c.p99Ms} ms, nothing lost, every client connected`,
     line(head),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
