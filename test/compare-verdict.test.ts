@@ -134,3 +134,18 @@ test('the Markdown verdict names the failure first and folds the full table', ()
   const text = toText(compareFiles(base, cand, defaultPolicy()));
   assert.match(text, /verdict: 1 failing/);
 });
+
+test('warnings: another machine, an injected cost, a saturated load generator', () => {
+  const base = resultsFile(latencySeries('sse', BASE_P50));
+  const cand = resultsFile(latencySeries('sse', BASE_P50));
+  assert.deepEqual(compareFiles(base, cand, defaultPolicy()).summary.warnings, []);
+  cand.environment = { ...cand.environment, cpuModel: 'other', cpuCount: 4 };
+  cand.options = { ...cand.options, injectServerCostUs: 200 };
+  const first = cand.runs[0]!;
+  if (first.state === 'completed') first.clientWorkers = { ...first.clientWorkers, saturated: true, saturationReason: 'busy' };
+  assert.deepEqual(compareFiles(base, cand, defaultPolicy()).summary.warnings, [
+    'different machines (baseline 2 × fixture, candidate 4 × other): timing verdicts may reflect the machine, not the code',
+    'test-only injected server cost differs (baseline 0 µs, candidate 200 µs per message)',
+    'candidate: the load generator was saturated in 1 run(s) (sse); its timings measure the client, not the server',
+  ]);
+});

@@ -203,6 +203,32 @@ function sideInfo(file: ComparableFile, name: string, groups: GroupSamples[]): S
   };
 }
 
+/** What makes timings of the two sides hard to compare, whatever the code did. */
+export function warningsOf(baseline: ComparableFile, candidate: ComparableFile): string[] {
+  const warnings: string[] = [];
+  const b = baseline.environment;
+  const c = candidate.environment;
+  if (b && c) {
+    if (b.cpuModel !== c.cpuModel || b.cpuCount !== c.cpuCount) {
+      warnings.push(`different machines (baseline ${b.cpuCount} × ${b.cpuModel}, candidate ${c.cpuCount} × ${c.cpuModel}): timing verdicts may reflect the machine, not the code`);
+    }
+    if (b.node !== c.node) warnings.push(`different Node.js versions (baseline ${b.node}, candidate ${c.node})`);
+  }
+  if (!isMicroFile(baseline) && !isMicroFile(candidate)) {
+    const bi = baseline.options?.injectServerCostUs ?? 0;
+    const ci = candidate.options?.injectServerCostUs ?? 0;
+    if (bi !== ci) warnings.push(`test-only injected server cost differs (baseline ${bi} µs, candidate ${ci} µs per message)`);
+    for (const [side, file] of [['baseline', baseline], ['candidate', candidate]] as const) {
+      const saturated = file.runs.filter((r) => r.state === 'completed' && r.clientWorkers?.saturated);
+      if (saturated.length > 0) {
+        const names = [...new Set(saturated.map((r) => r.transport))].join(', ');
+        warnings.push(`${side}: the load generator was saturated in ${saturated.length} run(s) (${names}); its timings measure the client, not the server`);
+      }
+    }
+  }
+  return warnings;
+}
+
 /** Compares a candidate with a baseline under a policy. Throws UsageError when the files are not comparable. */
 export function compareFiles(
   baseline: ComparableFile,
@@ -262,6 +288,6 @@ export function compareFiles(
     candidate: sideInfo(candidate, names.candidate, candGroups),
     policy,
     comparisons,
-    summary: { counts, exitCode: failing ? 1 : 0, repeatAdvice },
+    summary: { counts, exitCode: failing ? 1 : 0, repeatAdvice, warnings: warningsOf(baseline, candidate) },
   };
 }

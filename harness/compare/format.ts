@@ -118,6 +118,7 @@ export function toMarkdown(file: ComparisonFile): string {
     lines.push(`> ${file.summary.repeatAdvice}`);
     lines.push('');
   }
+  for (const w of file.summary.warnings) lines.push(`> ⚠️ ${w}`, '');
   lines.push(`<details><summary>All ${file.comparisons.length} comparisons</summary>`);
   lines.push('');
   lines.push(...markdownTable(file.comparisons));
@@ -136,6 +137,7 @@ export function toText(file: ComparisonFile): string {
   const notes = file.comparisons.filter((r) => r.note && r.verdict !== 'insufficient-samples');
   for (const r of notes) out.push(`note: ${r.group} / ${r.label}: ${r.note}`);
   if (file.summary.repeatAdvice) out.push(`note: ${file.summary.repeatAdvice}`);
+  for (const w of file.summary.warnings) out.push(`warning: ${w}`);
   out.push(`verdict: ${headline(file)}`);
   return out.join('\n') + '\n';
 }

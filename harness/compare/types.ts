@@ -116,6 +116,8 @@ export interface ComparisonFile {
     exitCode: 0 | 1;
     /** When statistical verdicts were withheld: the `--repeat` that would allow them. */
     repeatAdvice: string | null;
+    /** Things that make the statistical verdicts less trustworthy: another machine, a saturated load generator. */
+    warnings: string[];
   };
 }
 
