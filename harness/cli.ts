@@ -15,6 +15,8 @@ interface CommandModule {
 /** Every command, loaded on demand. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
+  compare: () => import('./commands/compare.js'),
+  baseline: () => import('./commands/baseline.js'),
 };
 
 function usage(): string {

@@ -92,3 +92,24 @@ test('policy validation names the field and the fix', () => {
   assert.equal(p.metrics['latencyMs.p99']!.thresholdPct, 25);
   assert.throws(() => applyThresholdFlag(p, 'latencyMs.p99'), /METRIC=PERCENT/);
 });
+
+test('polling per-message overhead depends on timing: judged statistically by default, not exactly', () => {
+  const base = resultsFile([0, 1, 2, 3, 4].map((i) => completedRun('short-polling', i, { c2sOverheadBytes: 62 + i * 0.3, s2cOverheadBytes: 77 })));
+  const cand = resultsFile([0, 1, 2, 3, 4].map((i) => completedRun('short-polling', i, { c2sOverheadBytes: 63.6 - i * 0.3, s2cOverheadBytes: 77 })));
+  const out = compareFiles(base, cand, defaultPolicy());
+  const metrics = out.comparisons.map((r) => r.metric);
+  assert.equal(metrics.includes('wire.perMessage.c2sOverheadBytes'), false);
+  assert.equal(metrics.includes('wire.perMessage.s2cOverheadBytes'), false);
+  const overhead = row(out.comparisons, 'wire.perMessage.pollingOverheadBytes');
+  assert.equal(overhead.kind, 'statistical');
+  assert.equal(overhead.baseline!.median, 62.6 + 77);
+  assert.equal(overhead.verdict, 'unchanged');
+  assert.equal(out.summary.exitCode, 0);
+  // A header grown by 40 bytes on every poll answer is caught.
+  const bloated = resultsFile([0, 1, 2, 3, 4].map((i) => completedRun('short-polling', i, { c2sOverheadBytes: 62 + i * 0.3, s2cOverheadBytes: 117 })));
+  assert.equal(row(compareFiles(base, bloated, defaultPolicy()).comparisons, 'wire.perMessage.pollingOverheadBytes').verdict, 'regression');
+  // Streaming transports keep the exact check and never get the polling metric.
+  const sse = compareFiles(one([{}]), one([{}]), defaultPolicy()).comparisons.map((r) => r.metric);
+  assert.ok(sse.includes('wire.perMessage.s2cOverheadBytes'));
+  assert.equal(sse.includes('wire.perMessage.pollingOverheadBytes'), false);
+});

@@ -10,6 +10,8 @@ import { readComparable, writeFileAtomic } from '../compare/load.js';
 import { DEFAULT_ALPHA } from '../compare/policy.js';
 import { repeatsNeeded } from '../compare/stats.js';
 
+export const summary = 'keep a results file as its scenario\'s baseline: pushbench baseline save RESULTS.json';
+
 export const BASELINE_USAGE = `Usage: pushbench baseline save RESULTS.json [--dir DIR] [--name NAME]
 
   Copies a results file (or micro-benchmark file) to DIR/NAME.json (default DIR baselines/, NAME the scenario),

@@ -9,6 +9,8 @@ import { toMarkdown, toText } from '../compare/format.js';
 import { readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
+export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
+
 export const COMPARE_USAGE = `Usage: pushbench compare BASELINE CANDIDATE [options]
 
   BASELINE   a results file, or a directory of baselines (the one matching CANDIDATE's scenario is used)

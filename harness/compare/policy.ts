@@ -16,7 +16,13 @@ export const DEFAULT_SEED = 1;
 export function defaultPolicy(): ResolvedPolicy {
   const metrics: Record<string, ResolvedMetricPolicy> = {};
   for (const m of ALL_METRICS) {
-    metrics[m.id] = { enabled: true, thresholdPct: m.defaultThresholdPct, tolerance: m.defaultTolerance, only: null, skip: [] };
+    metrics[m.id] = {
+      enabled: true,
+      thresholdPct: m.defaultThresholdPct,
+      tolerance: m.defaultTolerance,
+      only: m.defaultOnly ? [...m.defaultOnly] : null,
+      skip: m.defaultSkip ? [...m.defaultSkip] : [],
+    };
   }
   return {
     alpha: DEFAULT_ALPHA,
