@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../compare/load.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { microEnvironment } from './environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';
+import { transportTasks } from './transports.js';
 
 export interface MicroOptions {
   /** Independent samples per task. */
@@ -43,9 +44,9 @@ async function roundInChild(options: MicroOptions): Promise<MicroTask[]> {
   return (JSON.parse(stdout) as MicroResultsFile).tasks;
 }
 
-/** Every task the micro suite knows; transport tasks join when their servers exist. */
+/** Every task the micro suite knows. */
 export async function allTasks(): Promise<MicroTaskDefinition[]> {
-  return [...framingTasks()];
+  return [...framingTasks(), ...transportTasks()];
 }
 
 /** Runs `tasks` for `options.rounds` interleaved rounds; progress goes to `log` (stderr by default). */
