@@ -119,3 +119,18 @@ test('baseline save names the file by scenario, and compare picks it from the di
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--repeats K keeps the first K repeats: 3 are insufficient, 5 decide', async () => {
+  const dir = fixtureDir();
+  try {
+    const args = [path.join(dir, 'base.json'), path.join(dir, 'slow.json')];
+    const three = await run(compareMain, [...args, '--repeats', '3']);
+    assert.equal(three.code, 0);
+    assert.match(three.out, /insufficient samples/);
+    assert.match(three.out, /n=3/);
+    assert.equal((await run(compareMain, [...args, '--repeats', '5'])).code, 1);
+    await rejects([...args, '--repeats', '0'], /--repeats must be a positive integer/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, EXIT } from '../errors.js';
-import { compareFiles } from '../compare/compare.js';
+import { compareFiles, firstRepeats } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
@@ -24,6 +24,7 @@ Options:
   --exact-only             judge only deterministic metrics: wire bytes and delivery faults
   --alpha P                significance level of the Mann-Whitney test (default 0.05)
   --seed N                 bootstrap seed (default 1)
+  --repeats K              use only the first K repeats of each file (to find how many a machine needs)
   --markdown FILE          write the verdict as Markdown (for a pull-request comment)
   --json FILE              write the full comparison as JSON
 
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
         'exact-only': { type: 'boolean' },
         alpha: { type: 'string' },
         seed: { type: 'string' },
+        repeats: { type: 'string' },
         markdown: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -74,9 +76,20 @@ export async function main(argv: string[]): Promise<number> {
   if (values.alpha !== undefined) mergePolicy(policy, { alpha: Number(values.alpha) }, '--alpha');
   if (values.seed !== undefined) mergePolicy(policy, { seed: Number(values.seed) }, '--seed');
 
-  const candidate = readComparable(candidateArg);
+  let repeats: number | null = null;
+  if (values.repeats !== undefined) {
+    repeats = Number(values.repeats);
+    if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats must be a positive integer, got "${values.repeats}"`);
+  }
+
+  let candidate = readComparable(candidateArg);
   const baseline = resolveBaseline(baselineArg, candidate.scenario);
-  const result = compareFiles(baseline.data, candidate, policy, { baseline: baseline.file, candidate: candidateArg });
+  let baselineData = baseline.data;
+  if (repeats !== null) {
+    candidate = firstRepeats(candidate, repeats);
+    baselineData = firstRepeats(baselineData, repeats);
+  }
+  const result = compareFiles(baselineData, candidate, policy, { baseline: baseline.file, candidate: candidateArg });
 
   if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
   if (values.markdown) writeOutput(values.markdown, toMarkdown(result), '--markdown');

@@ -203,6 +203,17 @@ function sideInfo(file: ComparableFile, name: string, groups: GroupSamples[]): S
   };
 }
 
+/**
+ * The file with only its first `repeats` repeats (runs with `repeat` < `repeats`; micro: the first rounds), so one
+ * long recording can show how many repeats a machine needs for a stable verdict.
+ */
+export function firstRepeats<T extends ComparableFile>(file: T, repeats: number): T {
+  if (isMicroFile(file)) {
+    return { ...file, tasks: file.tasks.map((t) => ({ ...t, nsPerOpSamples: t.nsPerOpSamples.slice(0, repeats), opsPerRound: t.opsPerRound.slice(0, repeats) })) };
+  }
+  return { ...file, runs: (file as ResultsFile).runs.filter((r) => r.repeat < repeats) };
+}
+
 /** What makes timings of the two sides hard to compare, whatever the code did. */
 export function warningsOf(baseline: ComparableFile, candidate: ComparableFile): string[] {
   const warnings: string[] = [];
