@@ -134,3 +134,27 @@ test('--repeats K keeps the first K repeats: 3 are insufficient, 5 decide', asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a baseline directory holds a smoke and a full baseline of one scenario: the one with the same settings is used', async () => {
+  const dir = fixtureDir();
+  try {
+    const baselines = path.join(dir, 'baselines');
+    mkdirSync(baselines);
+    const smoke = resultsFile(latencySeries('sse', [1, 1, 1, 1, 1]).map((r) => ({ ...r, clients: 3 })), 'quick', '2026-02-01T00:00:00.000Z');
+    writeFileSync(path.join(baselines, 'ci-smoke.json'), JSON.stringify(smoke));
+    await rejects([baselines, path.join(dir, 'slow.json')], /no baseline in .* was measured with the candidate's settings \(scenario "quick": ci-smoke.json differ\)/);
+    const allowed = await run(compareMain, [baselines, path.join(dir, 'slow.json'), '--allow-missing-baseline', '--markdown', path.join(dir, 'v.md')]);
+    assert.equal(allowed.code, 0);
+    assert.match(allowed.out, /^pushbench compare: nothing compared: no baseline in /);
+    assert.match(readFileSync(path.join(dir, 'v.md'), 'utf8'), /^### pushbench compare: ➖ no baseline yet/);
+    // The newer smoke baseline does not shadow the full one once that exists.
+    await run(baselineMain, ['save', path.join(dir, 'base.json'), '--dir', baselines]);
+    const picked = await run(compareMain, [baselines, path.join(dir, 'same.json')]);
+    assert.equal(picked.code, 0);
+    assert.match(picked.out, /quick\.json/);
+    // A file given explicitly is still checked: its settings must match.
+    await rejects([path.join(baselines, 'ci-smoke.json'), path.join(dir, 'same.json')], /sse was measured with different settings/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, EXIT } from '../errors.js';
 import { compareFiles, firstRepeats } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
-import { readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
+import { MissingBaselineError, readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
@@ -24,6 +24,8 @@ Options:
   --exact-only             judge only deterministic metrics: wire bytes and delivery faults
   --alpha P                significance level of the Mann-Whitney test (default 0.05)
   --seed N                 bootstrap seed (default 1)
+  --allow-missing-baseline when BASELINE is a directory without a fitting baseline, say so and exit 0
+                           (a CI job before main has recorded its first baseline)
   --repeats K              use only the first K repeats of each file (to find how many a machine needs)
   --markdown FILE          write the verdict as Markdown (for a pull-request comment)
   --json FILE              write the full comparison as JSON
@@ -49,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
         alpha: { type: 'string' },
         seed: { type: 'string' },
         repeats: { type: 'string' },
+        'allow-missing-baseline': { type: 'boolean' },
         markdown: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -83,7 +86,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let candidate = readComparable(candidateArg);
-  const baseline = resolveBaseline(baselineArg, candidate.scenario);
+  let baseline;
+  try {
+    baseline = resolveBaseline(baselineArg, candidate);
+  } catch (err) {
+    if (!(err instanceof MissingBaselineError && values['allow-missing-baseline'])) throw err;
+    const text = `pushbench compare: nothing compared: ${err.message}\n`;
+    if (values.markdown) writeOutput(values.markdown, `### pushbench compare: ➖ no baseline yet\n\n${err.message}\n`);
+    process.stdout.write(text);
+    return EXIT.ok;
+  }
   let baselineData = baseline.data;
   if (repeats !== null) {
     candidate = firstRepeats(candidate, repeats);
@@ -92,12 +104,12 @@ export async function main(argv: string[]): Promise<number> {
   const result = compareFiles(baselineData, candidate, policy, { baseline: baseline.file, candidate: candidateArg });
 
   if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
-  if (values.markdown) writeOutput(values.markdown, toMarkdown(result), '--markdown');
+  if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
   process.stdout.write(toText(result));
   return result.summary.exitCode;
 }
 
-function writeOutput(file: string, text: string, flag: string): void {
+function writeOutput(file: string, text: string, flag = '--markdown'): void {
   try {
     writeFileAtomic(file, text);
   } catch (err) {

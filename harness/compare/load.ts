@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSy
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { SCHEMA_VERSION, type ResultsFile } from '../types.js';
-import type { ComparableFile } from './compare.js';
+import { assertComparable, type ComparableFile } from './compare.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile } from './types.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -70,43 +70,61 @@ export function readComparable(file: string): ComparableFile {
   return parseComparable(raw, file);
 }
 
+/** No baseline in a directory fits the candidate. */
+export class MissingBaselineError extends UsageError {
+  override name = 'MissingBaselineError';
+}
+
 /**
- * The baseline for `scenario` in `dir`: the `.json` file (top level only) whose scenario matches, newest `startedAt`
- * first when several do. Files that are not pushbench results are ignored.
+ * The baseline for `candidate` in `dir`: among the `.json` files (top level only) of the candidate's scenario, the
+ * newest (`startedAt`) that was measured with the candidate's settings. A directory can so hold a full-size
+ * baseline and a small smoke baseline of one scenario side by side. Files that are not pushbench results are ignored.
  */
-export function findBaselineInDir(dir: string, scenario: string): { file: string; data: ComparableFile } {
+export function findBaselineInDir(dir: string, candidate: ComparableFile): { file: string; data: ComparableFile } {
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   } catch (err) {
     throw new UsageError(`cannot read baseline directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
   }
-  const matches: Array<{ file: string; data: ComparableFile }> = [];
+  const sameScenario: Array<{ file: string; data: ComparableFile }> = [];
   for (const name of names) {
     const file = path.join(dir, name);
     try {
       const data = readComparable(file);
-      if (data.scenario === scenario) matches.push({ file, data });
+      if (data.scenario === candidate.scenario) sameScenario.push({ file, data });
     } catch {
       // Other JSON (policies, comparison outputs) may live next to baselines; they are simply not candidates.
     }
   }
-  if (matches.length === 0) {
-    throw new UsageError(`no baseline for scenario "${scenario}" in ${dir}; record one with: pushbench baseline save RESULTS.json --dir ${dir}`);
+  const fix = `record one with: pushbench baseline save RESULTS.json --dir ${dir}`;
+  if (sameScenario.length === 0) throw new MissingBaselineError(`no baseline for scenario "${candidate.scenario}" in ${dir}; ${fix}`);
+  const comparable = sameScenario.filter(({ data }) => {
+    try {
+      assertComparable(data, candidate);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (comparable.length === 0) {
+    throw new MissingBaselineError(
+      `no baseline in ${dir} was measured with the candidate's settings (scenario "${candidate.scenario}": ${sameScenario.map((m) => path.basename(m.file)).join(', ')} differ); ${fix}`,
+    );
   }
-  matches.sort((a, b) => (a.data.startedAt < b.data.startedAt ? 1 : a.data.startedAt > b.data.startedAt ? -1 : 0));
-  return matches[0]!;
+  comparable.sort((a, b) => (a.data.startedAt < b.data.startedAt ? 1 : a.data.startedAt > b.data.startedAt ? -1 : 0));
+  return comparable[0]!;
 }
 
 /** A file, or the matching baseline when `fileOrDir` is a directory. */
-export function resolveBaseline(fileOrDir: string, scenario: string): { file: string; data: ComparableFile } {
+export function resolveBaseline(fileOrDir: string, candidate: ComparableFile): { file: string; data: ComparableFile } {
   let isDir = false;
   try {
     isDir = statSync(fileOrDir).isDirectory();
   } catch (err) {
     throw new UsageError(`cannot find baseline ${fileOrDir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a results file or a baseline directory`);
   }
-  return isDir ? findBaselineInDir(fileOrDir, scenario) : { file: fileOrDir, data: readComparable(fileOrDir) };
+  return isDir ? findBaselineInDir(fileOrDir, candidate) : { file: fileOrDir, data: readComparable(fileOrDir) };
 }
 
 /** Writes `text` to `file` through a temporary name in the same directory, so readers never see half a file. */
