@@ -158,3 +158,30 @@ test('a baseline directory holds a smoke and a full baseline of one scenario: th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('comma-separated files on a side are pooled, repeats renumbered; mixed settings are refused', async () => {
+  const dir = fixtureDir();
+  try {
+    // Alternating single-repeat recordings, A B A B ...: 5 per side pool into 5 repeats each.
+    const a: string[] = [];
+    const b: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      a.push(path.join(dir, `a${i}.json`));
+      b.push(path.join(dir, `b${i}.json`));
+      writeFileSync(a[i]!, JSON.stringify(resultsFile(latencySeries('sse', [10 + i * 0.1]), 'quick')));
+      writeFileSync(b[i]!, JSON.stringify(resultsFile(latencySeries('sse', [20 + i * 0.1]), 'quick')));
+    }
+    const json = path.join(dir, 'pooled.json');
+    const out = await run(compareMain, [a.join(','), b.join(','), '--json', json]);
+    assert.equal(out.code, 1);
+    const parsed = JSON.parse(readFileSync(json, 'utf8'));
+    const p50 = parsed.comparisons.find((r: { metric: string }) => r.metric === 'latencyMs.p50');
+    assert.deepEqual(p50.baseline.values, [10, 10.1, 10.2, 10.3, 10.4]);
+    assert.equal(p50.verdict, 'regression');
+    const other = path.join(dir, 'other-settings.json');
+    writeFileSync(other, JSON.stringify(resultsFile(latencySeries('sse', [1]).map((r) => ({ ...r, rate: 2 })), 'quick')));
+    await rejects([`${a[0]},${other}`, b[0]!], /cannot merge .*other-settings.json with .*a0.json: sse was measured with different settings/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, EXIT } from '../errors.js';
-import { compareFiles, firstRepeats } from '../compare/compare.js';
+import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
@@ -15,6 +15,8 @@ export const COMPARE_USAGE = `Usage: pushbench compare BASELINE CANDIDATE [optio
 
   BASELINE   a results file, or a directory of baselines (the one matching CANDIDATE's scenario is used)
   CANDIDATE  a results file from pushbench run --json (or a micro-benchmark file from npm run bench:micro)
+  Either side may be a comma-separated list of files recorded with the same settings: their runs are pooled
+  (for two versions measured alternately in one session, A B A B ..., see docs/ci.md).
 
 Options:
   --policy FILE            thresholds and settings as JSON (see docs/ci.md), merged over the defaults
@@ -85,10 +87,15 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats must be a positive integer, got "${values.repeats}"`);
   }
 
-  let candidate = readComparable(candidateArg);
+  const candidateFiles = splitList(candidateArg);
+  let candidate = mergeRecordings(candidateFiles.map(readComparable), candidateFiles);
   let baseline;
   try {
-    baseline = resolveBaseline(baselineArg, candidate);
+    const baselineFiles = splitList(baselineArg);
+    baseline =
+      baselineFiles.length === 1
+        ? resolveBaseline(baselineArg, candidate)
+        : { file: baselineArg, data: mergeRecordings(baselineFiles.map(readComparable), baselineFiles) };
   } catch (err) {
     if (!(err instanceof MissingBaselineError && values['allow-missing-baseline'])) throw err;
     const text = `pushbench compare: nothing compared: ${err.message}\n`;
@@ -107,6 +114,12 @@ export async function main(argv: string[]): Promise<number> {
   if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
   process.stdout.write(toText(result));
   return result.summary.exitCode;
+}
+
+function splitList(arg: string): string[] {
+  const files = arg.split(',').filter((f) => f.length > 0);
+  if (files.length === 0) throw new UsageError(`"${arg}" names no file; give a results file, a directory, or a comma-separated list`);
+  return files;
 }
 
 function writeOutput(file: string, text: string, flag = '--markdown'): void {

@@ -214,6 +214,49 @@ export function firstRepeats<T extends ComparableFile>(file: T, repeats: number)
   return { ...file, runs: (file as ResultsFile).runs.filter((r) => r.repeat < repeats) };
 }
 
+/**
+ * Several recordings of one side as one file: runs (or micro rounds) concatenated, repeats renumbered per transport
+ * in file order. This is how two versions measured alternately in one session (A B A B …, one `--repeat 1` run
+ * each) are compared: the machine's drift then hits both sides alike. Throws UsageError unless all are comparable.
+ */
+export function mergeRecordings(files: ComparableFile[], names: string[]): ComparableFile {
+  if (files.length === 0) throw new UsageError('no files to merge');
+  const first = files[0]!;
+  for (let i = 1; i < files.length; i++) {
+    try {
+      assertComparable(first, files[i]!);
+      if (first.scenario !== files[i]!.scenario) throw new UsageError(`scenario "${first.scenario}" vs "${files[i]!.scenario}"`);
+    } catch (err) {
+      throw new UsageError(`cannot merge ${names[i]} with ${names[0]}: ${(err as Error).message}`);
+    }
+  }
+  if (files.length === 1) return first;
+  if (isMicroFile(first)) {
+    const tasks = first.tasks.map((t) => ({ ...t, nsPerOpSamples: [...t.nsPerOpSamples], opsPerRound: [...t.opsPerRound] }));
+    for (const f of files.slice(1) as MicroResultsFile[]) {
+      for (const t of f.tasks) {
+        const into = tasks.find((x) => x.name === t.name);
+        if (into) {
+          into.nsPerOpSamples.push(...t.nsPerOpSamples);
+          into.opsPerRound.push(...t.opsPerRound);
+        } else tasks.push({ ...t });
+      }
+    }
+    return { ...first, rounds: files.reduce((n, f) => n + (f as MicroResultsFile).rounds, 0), tasks };
+  }
+  const next = new Map<string, number>();
+  const runs: TransportRun[] = [];
+  for (const f of files as ResultsFile[]) {
+    for (const run of f.runs) {
+      const repeat = next.get(run.transport) ?? 0;
+      next.set(run.transport, repeat + 1);
+      runs.push({ ...run, repeat });
+    }
+  }
+  const last = files[files.length - 1]!;
+  return { ...(first as ResultsFile), finishedAt: last.finishedAt, runs };
+}
+
 /** What makes timings of the two sides hard to compare, whatever the code did. */
 export function warningsOf(baseline: ComparableFile, candidate: ComparableFile): string[] {
   const warnings: string[] = [];
