@@ -149,3 +149,10 @@ test('warnings: another machine, an injected cost, a saturated load generator', 
     'candidate: the load generator was saturated in 1 run(s) (sse); its timings measure the client, not the server',
   ]);
 });
+
+test('runs against servers on different addresses are refused: the Host header is on the wire', () => {
+  const base = resultsFile(latencySeries('sse', BASE_P50));
+  const cand = resultsFile(latencySeries('sse', BASE_P50));
+  cand.options = { ...cand.options, port: 8080 };
+  assert.throws(() => compareFiles(base, cand, defaultPolicy()), /different addresses \(baseline 127.0.0.1:0, candidate 127.0.0.1:8080\)/);
+});

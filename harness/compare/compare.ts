@@ -81,6 +81,13 @@ export function assertComparable(baseline: ComparableFile, candidate: Comparable
     throw new UsageError('cannot compare a micro-benchmark file with a run results file; give two files of the same kind');
   }
   if (isMicroFile(baseline) || isMicroFile(candidate)) return;
+  // The Host header carries host:port, so the address is part of the bytes on the wire.
+  const address = (f: ResultsFile) => `${f.options?.host}:${f.options?.port}`;
+  if (address(baseline) !== address(candidate)) {
+    throw new UsageError(
+      `the servers listened on different addresses (baseline ${address(baseline)}, candidate ${address(candidate)}); the Host header bytes differ, so run both with the same --host and --port`,
+    );
+  }
   const first = new Map<string, TransportRun>();
   for (const run of baseline.runs) if (!first.has(run.transport)) first.set(run.transport, run);
   for (const run of candidate.runs) {
