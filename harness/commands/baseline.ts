@@ -56,10 +56,10 @@ export async function main(argv: string[]): Promise<number> {
   const repeats = isMicroFile(data)
     ? Math.min(...data.tasks.map((t) => t.nsPerOpSamples.length))
     : Math.min(...countRepeats(data.runs.map((r) => r.transport)));
-  process.stdout.write(`saved ${file} (scenario ${data.scenario}, ${repeats} repeats)\n`);
+  process.stdout.write(`saved ${file} (scenario ${data.scenario}, ${repeats} repeat${repeats === 1 ? "" : "s"})\n`);
   const needed = repeatsNeeded(DEFAULT_ALPHA);
   if (repeats < needed) {
-    process.stderr.write(`note: with ${repeats} repeats only exact metrics can be judged; record with --repeat ${Math.max(5, needed)} for statistical ones\n`);
+    process.stderr.write(`note: with ${repeats} repeat${repeats === 1 ? "" : "s"} only exact metrics can be judged; record with --repeat ${Math.max(5, needed)} for statistical ones\n`);
   }
   return EXIT.ok;
 }
