@@ -225,7 +225,9 @@ async function runTransport(
     const snapshot = server.next<Extract<FromServer, { type: 'snapshot' }>>('snapshot', 15_000);
     server.send({ type: 'snapshot' });
     const snap = await snapshot;
-    const windowS = (nowUs() - startUs) / 1e6;
+    // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
+    // stretches the window further.
+    const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
     const reports = await Promise.all(
       workers.map((w) => {
         const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);
