@@ -46,3 +46,19 @@ test('micro-benchmark tasks doubled in cost are a regression; micro and run file
   assert.throws(() => compareFiles(base, resultsFile(latencySeries('sse', [1])), defaultPolicy()), UsageError);
   await assert.rejects(runMicro(await allTasks(), { rounds: 1, roundTimeMs: 5, filter: 'nothing-like-this', processPerRound: false }, quiet), /no micro-benchmark task matches/);
 });
+
+test('micro files pool per task across invocations, and --repeats keeps the first rounds', async () => {
+  const { firstRepeats, mergeRecordings } = await import('../harness/compare/compare.js');
+  const file = await runMicro(await allTasks(), { rounds: 1, roundTimeMs: 5, filter: 'framing/chunk', processPerRound: false }, quiet);
+  const one = { ...file, tasks: [{ ...file.tasks[0]!, nsPerOpSamples: [10], opsPerRound: [1000] }] };
+  const two = { ...file, tasks: [{ ...file.tasks[0]!, nsPerOpSamples: [11, 12], opsPerRound: [2000, 3000] }], rounds: 2 };
+  const pooled = mergeRecordings([one, two], ['one.json', 'two.json']);
+  assert.ok('tasks' in pooled);
+  assert.equal(pooled.rounds, 3);
+  assert.deepEqual(pooled.tasks[0]!.nsPerOpSamples, [10, 11, 12]);
+  assert.deepEqual(pooled.tasks[0]!.opsPerRound, [1000, 2000, 3000]);
+  const first = firstRepeats(pooled, 2);
+  assert.ok('tasks' in first);
+  assert.deepEqual(first.tasks[0]!.nsPerOpSamples, [10, 11]);
+  assert.throws(() => mergeRecordings([one, resultsFile(latencySeries('sse', [1]))], ['one.json', 'run.json']), /cannot merge run.json with one.json/);
+});
