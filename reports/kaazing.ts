@@ -1,0 +1,364 @@
+/**
+ * The kaazing study as Markdown: websocket.org's 871-vs-2 table beside what pushbench measured, per header profile
+ * and use case, then the corrections the measurements support, the latency claim, and the environment.
+ *
+ * A pure function of a kaazing results file (`KaazingResults`): no I/O, no harness runtime. Every figure printed is
+ * read from the results (the article's own figures travel in them too, from scenarios/kaazing.json).
+ */
+import type { CompletedTransportRun, Environment, TransportName, TransportRun } from '../harness/types.js';
+
+/** The article's published figures, as data (scenarios/kaazing.json `kaazing.article`). */
+export interface ArticleFigures {
+  source: string;
+  requestVisibleChars: number;
+  responseVisibleChars: number;
+  pollOverheadBytes: number;
+  websocketFrameBytes: number;
+  claimedRatios: string[];
+  unitNote?: string;
+  useCases: Array<{
+    useCase: string;
+    clients: number;
+    pollingBitsPerS: number;
+    pollingMbpsPrinted: number;
+    websocketBitsPerS: number;
+    websocketMbpsPrinted: number;
+    websocketUnitPrinted: string;
+  }>;
+  latencyClaim: { oneWayDelayMs: number; pollingMs: number; websocketMs: number; ratio: string; quote: string };
+}
+
+/** One profile's poll exchange, counted from its heads with the framing models (harness/framing.ts). */
+export interface ProfileHeads {
+  profile: string;
+  description: string;
+  /** Lines of the poll request head (request line included) and response head (status line included). */
+  requestLines: number;
+  responseLines: number;
+  requestVisibleChars: number;
+  responseVisibleChars: number;
+  requestWireBytes: number;
+  /** With Content-Length of the scenario's payload and a 29-character date. */
+  responseWireBytes: number;
+  /** What `?since=N` adds to every poll after the subscribe request, for N = the largest sequence number of a run. */
+  sinceBytes: number;
+  sinceExample: string;
+  /** Bytes of the WebSocket upgrade request head with this profile. */
+  websocketRequestWireBytes: number;
+}
+
+/** RFC 6455 and hixie-76 frame overhead for the scenario's payload (harness/framing.ts). */
+export interface FramingModel {
+  payloadBytes: number;
+  wsServerToClientHeaderBytes: number;
+  wsClientToServerHeaderBytes: number;
+  hixie76FrameOverheadBytes: number;
+  tcpIpHeaderBytesPerSegment: number;
+}
+
+/** TCP counters of the server's sockets over a measured interval, from `ss -tin` (harness/tcp-stats.ts). */
+export interface TcpPerMessage {
+  /** Messages delivered in the interval (clients x messages published in it). */
+  messages: number;
+  sockets: number;
+  segmentsPerMessage: number;
+  ackOnlySegmentsPerMessage: number;
+  tcpIpHeaderBytesPerMessage: number;
+  /** TCP payload bytes per message, both directions, from the kernel's counters (cross-check of the wire stats). */
+  tcpPayloadBytesPerMessage: number;
+}
+
+export interface KaazingCase {
+  useCase: string;
+  clients: number;
+  profile: string;
+  /** Results file the runs were written to (relative path), when measured. */
+  resultsFile: string | null;
+  runs: TransportRun[];
+  tcp: Partial<Record<TransportName, TcpPerMessage>>;
+  /** Set when this case was not run: its figures are scaled from another case's measured per-message overhead. */
+  extrapolatedFrom: { useCase: string; clients: number; resultsFile: string | null; reason: string } | null;
+}
+
+export interface LatencyMode {
+  mode: string;
+  transport: TransportName;
+  connection: 'persistent' | 'keep-alive' | 'new connection per poll';
+  profile: string;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; count: number } | null;
+  error: string | null;
+}
+
+export interface KaazingLatency {
+  oneWayDelayMs: number;
+  jitterMs: number;
+  clients: number;
+  rate: number;
+  intervalMs: number;
+  modes: LatencyMode[];
+}
+
+/** Everything `pushbench kaazing` measured, in one file. */
+export interface KaazingResults {
+  tool: 'pushbench';
+  study: 'kaazing';
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  /** The command line the study was run with, for reproducing it. */
+  command: string;
+  rate: number;
+  payloadBytes: number;
+  durationS: number;
+  article: ArticleFigures;
+  framing: FramingModel;
+  profiles: ProfileHeads[];
+  cases: KaazingCase[];
+  latency: KaazingLatency | null;
+}
+
+const MEBI = 2 ** 20;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+function num(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+/** Significant figures for small bit rates (0.0153) and plain decimals for large ones. */
+function mbit(n: number): string {
+  if (n === 0) return '0';
+  if (n < 1) return n.toPrecision(3);
+  return num(n, n < 100 ? 2 : 1);
+}
+
+const completed = (runs: TransportRun[]): CompletedTransportRun[] =>
+  runs.filter((r): r is CompletedTransportRun => r.state === 'completed' && r.repeat === 0);
+
+const overheadPerMessage = (r: CompletedTransportRun): number => r.wire.perMessage.c2sOverheadBytes + r.wire.perMessage.s2cOverheadBytes;
+
+interface Row {
+  transport: TransportName;
+  c2s: number;
+  s2c: number;
+  /** Overhead bits per second for this case's clients at the study's rate. */
+  overheadBitsPerS: number;
+  run: CompletedTransportRun;
+}
+
+function rowsFor(c: KaazingCase, all: KaazingCase[], rate: number): { rows: Row[]; source: KaazingCase } | null {
+  const source = c.extrapolatedFrom ? all.find((x) => x.useCase === c.extrapolatedFrom!.useCase && x.profile === c.profile && !x.extrapolatedFrom) : c;
+  if (!source) return null;
+  const rows = completed(source.runs).map((run): Row => {
+    const c2s = run.wire.perMessage.c2sOverheadBytes;
+    const s2c = run.wire.perMessage.s2cOverheadBytes;
+    // Measured: overhead per delivered message x delivered messages per second. Extrapolated: the same per-message
+    // overhead for this case's client count at the study's rate (per-message bytes do not depend on client count).
+    const overheadBitsPerS = c.extrapolatedFrom ? (c2s + s2c) * 8 * c.clients * rate : (c2s + s2c) * 8 * run.throughput.messagesPerS;
+    return { transport: run.transport, c2s, s2c, overheadBitsPerS, run };
+  });
+  return { rows, source };
+}
+
+function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults): string[] {
+  const out: string[] = [];
+  const art = results.article.useCases.find((u) => u.useCase === c.useCase);
+  const got = rowsFor(c, all, results.rate);
+  out.push(`#### Use case ${c.useCase}: ${int(c.clients)} clients, profile \`${c.profile}\``, '');
+  if (c.extrapolatedFrom) {
+    out.push(
+      `**Extrapolated, not measured**: ${c.extrapolatedFrom.reason}. Bit rates below are use case ${c.extrapolatedFrom.useCase}'s measured ` +
+        `overhead per message (${int(c.extrapolatedFrom.clients)} clients, ${c.extrapolatedFrom.resultsFile ?? 'no results file'}) x ${int(c.clients)} clients x ${results.rate} message/s.`,
+      '',
+    );
+  } else if (c.resultsFile) out.push(`Measured; results: \`${c.resultsFile}\`.`, '');
+  if (!got || got.rows.length === 0) {
+    const errors = c.runs.filter((r) => r.state === 'errored').map((r) => `${r.transport}: ${r.state === 'errored' ? r.error : ''}`);
+    out.push(`No completed run for this case${errors.length ? ` (${errors.join('; ')})` : ''}.`, '');
+    return out;
+  }
+  const tcp = got.source.tcp;
+  out.push(
+    '| transport | c→s overhead B/msg | s→c overhead B/msg | overhead bit/s | Mbit/s (10^6) | "Mbps" as the article (2^20) | TCP segments/msg | of which ACK-only | TCP/IP header B/msg | delivered / expected |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  if (art) {
+    out.push(
+      `| *article: polling* | *${int(results.article.requestVisibleChars)}* | *${int(results.article.responseVisibleChars)}* | *${int(art.pollingBitsPerS)}* | ` +
+        `*${mbit(art.pollingBitsPerS / 1e6)}* | *${num(art.pollingMbpsPrinted, 1)} (printed)* | – | – | – | – |`,
+      `| *article: WebSocket* | *–* | *${int(results.article.websocketFrameBytes)}* | *${int(art.websocketBitsPerS)}* | ` +
+        `*${mbit(art.websocketBitsPerS / 1e6)}* | *${art.websocketMbpsPrinted} (printed)* | – | – | – | – |`,
+    );
+  }
+  for (const row of got.rows) {
+    const t = tcp[row.transport];
+    const m = row.run.messages;
+    out.push(
+      `| ${row.transport} | ${num(row.c2s)} | ${num(row.s2c)} | ${int(row.overheadBitsPerS)} | ${mbit(row.overheadBitsPerS / 1e6)} | ${mbit(row.overheadBitsPerS / MEBI)} | ` +
+        `${t ? num(t.segmentsPerMessage, 2) : '–'} | ${t ? num(t.ackOnlySegmentsPerMessage, 2) : '–'} | ${t ? num(t.tcpIpHeaderBytesPerMessage) : '–'} | ` +
+        `${c.extrapolatedFrom ? '(from ' + c.extrapolatedFrom.useCase + ')' : `${int(m.delivered)} / ${int(m.expected)}`} |`,
+    );
+  }
+  out.push('');
+  const ws = got.rows.find((r) => r.transport === 'websocket');
+  const ratios: string[] = [];
+  if (ws && ws.c2s + ws.s2c > 0) {
+    for (const row of got.rows) {
+      if (row.transport === 'websocket') continue;
+      ratios.push(`${row.transport} / websocket = **${num((row.c2s + row.s2c) / (ws.c2s + ws.s2c), 1)} : 1**`);
+    }
+    out.push(`Measured header overhead ratios (both directions per message): ${ratios.join('; ')}. The article claims ${results.article.claimedRatios.join(' or ')}.`, '');
+  }
+  const errored = c.runs.filter((r) => r.state === 'errored');
+  for (const r of errored) if (r.state === 'errored') out.push(`- ${r.transport} errored: ${r.error}`);
+  if (errored.length) out.push('');
+  const mismatched = completed(got.source.runs).filter((r) => !r.wire.matchesModel);
+  if (mismatched.length) out.push(`Bytes counted at the sockets differ from the framing model for: ${mismatched.map((r) => r.transport).join(', ')} (see the results file).`, '');
+  return out;
+}
+
+function headsTable(results: KaazingResults): string[] {
+  const out = [
+    '| profile | request lines | request visible chars | request bytes on the wire | response lines | response visible chars | response bytes on the wire | visible total | wire total | `?since=N` adds | WebSocket upgrade request bytes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const p of results.profiles) {
+    out.push(
+      `| \`${p.profile}\` | ${p.requestLines} | ${int(p.requestVisibleChars)} | ${int(p.requestWireBytes)} | ${p.responseLines} | ${int(p.responseVisibleChars)} | ${int(p.responseWireBytes)} | ` +
+        `${int(p.requestVisibleChars + p.responseVisibleChars)} | ${int(p.requestWireBytes + p.responseWireBytes)} | ${p.sinceBytes} B (\`${p.sinceExample}\`) | ${int(p.websocketRequestWireBytes)} |`,
+    );
+  }
+  return out;
+}
+
+function corrections(results: KaazingResults): string[] {
+  const a = results.article;
+  const f = results.framing;
+  const out: string[] = ['## Where the article falls short, from measurement', ''];
+  const k = results.profiles.find((p) => p.profile === 'kaazing-2009');
+  if (k) {
+    const crlf = k.requestWireBytes + k.responseWireBytes - (k.requestVisibleChars + k.responseVisibleChars);
+    out.push(
+      `1. **Visible characters are not bytes on the wire.** The article's heads are ${int(k.requestVisibleChars)} + ${int(k.responseVisibleChars)} = ` +
+        `${int(k.requestVisibleChars + k.responseVisibleChars)} visible characters; every header line ends in CRLF and each head in an empty line, so on the wire ` +
+        `they are ${int(k.requestWireBytes)} + ${int(k.responseWireBytes)} = **${int(k.requestWireBytes + k.responseWireBytes)} bytes** (+${crlf} B). ` +
+        `A poll that names its cursor (\`${k.sinceExample}\`) adds ${k.sinceBytes} B more to every request after the first; the article's servlet path carried none.`,
+    );
+  }
+  const uc = a.useCases[0];
+  if (uc) {
+    out.push(
+      `2. **Its "Mbps" divides by 2^20.** ${int(uc.pollingBitsPerS)} bit/s is ${mbit(uc.pollingBitsPerS / 1e6)} Mbit/s (10^6) but ${mbit(uc.pollingBitsPerS / MEBI)} "Mbps" ` +
+        `with 2^20; the article printed ${uc.pollingMbpsPrinted}. ` +
+        a.useCases
+          .filter((u) => u.websocketUnitPrinted !== 'Mbps')
+          .map((u) => `Use case ${u.useCase}'s WebSocket figure ${u.websocketMbpsPrinted} is printed as "${u.websocketUnitPrinted}" in the copy (seed 002): it is ${mbit(u.websocketBitsPerS / MEBI)} Mebibit/s, not Kbit/s.`)
+          .join(' '),
+    );
+  }
+  out.push(
+    `3. **${int(a.pollOverheadBytes)} / ${a.websocketFrameBytes} = ${num(a.pollOverheadBytes / a.websocketFrameBytes, 1)}, not ${a.claimedRatios[0]}.** ` +
+      'The measured ratios per profile and use case are in the tables above.',
+    `4. **RFC 6455 overhead depends on direction, and is not hixie-76's.** For a ${f.payloadBytes}-byte message, a server-to-client frame header is ` +
+      `${f.wsServerToClientHeaderBytes} B, a client-to-server frame ${f.wsClientToServerHeaderBytes} B (the 4-byte mask); the article's 2 B was hixie-76's ` +
+      `0x00 … 0xFF framing (${f.hixie76FrameOverheadBytes} B in both directions), which no browser speaks today.`,
+  );
+  const poll = results.cases
+    .filter((c) => !c.extrapolatedFrom)
+    .flatMap((c) => completed(c.runs).filter((r) => r.transport === 'short-polling').map((r) => ({ c, r })));
+  if (poll.length) {
+    const lines = poll.map(({ c, r }) => `\`${c.profile}\` ${c.useCase}: ${num(r.wire.perMessage.c2sOverheadBytes)} B request side, ${num(r.wire.perMessage.s2cOverheadBytes)} B response side`);
+    out.push(`5. **Request side and response side are not one number.** Measured short polling per delivered message: ${lines.join('; ')}. Requests carry the browser's identity and cookies; responses carry the server's.`);
+  }
+  const tcpLines: string[] = [];
+  for (const c of results.cases) {
+    for (const [transport, t] of Object.entries(c.tcp)) {
+      if (!t) continue;
+      tcpLines.push(`\`${c.profile}\` ${c.useCase} ${transport}: ${num(t.segmentsPerMessage, 2)} segments (${num(t.ackOnlySegmentsPerMessage, 2)} ACK-only) = ${num(t.tcpIpHeaderBytesPerMessage)} B of TCP/IP headers per message`);
+    }
+  }
+  if (tcpLines.length) {
+    out.push(
+      `6. **TCP/IP is under every message too.** From the kernel's per-socket counters (\`ss -tin\`, server sockets, ${f.tcpIpHeaderBytesPerSegment} B of IPv4 + TCP + timestamp ` +
+        `option per segment on loopback): ${tcpLines.join('; ')}. A 2-byte WebSocket frame travels in at least one ${f.tcpIpHeaderBytesPerSegment}-byte-headed segment, usually with an ACK back.`,
+    );
+  } else out.push('6. **TCP/IP is under every message too**, but this run recorded no kernel socket counters (see the environment).');
+  out.push('');
+  return out;
+}
+
+function latencySection(results: KaazingResults): string[] {
+  const l = results.latency;
+  const claim = results.article.latencyClaim;
+  const out = ['## Latency: the 3:1 claim', ''];
+  out.push(`The claim: "${claim.quote}" — ${claim.pollingMs} ms vs ${claim.websocketMs} ms (${claim.ratio}) at ${claim.oneWayDelayMs} ms one-way delay.`, '');
+  if (!l) {
+    out.push('Not measured in this run.', '');
+    return out;
+  }
+  out.push(
+    `Measured through pushbench's user-space delay proxy (\`harness/delay-proxy.ts\`: ${l.oneWayDelayMs} ms one-way each direction, jitter ±${l.jitterMs} ms, ` +
+      `the TCP handshake's round trip charged to new connections), ${l.clients} clients, ${l.rate} message/s, polling interval ${int(l.intervalMs)} ms. ` +
+      'Latency is from publish to receipt.',
+    '',
+    '| mode | connection | p50 ms | p90 ms | p99 ms | max ms | samples | p50 / WebSocket p50 | claim |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  );
+  const ws = l.modes.find((m) => m.transport === 'websocket' && m.latencyMs);
+  for (const m of l.modes) {
+    if (!m.latencyMs) {
+      out.push(`| ${m.mode} | ${m.connection} | – | – | – | – | 0 | – | ${m.error ?? 'no samples'} |`);
+      continue;
+    }
+    const ratio = ws?.latencyMs && ws.latencyMs.p50 > 0 ? `${num(m.latencyMs.p50 / ws.latencyMs.p50, 2)} : 1` : '–';
+    const claimCell = m.transport === 'websocket' ? `${claim.websocketMs} ms` : m.connection === 'new connection per poll' ? `${claim.pollingMs} ms (${claim.ratio})` : '';
+    out.push(
+      `| ${m.mode} | ${m.connection} | ${num(m.latencyMs.p50)} | ${num(m.latencyMs.p90)} | ${num(m.latencyMs.p99)} | ${num(m.latencyMs.max)} | ${int(m.latencyMs.count)} | ${ratio} | ${claimCell} |`,
+    );
+  }
+  out.push(
+    '',
+    'Short polling waits for its next poll as well as for the network, so its latency depends on the interval more than on the delay; ' +
+      'the claim compares one message on an open socket with one that needs a new connection first, which only the new-connection mode reproduces.',
+    '',
+  );
+  return out;
+}
+
+/** Renders the whole kaazing report. */
+export function renderKaazingReport(results: KaazingResults): string {
+  const e = results.environment;
+  const out: string[] = [
+    '# The 871-bytes-vs-2 table, measured',
+    '',
+    `Generated from \`pushbench kaazing\` results (${results.startedAt} – ${results.finishedAt}); do not edit by hand — rerun \`${results.command}\`.`,
+    '',
+    `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client ` +
+      `(the article's 21-byte body), measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
+    '',
+    '## The heads, counted',
+    '',
+    ...headsTable(results),
+    '',
+    '## The table, side by side',
+    '',
+    'Article figures in *italics*; "overhead bit/s" is the measured overhead per delivered message x delivered messages per second (extrapolated rows say so).',
+    '',
+  ];
+  for (const p of results.profiles) {
+    out.push(`### Profile \`${p.profile}\``, '', p.description, '');
+    for (const c of results.cases.filter((x) => x.profile === p.profile)) out.push(...caseTable(c, results.cases, results));
+  }
+  out.push(...corrections(results), ...latencySection(results));
+  out.push(
+    '## Environment',
+    '',
+    `- Date: ${results.finishedAt}`,
+    `- Node ${e.node} on ${e.os} ${e.arch}, ${e.cpuCount} × ${e.cpuModel}, ${num(e.totalMemoryBytes / 2 ** 30, 1)} GiB memory, open-files limit ${e.openFilesLimit ?? 'unknown'}`,
+    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}` : ''}`,
+    '- Loopback only: TCP over 127.0.0.1, no NIC, no real network delay except the proxy\'s.',
+    '',
+  );
+  if (results.article.unitNote) out.push(`Note: ${results.article.unitNote}`, '');
+  return out.join('\n');
+}
