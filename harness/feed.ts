@@ -76,9 +76,13 @@ export class Feed {
     return this.bodies.length;
   }
 
-  publish(): { seq: number; body: Buffer } {
+  /**
+   * Publishes the next message, stamped with the time it was due (open model: a late publisher's lateness counts
+   * in the latency, as it would for a real feed), or now.
+   */
+  publish(publishUs = nowUs()): { seq: number; body: Buffer } {
     const seq = this.bodies.length + 1;
-    const body = encodeMessage(seq, nowUs(), this.payloadBytes);
+    const body = encodeMessage(seq, publishUs, this.payloadBytes);
     this.bodies.push(body);
     return { seq, body };
   }

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * The `pushbench` command. Bad input: one line on stderr, exit 2. Machine problems: one line, exit 3.
+ * Ctrl-C: children killed, no half-written file, exit 130. No stack traces unless PUSHBENCH_DEBUG=1.
+ */
+import { killAll } from './children.js';
+import { EXIT, EnvironmentError, UsageError } from './errors.js';
+import { removePendingTemps } from './results.js';
+
+interface CommandModule {
+  main(argv: string[]): Promise<number>;
+  summary: string;
+}
+
+/** Every command, loaded on demand. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  run: () => import('./commands/run.js'),
+};
+
+function usage(): string {
+  return [
+    'usage: pushbench <command> [arguments]',
+    '',
+    'commands:',
+    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
+    '',
+    'pushbench <command> --help for each command; README.md for the results schema and exit codes.',
+  ].join('\n');
+}
+
+function cleanupAndExit(code: number): never {
+  killAll();
+  removePendingTemps();
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage() + '\n');
+    process.exit(command ? EXIT.ok : EXIT.usage);
+  }
+  const load = COMMANDS[command];
+  if (!load) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\npushbench: interrupted; stopped every child process, wrote no results\n`);
+      cleanupAndExit(EXIT.interrupted);
+    });
+  }
+  const mod = await load();
+  const code = await mod.main(rest);
+  cleanupAndExit(code);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof UsageError || e instanceof EnvironmentError) {
+    process.stderr.write(`pushbench: ${e.message}\n`);
+    cleanupAndExit(e.exitCode);
+  }
+  process.stderr.write(`pushbench: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (process.env.PUSHBENCH_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+  cleanupAndExit(EXIT.failed);
+});

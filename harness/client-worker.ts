@@ -1,0 +1,125 @@
+/**
+ * Child process entry: a share of the simulated clients, in a process of its own so that the load generator never
+ * shares an event loop with the server. Reports delivery, latency histogram, modelled bytes and its own cost.
+ */
+import { encodeHistogram } from './histogram.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './ipc.js';
+import { ProcessMeter } from './proc-stats.js';
+import { loadProfile } from './profiles.js';
+import { Tally, type SimClient } from './clients/client.js';
+import { TRANSPORTS } from './transports.js';
+
+const send = (msg: FromWorker): void => {
+  process.send?.(msg);
+};
+const meter = new ProcessMeter();
+const tally = new Tally();
+const clients: SimClient[] = [];
+let doneCount = 0;
+let finishing = false;
+let connectTimer: NodeJS.Timeout | null = null;
+
+process.on('disconnect', () => process.exit(0));
+
+async function start(config: WorkerConfig): Promise<void> {
+  const profile = loadProfile(config.profile);
+  const factory = await TRANSPORTS[config.transport].client();
+  const startedAt = Date.now();
+  const onSubscribed = (): void => {
+    tally.subscribed++;
+    if (tally.subscribed === config.clients) send({ type: 'subscribed', subscribed: tally.subscribed, connectMs: Date.now() - startedAt });
+  };
+  const onDone = (): void => {
+    doneCount++;
+    if (finishing && doneCount === clients.length) send({ type: 'done' });
+  };
+  for (let i = 0; i < config.clients; i++) {
+    clients.push(
+      factory({
+        host: config.host,
+        port: config.port,
+        localAddress: config.localAddresses.length > 0 ? config.localAddresses[i % config.localAddresses.length] : undefined,
+        profile,
+        options: config.options,
+        tally,
+        index: i,
+        onSubscribed,
+        onDone,
+      }),
+    );
+  }
+  // Open connections at the asked rate, in 10 ms batches so timers stay cheap.
+  const perTick = config.connectRate > 0 ? Math.max(1, Math.round(config.connectRate / 100)) : clients.length;
+  let next = 0;
+  const openSome = (): void => {
+    const end = Math.min(clients.length, next + perTick);
+    for (; next < end; next++) clients[next]!.start();
+    connectTimer = next < clients.length ? setTimeout(openSome, config.connectRate > 0 ? (perTick / config.connectRate) * 1000 : 0) : null;
+  };
+  openSome();
+
+  let lastReceived = 0;
+  setInterval(() => {
+    let bytes = 0;
+    for (const c of clients) bytes += c.bytesReceived();
+    const h = tally.latency;
+    send({
+      type: 'progress',
+      subscribed: tally.subscribed,
+      received: tally.received,
+      bytesReceived: bytes,
+      cost: meter.sample(),
+      latencyP50Us: tally.received > lastReceived ? h.getValueAtPercentile(50) : 0,
+      latencyP99Us: tally.received > lastReceived ? h.getValueAtPercentile(99) : 0,
+    });
+    lastReceived = tally.received;
+  }, 1000).unref();
+}
+
+process.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'start':
+      start(msg.config).catch((e: Error) => {
+        send({ type: 'fatal', message: e.message });
+        setTimeout(() => process.exit(3), 50);
+      });
+      break;
+    case 'window':
+      meter.startWindow();
+      // Latency counts from the first published message: anything before is not part of the measurement.
+      tally.latency.reset();
+      break;
+    case 'finish':
+      finishing = true;
+      for (const c of clients) c.finish(msg.lastSeq);
+      if (doneCount === clients.length) send({ type: 'done' });
+      break;
+    case 'stop':
+      finishing = true;
+      if (connectTimer) clearTimeout(connectTimer);
+      for (const c of clients) c.stop();
+      break;
+    case 'report':
+      send({
+        type: 'report',
+        cost: meter.sample(),
+        tally: {
+          subscribed: tally.subscribed,
+          delivered: tally.delivered,
+          duplicated: tally.duplicated,
+          reordered: tally.reordered,
+          received: tally.received,
+          payloadBytes: tally.payloadBytes,
+          model: tally.model,
+          errors: tally.errors,
+          histogram: encodeHistogram(tally.latency),
+        },
+      });
+      break;
+    case 'close':
+      if (connectTimer) clearTimeout(connectTimer);
+      for (const c of clients) c.close();
+      setTimeout(() => process.exit(0), 200).unref();
+      break;
+  }
+});

@@ -1,0 +1,146 @@
+/**
+ * What every simulated client shares: the per-worker tally (delivery, latency, modelled bytes, errors), the
+ * per-client sequence check, and the interface the worker drives.
+ */
+import net from 'node:net';
+import { decodeMessage, nowUs } from '../feed.js';
+import { httpHeadBytes, type HeaderList } from '../framing.js';
+import { newHistogram, recordUs, type Histogram } from '../histogram.js';
+import { fillHeaders, type HeaderProfile } from '../profiles.js';
+import type { TransportOptions } from '../types.js';
+
+/** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
+export interface ModelBytes {
+  setupC2s: number;
+  setupS2c: number;
+  c2s: number;
+  s2c: number;
+}
+
+/** One worker's counts; every field adds across workers. */
+export class Tally {
+  subscribed = 0;
+  /** Distinct messages received (sum over clients). */
+  delivered = 0;
+  duplicated = 0;
+  reordered = 0;
+  /** Every message body received, duplicates included. */
+  received = 0;
+  payloadBytes = 0;
+  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly errors: Record<string, number> = {};
+  readonly latency: Histogram = newHistogram();
+
+  error(code: string): void {
+    this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+}
+
+/** Sequence check of one client: what arrived in order, ahead of order, or again. */
+export class Delivery {
+  /** Every sequence number up to this one has arrived. */
+  contiguous = 0;
+  private ahead: Set<number> | null = null;
+  private maxSeq = 0;
+
+  constructor(private readonly tally: Tally) {}
+
+  /** Handles one message body; returns its sequence number, or -1 when the bytes are not a message. */
+  receive(buf: Buffer, start: number, end: number): number {
+    const msg = decodeMessage(buf, start, end);
+    const t = this.tally;
+    if (!msg) {
+      t.error('BAD_MESSAGE');
+      return -1;
+    }
+    recordUs(t.latency, nowUs() - msg.publishUs);
+    t.received++;
+    t.payloadBytes += end - start;
+    const seq = msg.seq;
+    if (seq <= this.contiguous || this.ahead?.has(seq)) {
+      t.duplicated++;
+      return seq;
+    }
+    if (seq < this.maxSeq) t.reordered++;
+    if (seq > this.maxSeq) this.maxSeq = seq;
+    t.delivered++;
+    if (seq === this.contiguous + 1) {
+      this.contiguous++;
+      if (this.ahead) {
+        while (this.ahead.delete(this.contiguous + 1)) this.contiguous++;
+        if (this.ahead.size === 0) this.ahead = null;
+      }
+    } else (this.ahead ??= new Set()).add(seq);
+    return seq;
+  }
+
+  /** The highest sequence number seen: where a poll or a resumed stream continues from. */
+  get cursor(): number {
+    return this.maxSeq;
+  }
+}
+
+export interface ClientContext {
+  host: string;
+  port: number;
+  /** Loopback source address to connect from (spreads clients over more than one port range). */
+  localAddress?: string;
+  profile: HeaderProfile;
+  options: TransportOptions;
+  tally: Tally;
+  /** This client's index in its worker, for spreading poll phases evenly. */
+  index: number;
+  /** Called once, when the client's subscribe exchange has completed. */
+  onSubscribed(): void;
+  /** Called once, when the client has every message up to the last one (see `finish`) or was stopped. */
+  onDone(): void;
+}
+
+export interface SimClient {
+  /** Connects and subscribes. */
+  start(): void;
+  /** Publishing has ended at `lastSeq`: stop once every message up to it has arrived. */
+  finish(lastSeq: number): void;
+  /** The drain timeout passed: stop asking for more now. */
+  stop(): void;
+  /** Teardown: close the connection. */
+  close(): void;
+  /** Bytes read from the client's socket(s) so far, for live throughput. */
+  bytesReceived(): number;
+}
+
+export type ClientFactory = (ctx: ClientContext) => SimClient;
+
+/** Opens a TCP connection from the client's source address, with Nagle off as browsers have it. */
+export function dial(ctx: ClientContext): net.Socket {
+  const socket = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, noDelay: true });
+  return socket;
+}
+
+/** The error code an error event carries, for counting by kind. */
+export function errorCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code) return code;
+  const message = (e as Error)?.message ?? '';
+  return /^[A-Z_0-9]+$/.test(message) ? message : 'ERROR';
+}
+
+/** A request head from the profile, as the string to write and its modelled size. */
+export function requestHead(
+  ctx: ClientContext,
+  kind: keyof HeaderProfile['requests'],
+  target: string,
+  vars: { key?: string } = {},
+  extra: HeaderList = [],
+): { text: string; modelBytes: number } {
+  const startLine = `GET ${target} HTTP/1.1`;
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: `${ctx.host}:${ctx.port}`, ...vars }), ...extra];
+  let text = startLine + '\r\n';
+  for (const [n, v] of headers) text += `${n}: ${v}\r\n`;
+  return { text: text + '\r\n', modelBytes: httpHeadBytes(startLine, headers) };
+}
+
+/** Modelled size of a response head from the profile (Date is always 29 characters). */
+export function responseHeadBytes(statusLine: string, headers: HeaderList, length?: number): number {
+  return httpHeadBytes(statusLine, fillHeaders(headers, { length, date: 'x'.repeat(29) }));
+}

@@ -1,0 +1,173 @@
+/**
+ * A minimal HTTP/1.1 response parser for raw sockets: status line, headers, then a body by Content-Length or
+ * chunked coding, delivered de-chunked as it arrives. The simulated clients write their request heads themselves,
+ * byte for byte from the header profile, which Node's http client does not allow.
+ */
+
+export interface ResponseHead {
+  status: number;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  headBytes: number;
+}
+
+export interface ResponseSink {
+  onHead(head: ResponseHead): void;
+  onBody(buf: Buffer, start: number, end: number): void;
+  onEnd(): void;
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/** Parses a head at the start of `buf`; null when the blank line has not arrived yet. Throws on garbage. */
+export function parseHead(buf: Buffer): ResponseHead | null {
+  const end = buf.indexOf(CRLFCRLF);
+  if (end < 0) {
+    if (buf.length > 65_536) throw new Error('HTTP_HEAD_TOO_LARGE');
+    return null;
+  }
+  const lines = buf.toString('latin1', 0, end).split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
+  if (!m) throw new Error('HTTP_BAD_STATUS_LINE');
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error('HTTP_BAD_HEADER');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(m[1]), headers, headBytes: end + 4 };
+}
+
+const enum State {
+  Head,
+  Length,
+  ChunkSize,
+  ChunkData,
+  ChunkDataEnd,
+  Trailer,
+}
+
+export class ResponseParser {
+  private state = State.Head;
+  private pending: Buffer | null = null;
+  private remaining = 0;
+  private line = '';
+
+  constructor(private readonly sink: ResponseSink) {}
+
+  /** Feeds bytes; throws an Error whose message is an error code on a malformed response. */
+  execute(input: Buffer): void {
+    let buf = input;
+    let i = 0;
+    while (i < buf.length) {
+      switch (this.state) {
+        case State.Head: {
+          const data: Buffer = this.pending ? Buffer.concat([this.pending, buf.subarray(i)]) : buf.subarray(i);
+          const head = parseHead(data);
+          if (!head) {
+            this.pending = Buffer.from(data);
+            return;
+          }
+          this.pending = null;
+          buf = data;
+          i = head.headBytes;
+          this.sink.onHead(head);
+          if (head.headers['transfer-encoding']?.toLowerCase() === 'chunked') {
+            this.state = State.ChunkSize;
+            this.line = '';
+          } else {
+            this.remaining = Number(head.headers['content-length'] ?? 0);
+            if (!Number.isInteger(this.remaining) || this.remaining < 0) throw new Error('HTTP_BAD_LENGTH');
+            if (this.remaining === 0) this.sink.onEnd();
+            else this.state = State.Length;
+          }
+          break;
+        }
+        case State.Length: {
+          const n = Math.min(this.remaining, buf.length - i);
+          this.sink.onBody(buf, i, i + n);
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) {
+            this.state = State.Head;
+            this.sink.onEnd();
+          }
+          break;
+        }
+        case State.ChunkSize: {
+          const nl = buf.indexOf(10, i);
+          if (nl < 0) {
+            this.line += buf.toString('latin1', i);
+            return;
+          }
+          this.line += buf.toString('latin1', i, nl);
+          i = nl + 1;
+          const size = parseInt(this.line.split(';')[0]!.trim(), 16);
+          this.line = '';
+          if (!Number.isInteger(size) || size < 0) throw new Error('HTTP_BAD_CHUNK');
+          if (size === 0) this.state = State.Trailer;
+          else {
+            this.remaining = size;
+            this.state = State.ChunkData;
+          }
+          break;
+        }
+        case State.ChunkData: {
+          const n = Math.min(this.remaining, buf.length - i);
+          this.sink.onBody(buf, i, i + n);
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) {
+            this.state = State.ChunkDataEnd;
+            this.remaining = 2;
+          }
+          break;
+        }
+        case State.ChunkDataEnd: {
+          const n = Math.min(this.remaining, buf.length - i);
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.state = State.ChunkSize;
+          break;
+        }
+        case State.Trailer: {
+          // No trailers are ever sent here: the empty line that ends the message.
+          const nl = buf.indexOf(10, i);
+          if (nl < 0) return;
+          i = nl + 1;
+          this.state = State.Head;
+          this.sink.onEnd();
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** Splits a byte stream into lines ending in '\n' (the '\n' not included), across buffer boundaries. */
+export class LineSplitter {
+  private partial: Buffer | null = null;
+
+  push(buf: Buffer, start: number, end: number, onLine: (buf: Buffer, start: number, end: number) => void): void {
+    let i = start;
+    while (i < end) {
+      const nl = buf.indexOf(10, i);
+      if (nl < 0 || nl >= end) {
+        const rest = buf.subarray(i, end);
+        this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+        return;
+      }
+      if (this.partial) {
+        const line = Buffer.concat([this.partial, buf.subarray(i, nl)]);
+        this.partial = null;
+        onLine(line, 0, line.length);
+      } else onLine(buf, i, nl);
+      i = nl + 1;
+    }
+  }
+
+  reset(): void {
+    this.partial = null;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Short and long polling clients. Both subscribe with a request that has no cursor (answered at once with the
+ * current sequence number), then ask `?since=CURSOR`. Short polling asks every `intervalMs` on a fixed schedule;
+ * long polling asks again as soon as an answer arrives. Keep-alive: one connection, re-opened if the server
+ * closes it (a profile with `Connection: close` gets a new connection per poll).
+ */
+import type net from 'node:net';
+import { decimalDigits } from '../framing.js';
+import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
+import { Delivery, dial, errorCode, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+
+const STATUS_200 = 'HTTP/1.1 200 OK';
+const RETRY_MS = 1000;
+
+export function createPollingClient(ctx: ClientContext, long: boolean): SimClient {
+  const { tally, profile } = ctx;
+  const path = profile.paths.poll;
+  const delivery = new Delivery(tally);
+  const subscribe = requestHead(ctx, 'poll', path);
+  // A poll's head is the same but for the cursor's digits.
+  const pollBase = requestHead(ctx, 'poll', `${path}?since=`);
+  const pollHeadHeaders = profile.responses.poll;
+
+  let socket: net.Socket | null = null;
+  let parser: ResponseParser | null = null;
+  let subscribed = false;
+  let inFlight = false;
+  let lastSeq = Infinity;
+  let stopped = false;
+  let done = false;
+  let timer: NodeJS.Timeout | null = null;
+  let nextPollAt = 0;
+  let bytesFromClosed = 0;
+  let bodyBytes = 0;
+  let subscribeBody = '';
+  const lines = new LineSplitter();
+
+  const complete = (): boolean => delivery.contiguous >= lastSeq;
+  const markDone = (): void => {
+    if (done) return;
+    done = true;
+    if (timer) clearTimeout(timer);
+    ctx.onDone();
+  };
+
+  const onHead = (head: ResponseHead): void => {
+    bodyBytes = 0;
+    if (head.status !== 200) tally.error(`HTTP_${head.status}`);
+  };
+  const onBody = (buf: Buffer, start: number, end: number): void => {
+    bodyBytes += end - start;
+    if (!subscribed) subscribeBody += buf.toString('latin1', start, end);
+    else lines.push(buf, start, end, (b, s, e) => delivery.receive(b, s, e));
+  };
+  const onEnd = (): void => {
+    inFlight = false;
+    const bytes = responseHeadBytes(STATUS_200, pollHeadHeaders, bodyBytes) + bodyBytes;
+    if (!subscribed) {
+      tally.model.setupS2c += bytes;
+      subscribed = true;
+      const seq = Number(subscribeBody);
+      // Messages published before the subscription are not this client's: its cursor starts at the head.
+      if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
+      ctx.onSubscribed();
+    } else tally.model.s2c += bytes;
+    lines.reset();
+    if (stopped || complete()) return markDone();
+    schedule();
+  };
+
+  const connect = (): net.Socket => {
+    const s = dial(ctx);
+    socket = s;
+    parser = new ResponseParser({ onHead, onBody, onEnd });
+    s.on('data', (chunk: Buffer) => {
+      try {
+        parser!.execute(chunk);
+      } catch (e) {
+        tally.error(errorCode(e));
+        s.destroy();
+      }
+    });
+    s.on('error', (e) => tally.error(errorCode(e)));
+    s.on('close', () => {
+      bytesFromClosed += s.bytesRead;
+      if (socket === s) socket = null;
+      if (inFlight) {
+        // The answer never came: ask again after a pause, on a new connection.
+        inFlight = false;
+        if (!stopped) timer = setTimeout(send, RETRY_MS);
+      }
+    });
+    return s;
+  };
+
+  function send(): void {
+    timer = null;
+    if (stopped || done) return;
+    const s = socket && !socket.destroyed ? socket : connect();
+    inFlight = true;
+    if (!subscribed) {
+      tally.model.setupC2s += subscribe.modelBytes;
+      s.write(subscribe.text);
+      return;
+    }
+    const cursor = delivery.cursor > delivery.contiguous ? delivery.cursor : delivery.contiguous;
+    nextPollAt = Date.now() + ctx.options.intervalMs;
+    tally.model.c2s += pollBase.modelBytes + decimalDigits(cursor);
+    s.write(pollBase.text.replace('?since= ', `?since=${cursor} `));
+  }
+
+  function schedule(): void {
+    if (long) return send();
+    const wait = Math.max(0, nextPollAt - Date.now());
+    timer = setTimeout(send, wait);
+  }
+
+  return {
+    start() {
+      // Spread the first polls of a worker's clients evenly over one interval (golden-ratio sequence).
+      nextPollAt = Date.now() + ((ctx.index * 0.618_033_988_75) % 1) * ctx.options.intervalMs;
+      send();
+    },
+    finish(seq) {
+      lastSeq = seq;
+      // A long poll held by the server stays unanswered once nothing more will be published: done all the same.
+      if (complete() && (!inFlight || long)) markDone();
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      markDone();
+    },
+    close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      socket?.destroy();
+    },
+    bytesReceived: () => bytesFromClosed + (socket?.bytesRead ?? 0),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * SSE and HTTP streaming clients: one GET, one long chunked response, messages parsed out of the body.
+ * SSE reads `id:` and `data:` lines and resumes with Last-Event-ID after a dropped connection; the streaming
+ * client reads newline-delimited bodies and, after a drop, simply reconnects (what it missed is counted lost).
+ */
+import type net from 'node:net';
+import { chunkBytes, sseEventBytes } from '../framing.js';
+import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
+import { Delivery, dial, errorCode, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+
+const STATUS_200 = 'HTTP/1.1 200 OK';
+const RETRY_MS = 1000;
+
+export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
+  const { tally, profile } = ctx;
+  const kind = sse ? 'sse' : 'stream';
+  const delivery = new Delivery(tally);
+  const lines = new LineSplitter();
+  let socket: net.Socket | null = null;
+  let subscribedOnce = false;
+  let lastSeq = Infinity;
+  let stopped = false;
+  let done = false;
+  let bytesFromClosed = 0;
+  let lastEventId = -1;
+  let eventId = -1;
+  let data: Buffer | null = null;
+
+  const markDone = (): void => {
+    if (done) return;
+    done = true;
+    ctx.onDone();
+  };
+  const received = (seq: number, payloadBytes: number): void => {
+    // The model: one chunk per message, carrying the SSE event or the body and its newline.
+    tally.model.s2c += chunkBytes(sse ? sseEventBytes(seq, payloadBytes) : payloadBytes + 1);
+    if (delivery.contiguous >= lastSeq) markDone();
+  };
+
+  const onSseLine = (buf: Buffer, start: number, end: number): void => {
+    if (end === start) {
+      // Blank line: dispatch the event.
+      if (data) {
+        const seq = delivery.receive(data, 0, data.length);
+        if (eventId >= 0) lastEventId = eventId;
+        if (seq > 0) received(eventId >= 0 ? eventId : seq, data.length);
+      }
+      data = null;
+      eventId = -1;
+      return;
+    }
+    if (buf[start] === 0x64 /* d */ && buf.toString('latin1', start, start + 6) === 'data: ') {
+      data = Buffer.from(buf.subarray(start + 6, end));
+    } else if (buf[start] === 0x69 /* i */ && buf.toString('latin1', start, start + 4) === 'id: ') {
+      eventId = Number(buf.toString('latin1', start + 4, end));
+    }
+  };
+  const onStreamLine = (buf: Buffer, start: number, end: number): void => {
+    const seq = delivery.receive(buf, start, end);
+    if (seq > 0) received(seq, end - start);
+  };
+
+  const onHead = (head: ResponseHead): void => {
+    if (head.status !== 200) {
+      tally.error(`HTTP_${head.status}`);
+      return;
+    }
+    tally.model.setupS2c += responseHeadBytes(STATUS_200, profile.responses[kind]);
+    if (!subscribedOnce) {
+      subscribedOnce = true;
+      ctx.onSubscribed();
+    }
+  };
+  const onBody = (buf: Buffer, start: number, end: number): void =>
+    lines.push(buf, start, end, sse ? onSseLine : onStreamLine);
+
+  const connect = (): void => {
+    const extra: Array<[string, string]> = sse && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
+    const req = requestHead(ctx, kind, profile.paths[kind], {}, extra);
+    const s = dial(ctx);
+    socket = s;
+    lines.reset();
+    const parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
+    tally.model.setupC2s += req.modelBytes;
+    s.write(req.text);
+    s.on('data', (chunk: Buffer) => {
+      try {
+        parser.execute(chunk);
+      } catch (e) {
+        tally.error(errorCode(e));
+        s.destroy();
+      }
+    });
+    s.on('error', (e) => tally.error(errorCode(e)));
+    s.on('close', () => {
+      bytesFromClosed += s.bytesRead;
+      if (socket === s) socket = null;
+      if (!stopped) setTimeout(() => !stopped && connect(), RETRY_MS);
+    });
+  };
+
+  return {
+    start: connect,
+    finish(seq) {
+      lastSeq = seq;
+      if (delivery.contiguous >= lastSeq) markDone();
+    },
+    stop() {
+      stopped = true;
+      markDone();
+    },
+    close() {
+      stopped = true;
+      socket?.destroy();
+    },
+    bytesReceived: () => bytesFromClosed + (socket?.bytesRead ?? 0),
+  };
+}

@@ -1,0 +1,69 @@
+/** `pushbench run <scenario> [flags]`: measure, write the results file, print the table. */
+import { EXIT } from '../errors.js';
+import { Progress } from '../progress.js';
+import { resultsPath, writeResults } from '../results.js';
+import { runScenario } from '../runner.js';
+import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
+import { formatTable } from '../../reports/table.js';
+import type { LiveSample } from '../types.js';
+
+export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
+
+export function help(): string {
+  const flags = Object.entries(RUN_FLAGS).map(([f, o]) => `  ${f.padEnd(26)} ${o.help}`);
+  return [
+    'usage: pushbench run <scenario> [flags]',
+    '',
+    'Runs each transport against its own embedded server process with simulated clients in worker processes,',
+    'writes one results JSON and prints one row per transport. Flags override the scenario file.',
+    '',
+    ...flags,
+    `  ${'--dashboard'.padEnd(26)} serve a live dashboard on 127.0.0.1 while the run goes`,
+    `  ${'--no-report'.padEnd(26)} do not write the HTML report after the run`,
+  ].join('\n');
+}
+
+/** Hooks other modules (reports, dashboard) attach to without the runner knowing them. */
+export interface RunExtensions {
+  startDashboard?: () => Promise<{ url: string; publish(s: LiveSample): void; close(): Promise<void> }>;
+  writeReport?: (files: string[]) => Promise<{ indexPath: string }>;
+}
+
+export const extensions: RunExtensions = {};
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(help() + '\n');
+    return EXIT.ok;
+  }
+  const { options, dashboard, report } = parseRunArgs(argv);
+  const progress = new Progress();
+  const messages = Math.max(1, Math.round(options.rate * options.durationS));
+  progress.note(
+    `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
+      (options.repeat > 1 ? `, ${options.repeat} repeats` : ''),
+  );
+  const live = dashboard && extensions.startDashboard ? await extensions.startDashboard() : null;
+  if (live) progress.note(`live dashboard: ${live.url}`);
+  try {
+    const results = await runScenario(options, {
+      onSample: (s) => {
+        progress.sample(s, messages);
+        live?.publish(s);
+      },
+      onTransportDone: (r) => progress.done(r),
+    });
+    const file = resultsPath(options, results.startedAt);
+    writeResults(results, file);
+    process.stdout.write(formatTable(results) + '\n');
+    progress.note(`results: ${file}`);
+    if (report && extensions.writeReport) {
+      const { indexPath } = await extensions.writeReport([file]);
+      progress.note(`report: ${indexPath}`);
+    }
+    const failed = results.runs.some((r) => r.state === 'errored');
+    return failed ? EXIT.failed : EXIT.ok;
+  } finally {
+    await live?.close();
+  }
+}

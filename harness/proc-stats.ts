@@ -1,0 +1,49 @@
+/** What a process costs: CPU over a window, resident memory, event-loop delay. Reported by every child. */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { LoopDelayStats } from './types.js';
+
+export interface ProcessCostSample {
+  pid: number;
+  /** CPU (user + system) since `startWindow()`. */
+  cpuSeconds: number;
+  /** Seconds since `startWindow()`. */
+  wallSeconds: number;
+  rssBytes: number;
+  maxRssBytes: number;
+  eventLoopDelay: LoopDelayStats;
+}
+
+export class ProcessMeter {
+  private cpuStart = process.cpuUsage();
+  private wallStart = process.hrtime.bigint();
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loop.enable();
+  }
+
+  /** Starts the measured window: CPU and event-loop delay count from here. */
+  startWindow(): void {
+    this.cpuStart = process.cpuUsage();
+    this.wallStart = process.hrtime.bigint();
+    this.loop.reset();
+  }
+
+  sample(): ProcessCostSample {
+    const cpu = process.cpuUsage(this.cpuStart);
+    const ns = (v: number): number => Math.round(v / 1e3) / 1e3;
+    return {
+      pid: process.pid,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      wallSeconds: Number(process.hrtime.bigint() - this.wallStart) / 1e9,
+      rssBytes: process.memoryUsage.rss(),
+      // maxRSS is in kilobytes (getrusage).
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      eventLoopDelay: {
+        p50Ms: this.loop.count ? ns(this.loop.percentile(50)) : 0,
+        p99Ms: this.loop.count ? ns(this.loop.percentile(99)) : 0,
+        maxMs: this.loop.count ? ns(this.loop.max) : 0,
+      },
+    };
+  }
+}

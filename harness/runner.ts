@@ -1,0 +1,364 @@
+/**
+ * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
+ * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
+ */
+import { ChildFailure, killAll, reap, spawnChild, type Child } from './children.js';
+import { environment, machineLimits } from './environment.js';
+import { EnvironmentError } from './errors.js';
+import { nowUs } from './feed.js';
+import { latencyStats, mergeEncoded } from './histogram.js';
+import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
+import { planRun, type Limits } from './plan.js';
+import type { ProcessCostSample } from './proc-stats.js';
+import type {
+  CompletedTransportRun,
+  LiveSample,
+  LoopDelayStats,
+  ResultsFile,
+  RunOptions,
+  TransportName,
+  TransportOptions,
+  TransportRun,
+} from './types.js';
+import { SCHEMA_VERSION } from './types.js';
+
+export interface RunHooks {
+  /** About once a second during a run, and at every phase change. */
+  onSample?: (sample: LiveSample) => void;
+  /** A transport run has finished (completed or errored). */
+  onTransportDone?: (run: TransportRun) => void;
+  /** Overrides the machine's limits (tests). */
+  limits?: Limits;
+}
+
+/** A worker busier than this share of one core, or with a worse event-loop delay, cannot be trusted to keep time. */
+const SATURATED_CPU_SHARE = 0.9;
+const SATURATED_LOOP_P99_MS = 200;
+/** Lead time between telling the server to publish and its first message, so every process has the order. */
+const PUBLISH_LEAD_US = 300_000;
+
+type ServerChild = Child<ToServer, FromServer>;
+type WorkerChild = Child<ToWorker, FromWorker>;
+
+export function transportOptions(o: RunOptions): TransportOptions {
+  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate };
+}
+
+export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<ResultsFile> {
+  const startedAt = new Date().toISOString();
+  const limits = hooks.limits ?? machineLimits();
+  // Fail before anything starts if the machine cannot hold the plan.
+  planRun(options.clients, options.workers, options.host, limits);
+  const runs: TransportRun[] = [];
+  const t0 = Date.now();
+  for (let repeat = 0; repeat < options.repeat; repeat++) {
+    for (const transport of options.transports) {
+      let run: TransportRun;
+      try {
+        run = await runTransport(options, transport, repeat, limits, hooks, t0);
+      } catch (e) {
+        killAll();
+        if (e instanceof EnvironmentError) throw e;
+        run = { ...runBase(options, transport, repeat), state: 'errored', error: (e as Error).message };
+      }
+      runs.push(run);
+      hooks.onTransportDone?.(run);
+    }
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'pushbench',
+    scenario: options.scenario,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: environment(),
+    options,
+    runs,
+  };
+}
+
+function runBase(o: RunOptions, transport: TransportName, repeat: number) {
+  return {
+    transport,
+    repeat,
+    clients: o.clients,
+    rate: o.rate,
+    payloadBytes: o.payloadBytes,
+    durationS: o.durationS,
+    profile: o.profile,
+    transportOptions: transportOptions(o),
+  };
+}
+
+async function runTransport(
+  o: RunOptions,
+  transport: TransportName,
+  repeat: number,
+  limits: Limits,
+  hooks: RunHooks,
+  t0: number,
+): Promise<CompletedTransportRun> {
+  const plan = planRun(o.clients, o.workers, o.host, limits);
+  const options = transportOptions(o);
+  let phase: LiveSample['phase'] = 'starting';
+  let published = 0;
+  const serverCost: { sample: ProcessCostSample | null } = { sample: null };
+  const progress = new Map<number, Extract<FromWorker, { type: 'progress' }>>();
+  let lastSampleReceived = 0;
+  let lastSampleBytes = 0;
+  let lastSampleAt = Date.now();
+  const emit = (): void => {
+    if (!hooks.onSample) return;
+    const now = Date.now();
+    const dt = Math.max(0.001, (now - lastSampleAt) / 1000);
+    let connected = 0;
+    let received = 0;
+    let bytes = 0;
+    let p50 = 0;
+    let p99 = 0;
+    const processes: LiveSample['processes'] = [];
+    for (const p of progress.values()) {
+      connected += p.subscribed;
+      received += p.received;
+      bytes += p.bytesReceived;
+      p50 = Math.max(p50, p.latencyP50Us);
+      p99 = Math.max(p99, p.latencyP99Us);
+      processes.push(processShare('client', p.cost));
+    }
+    if (serverCost.sample) processes.unshift(processShare('server', serverCost.sample));
+    hooks.onSample({
+      tMs: now - t0,
+      transport,
+      phase,
+      clients: o.clients,
+      connected,
+      published,
+      messagesPerS: Math.max(0, received - lastSampleReceived) / dt,
+      bytesPerS: Math.max(0, bytes - lastSampleBytes) / dt,
+      latencyMs: p99 > 0 ? { p50: p50 / 1000, p99: p99 / 1000 } : null,
+      processes,
+    });
+    lastSampleReceived = received;
+    lastSampleBytes = bytes;
+    lastSampleAt = now;
+  };
+  const setPhase = (p: LiveSample['phase']): void => {
+    phase = p;
+    emit();
+  };
+  const ticker = setInterval(emit, 1000);
+
+  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  const workers: WorkerChild[] = [];
+  try {
+    server.on((m) => {
+      if (m.type === 'sample') serverCost.sample = m.cost;
+    });
+    setPhase('starting');
+    server.send({
+      type: 'start',
+      config: { transport, host: o.host, port: o.port, profile: o.profile, payloadBytes: o.payloadBytes, options, injectServerCostUs: o.injectServerCostUs },
+    });
+    let port: number;
+    try {
+      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+    } catch (e) {
+      if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
+        throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
+      }
+      if (e instanceof ChildFailure && (e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES')) {
+        throw new EnvironmentError(`cannot listen on ${o.host}:${o.port} (${e.code}); use a loopback address and a port above 1023`);
+      }
+      throw e;
+    }
+
+    setPhase('connecting');
+    const connectStart = Date.now();
+    const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
+    for (let i = 0; i < plan.workers; i++) {
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      w.on((m) => {
+        if (m.type === 'progress') progress.set(i, m);
+      });
+      w.send({
+        type: 'start',
+        config: {
+          transport,
+          host: o.host,
+          port,
+          localAddresses: plan.localAddresses,
+          clients: plan.clientsPerWorker[i]!,
+          connectRate: workerRate,
+          profile: o.profile,
+          options,
+        },
+      });
+      workers.push(w);
+    }
+    // Connecting may take as long as the asked connect rate needs, plus slack for a busy machine.
+    const connectBudgetMs = 30_000 + (o.connectRate > 0 ? (o.clients / o.connectRate) * 2000 : o.clients * 2);
+    const subscribed = await Promise.allSettled(workers.map((w) => w.next('subscribed', connectBudgetMs)));
+    const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
+    if (fatal && fatal.status === 'rejected') throw fatal.reason;
+    const connectMs = Date.now() - connectStart;
+
+    setPhase('publishing');
+    const count = Math.max(1, Math.round(o.rate * o.durationS));
+    const startUs = nowUs() + PUBLISH_LEAD_US;
+    for (const w of workers) w.send({ type: 'window' });
+    const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
+    server.send({ type: 'publish', count, rate: o.rate, startUs });
+    const pubTimer = setInterval(() => {
+      published = Math.min(count, Math.max(0, Math.floor(((nowUs() - startUs) / 1e6) * o.rate) + 1));
+    }, 200);
+    const { lastSeq } = await publishedMsg.finally(() => clearInterval(pubTimer));
+    published = lastSeq;
+
+    setPhase('draining');
+    const done = workers.map((w) => w.next('done', o.drainTimeoutMs));
+    for (const w of workers) w.send({ type: 'finish', lastSeq });
+    const drained = await Promise.allSettled(done);
+    if (drained.some((d) => d.status === 'rejected')) {
+      for (const w of workers) w.send({ type: 'stop' });
+      await Promise.allSettled(workers.map((w) => w.next('done', 10_000)));
+    }
+    const snapshot = server.next<Extract<FromServer, { type: 'snapshot' }>>('snapshot', 15_000);
+    server.send({ type: 'snapshot' });
+    const snap = await snapshot;
+    const windowS = (nowUs() - startUs) / 1e6;
+    const reports = await Promise.all(
+      workers.map((w) => {
+        const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);
+        w.send({ type: 'report' });
+        return r;
+      }),
+    );
+
+    setPhase('closing');
+    for (const w of workers) w.send({ type: 'close' });
+    await reap(workers.map((w) => w.process), 5_000);
+    server.process.kill('SIGTERM');
+    await reap([server.process], 5_000);
+    setPhase('done');
+
+    return assemble(o, transport, repeat, {
+      port,
+      count: lastSeq,
+      windowS,
+      connectMs,
+      snap,
+      reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
+    });
+  } finally {
+    clearInterval(ticker);
+    for (const w of workers) w.process.kill('SIGKILL');
+    server.process.kill('SIGKILL');
+  }
+}
+
+function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveSample['processes'][number] {
+  return { role, pid: cost.pid, cpuPercent: cost.wallSeconds > 0 ? (100 * cost.cpuSeconds) / cost.wallSeconds : 0, rssBytes: cost.rssBytes };
+}
+
+function worstLoop(samples: LoopDelayStats[]): LoopDelayStats {
+  return {
+    p50Ms: Math.max(0, ...samples.map((s) => s.p50Ms)),
+    p99Ms: Math.max(0, ...samples.map((s) => s.p99Ms)),
+    maxMs: Math.max(0, ...samples.map((s) => s.maxMs)),
+  };
+}
+
+const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface Collected {
+  port: number;
+  count: number;
+  windowS: number;
+  connectMs: number;
+  snap: Extract<FromServer, { type: 'snapshot' }>;
+  reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
+}
+
+/** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
+export function assemble(o: RunOptions, transport: TransportName, repeat: number, c: Collected): CompletedTransportRun {
+  const sum = (f: (t: WorkerTally) => number): number => c.reports.reduce((a, r) => a + f(r.tally), 0);
+  const delivered = sum((t) => t.delivered);
+  const expected = o.clients * c.count;
+  const errors: Record<string, number> = {};
+  for (const r of c.reports) for (const [k, v] of Object.entries(r.tally.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const model = {
+    setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
+    c2sBytes: sum((t) => t.model.c2s),
+    s2cBytes: sum((t) => t.model.s2c),
+  };
+  const w = c.snap.wire;
+  const steadyC2s = w.total.c2sBytes - w.setup.c2sBytes;
+  const steadyS2c = w.total.s2cBytes - w.setup.s2cBytes;
+  const payloadBytes = sum((t) => t.payloadBytes);
+  const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
+  const subscribed = sum((t) => t.subscribed);
+  const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
+  const clientCosts = c.reports.map((r) => r.cost);
+  const busiest = clientCosts.reduce((a, s) => Math.max(a, s.wallSeconds > 0 ? s.cpuSeconds / s.wallSeconds : 0), 0);
+  const loop = worstLoop(clientCosts.map((s) => s.eventLoopDelay));
+  const saturationReason =
+    busiest >= SATURATED_CPU_SHARE
+      ? `a client worker used ${Math.round(busiest * 100)}% of a core`
+      : loop.p99Ms >= SATURATED_LOOP_P99_MS
+        ? `a client worker's event-loop delay p99 was ${loop.p99Ms} ms`
+        : null;
+  const serverCpu = c.snap.cost.cpuSeconds;
+  return {
+    ...runBase(o, transport, repeat),
+    state: 'completed',
+    published: c.count,
+    windowS: round(c.windowS),
+    connect: { connected: subscribed, durationMs: c.connectMs, errors },
+    messages: {
+      expected,
+      delivered,
+      lost: Math.max(0, expected - delivered),
+      duplicated: sum((t) => t.duplicated),
+      reordered: sum((t) => t.reordered),
+    },
+    wire: {
+      setup: w.setup,
+      c2sBytes: steadyC2s,
+      s2cBytes: steadyS2c,
+      payloadBytes,
+      perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - payloadBytes) },
+      perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
+      model,
+      matchesModel:
+        model.setup.c2sBytes === w.setup.c2sBytes &&
+        model.setup.s2cBytes === w.setup.s2cBytes &&
+        model.c2sBytes === steadyC2s &&
+        model.s2cBytes === steadyS2c,
+    },
+    throughput: {
+      messagesPerS: round(delivered / c.windowS, 1),
+      c2sBitsPerS: Math.round((steadyC2s * 8) / c.windowS),
+      s2cBitsPerS: Math.round((steadyS2c * 8) / c.windowS),
+    },
+    latencyMs: latencyStats(hist),
+    server: {
+      address: `${o.host}:${c.port}`,
+      processes: 1,
+      cpuSeconds: round(serverCpu),
+      cpuSecondsPerMessage: delivered > 0 ? serverCpu / delivered : 0,
+      maxRssBytes: c.snap.cost.maxRssBytes,
+      rssBytes: c.snap.cost.rssBytes,
+      eventLoopDelay: c.snap.cost.eventLoopDelay,
+      connections: w.connections,
+    },
+    clientWorkers: {
+      processes: c.reports.length,
+      cpuSeconds: round(clientCosts.reduce((a, s) => a + s.cpuSeconds, 0)),
+      maxRssBytes: Math.max(0, ...clientCosts.map((s) => s.maxRssBytes)),
+      rssBytes: clientCosts.reduce((a, s) => a + s.rssBytes, 0),
+      eventLoopDelay: loop,
+      saturated: saturationReason !== null,
+      saturationReason,
+    },
+  };
+}
