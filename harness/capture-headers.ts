@@ -7,7 +7,6 @@
  * one server-sent event, one streamed chunk, a WebSocket handshake and one text frame.
  */
 import net from 'node:net';
-import { renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import { launchChromium } from './browser.js';
 import { httpHeadString, wsAcceptKey, type HeaderList } from './framing.js';
 import { EXCHANGE_KINDS, type ExchangeKind, type HeaderProfile } from './profiles.js';
@@ -185,20 +184,4 @@ export function captureToProfile(capture: Capture, serverResponses: HeaderProfil
 export function formatProfileJson(value: unknown): string {
   const str = '"(?:[^"\\\\]|\\\\.)*"';
   return JSON.stringify(value, null, 2).replace(new RegExp(`\\[\\s*(${str}),\\s*(${str})\\s*\\]`, 'g'), '[$1, $2]') + '\n';
-}
-
-/** Writes text to `file` through a temporary name, so a reader never sees half a profile. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    throw e;
-  }
 }

@@ -15,6 +15,8 @@ interface CommandModule {
 /** Every command, loaded on demand. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
+  kaazing: () => import('./commands/kaazing.js'),
+  'capture-headers': () => import('./commands/capture-headers.js'),
 };
 
 function usage(): string {

@@ -4,10 +4,13 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { captureChromiumHeads, captureToProfile, formatProfileJson, writeFileAtomic } from '../capture-headers.js';
+import { captureChromiumHeads, captureToProfile, formatProfileJson } from '../capture-headers.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { loadProfile, parseProfile } from '../profiles.js';
 import { profilesDir } from '../paths.js';
+import { writeFileAtomic } from '../results.js';
+
+export const summary = "record a real Chromium's request heads as the chromium header profile";
 
 const USAGE = 'usage: pushbench capture-headers [--out FILE]';
 
