@@ -58,6 +58,10 @@ function fixture(): KaazingResults {
         { mode: 'short polling', transport: 'short-polling', connection: 'new connection per poll', profile: 'minimal-close', latencyMs: { p50: 650, p90: 1000, p99: 1100, max: 1150, count: 50 }, error: null },
         { mode: 'long polling', transport: 'long-polling', connection: 'keep-alive', profile: 'minimal', latencyMs: null, error: 'server died' },
       ],
+      exchanges: [
+        { exchange: 'pushed', connection: 'persistent', oneWayTrips: 1, count: 9, p50Ms: 51, minMs: 50.5, maxMs: 52 },
+        { exchange: 'fresh poll', connection: 'new connection per poll', oneWayTrips: 4, count: 9, p50Ms: 204, minMs: 201, maxMs: 210 },
+      ],
     },
   };
 }
@@ -94,6 +98,8 @@ test('the corrections are computed from the article figures and the framing mode
 
 test('latency rows carry ratios to WebSocket beside the claim, and failures say why', () => {
   assert.match(md, /\| short polling \| new connection per poll \| 650\.0 \| 1,000\.0 \| 1,100\.0 \| 1,150\.0 \| 50 \| 13\.00 : 1 \| 150 ms \(3:1\) \|/);
+  assert.match(md, /\| fresh poll \| new connection per poll \| 4 \| 200 \| 204\.0 \| 201\.0 \| 210\.0 \| 4\.00 : 1 \|/);
+  assert.match(md, /so it needs 4 one-way trips/);
   assert.match(md, /\| long polling \| keep-alive \| – \| – \| – \| – \| 0 \| – \| server died \|/);
 });
 

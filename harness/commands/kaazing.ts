@@ -10,18 +10,21 @@
  * `pushbench kaazing --render FILE` only re-renders the Markdown from an existing results file.
  */
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import path from 'node:path';
 import { startDelayProxy } from '../delay-proxy.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { environment, machineLimits } from '../environment.js';
-import { decimalDigits, hixie76FrameBytes, httpHeadBytes, httpHeadVisibleChars, TCP_IP_HEADER_BYTES_PER_SEGMENT, wsFrameHeaderBytes } from '../framing.js';
+import { decimalDigits, hixie76FrameBytes, httpHeadBytes, httpHeadString, httpHeadVisibleChars, TCP_IP_HEADER_BYTES_PER_SEGMENT, wsFrameHeaderBytes } from '../framing.js';
 import { packageRoot, scenariosDir } from '../paths.js';
 import { planRun } from '../plan.js';
 import { fillHeaders, loadProfile, type HeaderProfile } from '../profiles.js';
 import { writeFileAtomic, writeResults } from '../results.js';
 import { runScenario, type RunHooks } from '../runner.js';
 import { DEFAULTS } from '../scenario.js';
+import { writeProfileHead } from '../servers/server.js';
 import { ackOnlySegments, diffTcpTotals, readTcpStats, sumTcpStats, tcpIpHeaderBytes, type TcpTotals } from '../tcp-stats.js';
 import { TRANSPORT_NAMES, type LiveSample, type ResultsFile, type RunOptions, type TransportName } from '../types.js';
 import {
@@ -30,6 +33,7 @@ import {
   type FramingModel,
   type KaazingCase,
   type KaazingLatency,
+  type ExchangeTiming,
   type KaazingResults,
   type LatencyMode,
   type ProfileHeads,
@@ -45,7 +49,7 @@ export interface KaazingScenario {
   profiles: string[];
   useCases: Array<{ useCase: string; clients: number }>;
   intervalMs: number;
-  latency: { delayMs: number; jitterMs: number; clients: number; durationS: number; rate: number; intervalMs: number; profile: string; closeProfile: string };
+  latency: { delayMs: number; jitterMs: number; clients: number; durationS: number; rate: number; intervalMs: number; profile: string; closeProfile: string; exchangeSamples: number };
   article: ArticleFigures;
 }
 
@@ -350,7 +354,106 @@ async function measureLatency(scenario: KaazingScenario, delayMs: number, transp
       await Promise.all(proxies.map((p) => p.close()));
     }
   }
-  return { oneWayDelayMs: delayMs, jitterMs: l.jitterMs, clients: l.clients, rate: l.rate, intervalMs: l.intervalMs, modes: out };
+  let exchanges: ExchangeTiming[] = [];
+  try {
+    exchanges = await probeExchanges({ delayMs, jitterMs: l.jitterMs, samples: l.exchangeSamples, profile: l.profile, closeProfile: l.closeProfile });
+  } catch (e) {
+    process.stderr.write(`latency: exchange probe failed: ${(e as Error).message}\n`);
+  }
+  return { oneWayDelayMs: delayMs, jitterMs: l.jitterMs, clients: l.clients, rate: l.rate, intervalMs: l.intervalMs, modes: out, exchanges };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+function timing(exchange: string, connection: string, oneWayTrips: number, samplesMs: number[]): ExchangeTiming {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return { exchange, connection, oneWayTrips, count: sorted.length, p50Ms: median(sorted), minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN };
+}
+
+/**
+ * The claim itself, exchange by exchange, through the delay proxy: a message pushed on an open WebSocket (publish to
+ * receipt), a poll on a keep-alive connection (request to complete response) and a poll on a new connection (connect
+ * to complete response, handshake charged by the proxy). Server and client share this process and its clock; the
+ * poll heads are the profile's, written with the servers' own `writeProfileHead`.
+ */
+export async function probeExchanges(o: { delayMs: number; jitterMs: number; samples: number; profile: string; closeProfile: string }): Promise<ExchangeTiming[]> {
+  const keep = loadProfile(o.profile);
+  const close = loadProfile(o.closeProfile);
+  const body = Buffer.from('x'.repeat(21));
+  const server = http.createServer((req, res) => {
+    const p = req.headers.connection === 'close' ? close : keep;
+    writeProfileHead(res, 200, p.responses.poll, body.length);
+    res.end(body);
+  });
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxy = await startDelayProxy({ target: { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port }, delayMs: o.delayMs, jitterMs: o.jitterMs });
+  const host = `127.0.0.1:${proxy.port}`;
+  const poll = (p: HeaderProfile, socket: net.Socket): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      const onData = (chunk: Buffer): void => {
+        got = Buffer.concat([got, chunk]);
+        const end = got.indexOf('\r\n\r\n');
+        const m = /content-length: *(\d+)/i.exec(got.toString('latin1', 0, Math.max(0, end)));
+        if (end >= 0 && m && got.length >= end + 4 + Number(m[1])) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+      socket.write(httpHeadString(`GET ${p.paths.poll} HTTP/1.1`, fillHeaders(p.requests.poll, { host })));
+    });
+  const dial = (): Promise<net.Socket> =>
+    new Promise((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: proxy.port, noDelay: true }, () => resolve(s));
+      s.once('error', reject);
+    });
+  try {
+    const wsMs: number[] = [];
+    const client = new WebSocket(`ws://${host}/ws`, { perMessageDeflate: false });
+    const serverSide = await new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+    await new Promise<void>((resolve) => client.once('open', () => resolve()));
+    for (let i = 0; i < o.samples; i++) {
+      const t0 = performance.now();
+      const got = new Promise<void>((resolve) => client.once('message', () => resolve()));
+      serverSide.send(body, { binary: false });
+      await got;
+      wsMs.push(performance.now() - t0);
+    }
+    client.terminate();
+
+    const keepMs: number[] = [];
+    const ka = await dial();
+    await poll(keep, ka); // the first exchange on a connection pays for the handshake; time the ones after it
+    for (let i = 0; i < o.samples; i++) {
+      const t0 = performance.now();
+      await poll(keep, ka);
+      keepMs.push(performance.now() - t0);
+    }
+    ka.destroy();
+
+    const newMs: number[] = [];
+    for (let i = 0; i < o.samples; i++) {
+      const t0 = performance.now();
+      const s = await dial();
+      await poll(close, s);
+      newMs.push(performance.now() - t0);
+      s.destroy();
+    }
+    return [
+      timing('message pushed on an open WebSocket', 'persistent', 1, wsMs),
+      timing('poll: request and response', 'keep-alive', 2, keepMs),
+      timing('poll: connect, request and response', 'new connection per poll', 4, newMs),
+    ];
+  } finally {
+    await proxy.close();
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 }
 
 /** Why a use case cannot run here, from the planner, before anything starts; null when it can. */
