@@ -91,6 +91,7 @@ test('the corrections are computed from the article figures and the framing mode
   assert.match(md, /871 \/ 2 = 435\.5, not 500:1/);
   assert.match(md, /6,968,000 bit\/s is 6\.97 Mbit\/s \(10\^6\) but 6\.65 "Mbps" with 2\^20; the article printed 6\.6/);
   assert.match(md, /0\.153 is printed as "Kbps"/);
+  assert.match(md, /Of its 6 printed rates, 6 are nearer bit\/s \/ 2\^20 than bit\/s \/ 10\^6/);
   assert.match(md, /server-to-client frame header is 2 B, a client-to-server frame 6 B/);
   assert.match(md, /`kaazing-2009` A: 725\.0 B request side, 193\.0 B response side/);
   assert.match(md, /`kaazing-2009` A websocket: 2\.00 segments \(1\.00 ACK-only\) = 104\.0 B of TCP\/IP headers/);
