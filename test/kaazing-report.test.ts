@@ -94,7 +94,8 @@ test('the corrections are computed from the article figures and the framing mode
   assert.match(md, /Of its 6 printed rates, 6 are nearer bit\/s \/ 2\^20 than bit\/s \/ 10\^6/);
   assert.match(md, /server-to-client frame header is 2 B, a client-to-server frame 6 B/);
   assert.match(md, /`kaazing-2009` A: 725\.0 B request side, 193\.0 B response side/);
-  assert.match(md, /`kaazing-2009` A websocket: 2\.00 segments \(1\.00 ACK-only\) = 104\.0 B of TCP\/IP headers/);
+  assert.match(md, /   \| websocket \| 1 \| 2\.00 \| 1\.00 \| 104\.0 \|/);
+  assert.match(md, /The 2-byte WebSocket frame header rides on at least 104 B of TCP\/IP headers/);
 });
 
 test('latency rows carry ratios to WebSocket beside the claim, and failures say why', () => {

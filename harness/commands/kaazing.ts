@@ -398,6 +398,7 @@ export async function probeExchanges(o: { delayMs: number; jitterMs: number; sam
         const m = /content-length: *(\d+)/i.exec(got.toString('latin1', 0, Math.max(0, end)));
         if (end >= 0 && m && got.length >= end + 4 + Number(m[1])) {
           socket.off('data', onData);
+          socket.off('error', reject);
           resolve();
         }
       };
