@@ -54,6 +54,8 @@ export interface FramingModel {
   wsClientToServerHeaderBytes: number;
   hixie76FrameOverheadBytes: number;
   tcpIpHeaderBytesPerSegment: number;
+  /** One message each way counted at a real socket (absent in older results). */
+  measured?: { payloadBytes: number; c2sFrameBytes: number; s2cFrameBytes: number };
 }
 
 /** TCP counters of the server's sockets over a measured interval, from `ss -tin` (harness/tcp-stats.ts). */
@@ -288,7 +290,11 @@ function corrections(results: KaazingResults): string[] {
       'The measured ratios per profile and use case are in the tables above.',
     `4. **RFC 6455 overhead depends on direction, and is not hixie-76's.** For a ${f.payloadBytes}-byte message, a server-to-client frame header is ` +
       `${f.wsServerToClientHeaderBytes} B, a client-to-server frame ${f.wsClientToServerHeaderBytes} B (the 4-byte mask); the article's 2 B was hixie-76's ` +
-      `0x00 … 0xFF framing (${f.hixie76FrameOverheadBytes} B in both directions), which no browser speaks today.`,
+      `0x00 … 0xFF framing (${f.hixie76FrameOverheadBytes} B in both directions), which no browser speaks today.` +
+      (f.measured
+        ? ` Counted at a socket here: a ${f.measured.payloadBytes}-byte message took ${f.measured.c2sFrameBytes} B client to server ` +
+          `(${f.measured.c2sFrameBytes - f.measured.payloadBytes} B overhead) and ${f.measured.s2cFrameBytes} B server to client (${f.measured.s2cFrameBytes - f.measured.payloadBytes} B).`
+        : ''),
   );
   const poll = results.cases
     .filter((c) => !c.extrapolatedFrom)
@@ -405,7 +411,8 @@ export function renderKaazingReport(results: KaazingResults): string {
     '',
     '## The table, side by side',
     '',
-    'Article figures in *italics*. "overhead bit/s" is, as in the article, overhead per message x clients x messages per second per client, with the overhead per delivered message measured in steady state (extrapolated cases say so).',
+    'Article figures in *italics*. "overhead bit/s" is, as in the article, overhead per message x clients x messages per second per client, with the overhead per delivered message measured in steady state (extrapolated cases say so). ' +
+      'Polls that come back empty and, for long polling, the request still waiting when publishing ends are bytes on the wire too, so they are in the per-message figures; the shorter the run, the more that last request weighs.',
     '',
   ];
   for (const p of results.profiles) {

@@ -50,3 +50,10 @@ test('capture-headers refuses bad arguments before starting a browser', async ()
   await assert.rejects(main(['--out']), UsageError);
   await assert.rejects(main(['--out', '/nonexistent-dir-pushbench/chromium.json']), /does not exist/);
 });
+
+test('the committed chromium profile loads and names the browser version it was captured from', () => {
+  const profile = loadProfile('chromium');
+  assert.match(profile.source?.version ?? '', /^\d+\.\d+\.\d+\.\d+$/);
+  assert.ok(profile.description.includes(profile.source!.version!));
+  for (const kind of EXCHANGE_KINDS) assert.deepEqual(profile.requests[kind][0], ['Host', '{host}']);
+});

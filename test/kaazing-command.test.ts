@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { framingModel, loadKaazingScenario, main, parseKaazingArgs, probeExchanges, profileHeads, tcpPerMessage } from '../harness/commands/kaazing.js';
+import { framingModel, loadKaazingScenario, main, measureWsFrames, parseKaazingArgs, probeExchanges, profileHeads, tcpPerMessage } from '../harness/commands/kaazing.js';
 import { UsageError } from '../harness/errors.js';
 import { loadProfile } from '../harness/profiles.js';
 import type { TcpTotals } from '../harness/tcp-stats.js';
@@ -70,4 +70,12 @@ test('probeExchanges: each exchange takes at least its one-way trips x the delay
   const ex = await probeExchanges({ delayMs, jitterMs: 0, samples: 3, profile: 'kaazing-2009', closeProfile: 'kaazing-2009-close' });
   assert.deepEqual(ex.map((x) => [x.oneWayTrips, x.count]), [[1, 3], [2, 3], [4, 3]]);
   for (const x of ex) assert.ok(x.minMs >= x.oneWayTrips * delayMs - 1, `${x.exchange}: ${x.minMs.toFixed(1)} ms < ${x.oneWayTrips} x ${delayMs} ms`);
+});
+
+test('measureWsFrames counts RFC 6455 frames at the socket exactly as the model says, by direction', async () => {
+  for (const payloadBytes of [21, 126, 70000]) {
+    const m = await measureWsFrames(payloadBytes);
+    const model = framingModel(payloadBytes);
+    assert.deepEqual(m, { payloadBytes, c2sFrameBytes: payloadBytes + model.wsClientToServerHeaderBytes, s2cFrameBytes: payloadBytes + model.wsServerToClientHeaderBytes });
+  }
 });

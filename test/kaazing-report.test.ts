@@ -34,7 +34,7 @@ function fixture(): KaazingResults {
     tool: 'pushbench', study: 'kaazing', version: 1, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:10:00.000Z',
     environment: { node: 'v20', os: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 2 ** 32, openFilesLimit: 1024, commit: 'abc', pushbenchVersion: '0.1.0' },
     command: 'pushbench kaazing', rate: 1, payloadBytes: 21, durationS: 10, article,
-    framing: { payloadBytes: 21, wsServerToClientHeaderBytes: 2, wsClientToServerHeaderBytes: 6, hixie76FrameOverheadBytes: 2, tcpIpHeaderBytesPerSegment: 52 },
+    framing: { payloadBytes: 21, wsServerToClientHeaderBytes: 2, wsClientToServerHeaderBytes: 6, hixie76FrameOverheadBytes: 2, tcpIpHeaderBytesPerSegment: 52, measured: { payloadBytes: 21, c2sFrameBytes: 27, s2cFrameBytes: 23 } },
     profiles: [{
       profile: 'kaazing-2009', description: 'the article', requestLines: 11, responseLines: 6, requestVisibleChars: 692, responseVisibleChars: 179,
       requestWireBytes: 716, responseWireBytes: 193, sinceBytes: 9, sinceExample: '?since=10', websocketRequestWireBytes: 800,
@@ -93,6 +93,7 @@ test('the corrections are computed from the article figures and the framing mode
   assert.match(md, /0\.153 is printed as "Kbps"/);
   assert.match(md, /Of its 6 printed rates, 6 are nearer bit\/s \/ 2\^20 than bit\/s \/ 10\^6/);
   assert.match(md, /server-to-client frame header is 2 B, a client-to-server frame 6 B/);
+  assert.match(md, /a 21-byte message took 27 B client to server \(6 B overhead\) and 23 B server to client \(2 B\)/);
   assert.match(md, /`kaazing-2009` A: 725\.0 B request side, 193\.0 B response side/);
   assert.match(md, /   \| websocket \| 1 \| 2\.00 \| 1\.00 \| 104\.0 \|/);
   assert.match(md, /The 2-byte WebSocket frame header rides on at least 104 B of TCP\/IP headers/);

@@ -457,6 +457,39 @@ export async function probeExchanges(o: { delayMs: number; jitterMs: number; sam
   }
 }
 
+/**
+ * One RFC 6455 text message each way between the `ws` client and server, counted at the server's socket: what a
+ * frame costs by direction on the wire, measured rather than taken from the model.
+ */
+export async function measureWsFrames(payloadBytes: number): Promise<{ payloadBytes: number; c2sFrameBytes: number; s2cFrameBytes: number }> {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<{ ws: WebSocket; socket: net.Socket }>((resolve) => wss.once('connection', (ws, req) => resolve({ ws, socket: req.socket })));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/ws`, { perMessageDeflate: false });
+  try {
+    const { ws, socket } = await accepted;
+    await new Promise<void>((resolve) => (client.readyState === WebSocket.OPEN ? resolve() : client.once('open', () => resolve())));
+    const body = 'x'.repeat(payloadBytes);
+    const read0 = socket.bytesRead;
+    const got = new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    client.send(body);
+    await got;
+    const c2sFrameBytes = socket.bytesRead - read0;
+    const written0 = socket.bytesWritten;
+    const back = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    ws.send(body);
+    await back;
+    return { payloadBytes, c2sFrameBytes, s2cFrameBytes: socket.bytesWritten - written0 };
+  } finally {
+    client.terminate();
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 /** Why a use case cannot run here, from the planner, before anything starts; null when it can. */
 function refusal(clients: number): string | null {
   try {
@@ -545,7 +578,7 @@ export async function main(argv: string[]): Promise<number> {
     payloadBytes: scenario.payloadBytes,
     durationS,
     article: scenario.article,
-    framing: framingModel(scenario.payloadBytes),
+    framing: { ...framingModel(scenario.payloadBytes), measured: await measureWsFrames(scenario.payloadBytes).catch(() => undefined) },
     profiles: profiles.map((p) => profileHeads(loadProfile(p), scenario.payloadBytes, sinceSeq)),
     cases,
     latency,
