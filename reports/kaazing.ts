@@ -226,11 +226,18 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
     }
     out.push(`Measured header overhead ratios (both directions per message): ${ratios.join('; ')}. The article claims ${results.article.claimedRatios.join(' or ')}.`, '');
   }
-  const errored = c.runs.filter((r) => r.state === 'errored');
-  for (const r of errored) if (r.state === 'errored') out.push(`- ${r.transport} errored: ${r.error}`);
-  if (errored.length) out.push('');
-  const mismatched = completed(got.source.runs).filter((r) => !r.wire.matchesModel);
-  if (mismatched.length) out.push(`Bytes counted at the sockets differ from the framing model for: ${mismatched.map((r) => r.transport).join(', ')} (see the results file).`, '');
+  const notes: string[] = [];
+  for (const r of got.source.runs) {
+    if (r.state === 'errored') {
+      notes.push(`- ${r.transport} errored: ${r.error}`);
+      continue;
+    }
+    if (r.clientWorkers.saturated) notes.push(`- ${r.transport}: the load generator was saturated (${r.clientWorkers.saturationReason ?? 'no reason recorded'}); its figures are less trustworthy.`);
+    const errors = Object.entries(r.connect.errors);
+    if (errors.length) notes.push(`- ${r.transport}: connection errors during the run: ${errors.map(([k, v]) => `${k} ${int(v)}`).join(', ')}.`);
+    if (!r.wire.matchesModel) notes.push(`- ${r.transport}: bytes counted at the sockets differ from the framing model (see the results file).`);
+  }
+  if (notes.length) out.push(c.extrapolatedFrom ? `Caveats of the measured case these figures come from:` : 'Caveats:', '', ...notes, '');
   return out;
 }
 

@@ -27,6 +27,16 @@ function run(transport: TransportName, clients: number, c2s: number, s2c: number
   };
 }
 
+/** The same run, flagged as the harness flags a busy load generator, with a few resets and a model mismatch. */
+function saturated(r: CompletedTransportRun): CompletedTransportRun {
+  return {
+    ...r,
+    connect: { ...r.connect, errors: { ECONNRESET: 3 } },
+    clientWorkers: { ...r.clientWorkers, saturated: true, saturationReason: 'event-loop delay p99 250 ms' },
+    wire: { ...r.wire, matchesModel: false },
+  };
+}
+
 const article = JSON.parse(readFileSync(path.join(packageRoot, 'scenarios', 'kaazing.json'), 'utf8')).kaazing.article;
 
 function fixture(): KaazingResults {
@@ -42,7 +52,7 @@ function fixture(): KaazingResults {
     cases: [
       {
         useCase: 'A', clients: 1000, profile: 'kaazing-2009', resultsFile: 'results/a.json',
-        runs: [run('short-polling', 1000, 725, 193, 1000), run('websocket', 1000, 0, 2, 1000), { ...run('sse', 1000, 0, 0, 0), state: 'errored', error: 'boom' } as never],
+        runs: [run('short-polling', 1000, 725, 193, 1000), saturated(run('websocket', 1000, 0, 2, 1000)), { ...run('sse', 1000, 0, 0, 0), state: 'errored', error: 'boom' } as never],
         tcp: { websocket: { messages: 10000, sockets: 1000, segmentsPerMessage: 2, ackOnlySegmentsPerMessage: 1, tcpIpHeaderBytesPerMessage: 104, tcpPayloadBytesPerMessage: 23 } },
         extrapolatedFrom: null,
       },
@@ -80,6 +90,10 @@ test('measured rows compute bit rates from overhead x delivered rate, and the ra
   assert.match(md, /\| websocket \| 0\.0 \| 2\.0 \| 16,000 \| 0\.0160 \| 0\.0153 \| 2\.00 \| 1\.00 \| 104\.0 \| 10,000 \/ 10,000 \|/);
   assert.match(md, /short-polling \/ websocket = \*\*459\.0 : 1\*\*/);
   assert.match(md, /sse errored: boom/);
+  assert.match(md, /- websocket: the load generator was saturated \(event-loop delay p99 250 ms\)/);
+  assert.match(md, /- websocket: connection errors during the run: ECONNRESET 3\./);
+  assert.match(md, /- websocket: bytes counted at the sockets differ from the framing model/);
+  assert.match(md, /Caveats of the measured case these figures come from:/);
 });
 
 test('an extrapolated case says so, names its source, and scales by client count', () => {

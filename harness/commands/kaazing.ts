@@ -12,8 +12,8 @@
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
 import path from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startDelayProxy } from '../delay-proxy.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { environment, machineLimits } from '../environment.js';
@@ -304,7 +304,6 @@ async function measureCase(scenario: KaazingScenario, profile: string, clients: 
   writeResults(results, path.resolve(options.jsonFile!));
   return { results, tcp: await sampler.results(), resultsFile: path.relative(packageRoot, path.resolve(options.jsonFile!)) };
 }
-
 
 async function measureLatency(scenario: KaazingScenario, delayMs: number, transportsWanted: TransportName[], resultsDir: string): Promise<KaazingLatency> {
   const l = scenario.latency;
