@@ -7,6 +7,12 @@ import path from 'node:path';
 import { distHarnessDir } from './paths.js';
 
 const live = new Set<ChildProcess>();
+/** Set once the harness is shutting down (Ctrl-C): no new child starts and no result is written. */
+let stopping = false;
+
+export function isStopping(): boolean {
+  return stopping;
+}
 
 export interface Child<In, Out> {
   process: ChildProcess;
@@ -28,6 +34,7 @@ export class ChildFailure extends Error {
 }
 
 export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker', role: string): Child<In, Out> {
+  if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, `${entry}.js`), [], {
     execArgv: [],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -85,13 +92,21 @@ export function spawnChild<In, Out extends { type: string }>(entry: 'server-proc
 
 /** Kills every child still alive; safe to call more than once, and from signal handlers. */
 export function killAll(): void {
-  for (const p of live) {
+  for (const p of [...live]) {
     try {
       p.kill('SIGKILL');
     } catch {
       /* already gone */
     }
   }
+}
+
+/** Kills every child and waits (briefly) until the kernel has reaped them, so none outlives the harness. */
+export async function killAllAndWait(timeoutMs = 2000): Promise<void> {
+  stopping = true;
+  const procs = [...live];
+  killAll();
+  await reap(procs, timeoutMs);
   live.clear();
 }
 

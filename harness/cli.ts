@@ -3,7 +3,7 @@
  * The `pushbench` command. Bad input: one line on stderr, exit 2. Machine problems: one line, exit 3.
  * Ctrl-C: children killed, no half-written file, exit 130. No stack traces unless PUSHBENCH_DEBUG=1.
  */
-import { killAll } from './children.js';
+import { isStopping, killAllAndWait } from './children.js';
 import { EXIT, EnvironmentError, UsageError } from './errors.js';
 import { removePendingTemps } from './results.js';
 
@@ -15,6 +15,9 @@ interface CommandModule {
 /** Every command, loaded on demand. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
+  report: () => import('./commands/report.js'),
+  compare: () => import('./commands/compare.js'),
+  baseline: () => import('./commands/baseline.js'),
   kaazing: () => import('./commands/kaazing.js'),
   'capture-headers': () => import('./commands/capture-headers.js'),
 };
@@ -30,9 +33,9 @@ function usage(): string {
   ].join('\n');
 }
 
-function cleanupAndExit(code: number): never {
-  killAll();
+async function cleanupAndExit(code: number): Promise<never> {
   removePendingTemps();
+  await killAllAndWait();
   process.exit(code);
 }
 
@@ -46,21 +49,23 @@ async function main(): Promise<void> {
   if (!load) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      process.stderr.write(`\npushbench: interrupted; stopped every child process, wrote no results\n`);
-      cleanupAndExit(EXIT.interrupted);
+      process.stderr.write(`\npushbench: interrupted; stopping every child process, writing no results\n`);
+      void cleanupAndExit(EXIT.interrupted);
     });
   }
   const mod = await load();
   const code = await mod.main(rest);
-  cleanupAndExit(code);
+  await cleanupAndExit(code);
 }
 
-main().catch((e: unknown) => {
+main().catch(async (e: unknown) => {
+  // After Ctrl-C the signal handler owns the exit; what fails in between is its doing.
+  if (isStopping()) return;
   if (e instanceof UsageError || e instanceof EnvironmentError) {
     process.stderr.write(`pushbench: ${e.message}\n`);
-    cleanupAndExit(e.exitCode);
+    return cleanupAndExit(e.exitCode);
   }
   process.stderr.write(`pushbench: internal error: ${(e as Error)?.message ?? String(e)}\n`);
   if (process.env.PUSHBENCH_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
-  cleanupAndExit(EXIT.failed);
+  return cleanupAndExit(EXIT.failed);
 });

@@ -5,7 +5,8 @@
  * process can subtract it from its own clock to get the latency from publish to receipt.
  */
 
-/** Smallest body that always holds `seq time` with room for 2^31 messages and years of uptime. */
+/** Smallest body that always holds `seq time` with room for 2^31 messages and a year of uptime
+ * (the monotonic clock counts from boot). */
 export const MIN_PAYLOAD_BYTES = 16;
 export const MAX_PAYLOAD_BYTES = 1_048_576;
 

@@ -13,10 +13,13 @@ export interface ProcessCostSample {
   eventLoopDelay: LoopDelayStats;
 }
 
+/** The sampling timer's period; the histogram records whole periods, so this much is no delay at all. */
+const LOOP_RESOLUTION_MS = 10;
+
 export class ProcessMeter {
   private cpuStart = process.cpuUsage();
   private wallStart = process.hrtime.bigint();
-  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor() {
     this.loop.enable();
@@ -31,7 +34,7 @@ export class ProcessMeter {
 
   sample(): ProcessCostSample {
     const cpu = process.cpuUsage(this.cpuStart);
-    const ns = (v: number): number => Math.round(v / 1e3) / 1e3;
+    const ns = (v: number): number => Math.max(0, Math.round(v / 1e3 - LOOP_RESOLUTION_MS * 1e3) / 1e3);
     return {
       pid: process.pid,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,

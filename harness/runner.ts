@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { environment, machineLimits } from './environment.js';
 import { EnvironmentError } from './errors.js';
 import { nowUs } from './feed.js';
@@ -60,7 +60,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         run = await runTransport(options, transport, repeat, limits, hooks, t0);
       } catch (e) {
         killAll();
-        if (e instanceof EnvironmentError) throw e;
+        if (e instanceof EnvironmentError || isStopping()) throw e;
         run = { ...runBase(options, transport, repeat), state: 'errored', error: (e as Error).message };
       }
       runs.push(run);
@@ -228,7 +228,9 @@ async function runTransport(
     const snapshot = server.next<Extract<FromServer, { type: 'snapshot' }>>('snapshot', 15_000);
     server.send({ type: 'snapshot' });
     const snap = await snapshot;
-    const windowS = (nowUs() - startUs) / 1e6;
+    // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
+    // stretches the window further.
+    const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
     const reports = await Promise.all(
       workers.map((w) => {
         const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);

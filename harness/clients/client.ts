@@ -111,10 +111,87 @@ export interface SimClient {
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
 
-/** Opens a TCP connection from the client's source address, with Nagle off as browsers have it. */
-export function dial(ctx: ClientContext): net.Socket {
-  const socket = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, noDelay: true });
-  return socket;
+/** Pause before a client re-opens a connection that failed or was closed under it. */
+export const RETRY_MS = 1000;
+
+/**
+ * The connection life every client shares: one socket at a time, errors counted by code, bytes kept across
+ * reconnects, and the done/stop/close states the worker drives.
+ */
+export class Lifecycle {
+  socket: net.Socket | null = null;
+  stopped = false;
+  /** The last sequence number that will be published, once known. */
+  lastSeq = Infinity;
+  private done = false;
+  private bytesFromClosed = 0;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    readonly delivery: Delivery,
+  ) {}
+
+  /**
+   * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every chunk goes
+   * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
+   * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped).
+   */
+  open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void): net.Socket {
+    const { ctx } = this;
+    const s = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, noDelay: true });
+    this.socket = s;
+    s.on('data', (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (e) {
+        ctx.tally.error(errorCode(e));
+        s.destroy();
+      }
+    });
+    s.on('error', (e) => ctx.tally.error(errorCode(e)));
+    s.on('close', () => {
+      this.bytesFromClosed += s.bytesRead;
+      if (this.socket === s) this.socket = null;
+      if (onClose) onClose();
+      else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
+    });
+    return s;
+  }
+
+  markDone(): void {
+    if (this.done) return;
+    this.done = true;
+    this.ctx.onDone();
+  }
+
+  /** True once every message up to the last one has arrived. */
+  complete(): boolean {
+    return this.delivery.contiguous >= this.lastSeq;
+  }
+
+  bytesReceived(): number {
+    return this.bytesFromClosed + (this.socket?.bytesRead ?? 0);
+  }
+
+  /** The SimClient of a push transport: done when complete, nothing to cancel on stop. */
+  pushClient(connect: () => void, close: () => void = () => this.socket?.destroy()): SimClient {
+    return {
+      start: connect,
+      finish: (seq) => {
+        this.lastSeq = seq;
+        if (this.complete()) this.markDone();
+      },
+      stop: () => {
+        this.stopped = true;
+        this.markDone();
+      },
+      close: () => {
+        this.stopped = true;
+        close();
+      },
+      bytesReceived: () => this.bytesReceived(),
+    };
+  }
 }
 
 /** The error code an error event carries, for counting by kind. */

@@ -1,11 +1,14 @@
 /** `pushbench run <scenario> [flags]`: measure, write the results file, print the table. */
+import path from 'node:path';
+import { machineLimits } from '../environment.js';
+import { isStopping } from '../children.js';
 import { EXIT } from '../errors.js';
+import { planRun } from '../plan.js';
 import { Progress } from '../progress.js';
 import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
 import { formatTable } from '../../reports/table.js';
-import type { LiveSample } from '../types.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -23,13 +26,8 @@ export function help(): string {
   ].join('\n');
 }
 
-/** Hooks other modules (reports, dashboard) attach to without the runner knowing them. */
-export interface RunExtensions {
-  startDashboard?: () => Promise<{ url: string; publish(s: LiveSample): void; close(): Promise<void> }>;
-  writeReport?: (files: string[]) => Promise<{ indexPath: string }>;
-}
-
-export const extensions: RunExtensions = {};
+/** Where `npm run bench` writes its report pages. */
+export const REPORT_DIR = 'reports/out';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -37,13 +35,15 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const { options, dashboard, report } = parseRunArgs(argv);
+  // Refuse a plan the machine cannot hold before printing or starting anything.
+  planRun(options.clients, options.workers, options.host, machineLimits());
   const progress = new Progress();
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
       (options.repeat > 1 ? `, ${options.repeat} repeats` : ''),
   );
-  const live = dashboard && extensions.startDashboard ? await extensions.startDashboard() : null;
+  const live = dashboard ? await (await import('../../dashboards/server.js')).startDashboard({ port: 0 }) : null;
   if (live) progress.note(`live dashboard: ${live.url}`);
   try {
     const results = await runScenario(options, {
@@ -53,13 +53,15 @@ export async function main(argv: string[]): Promise<number> {
       },
       onTransportDone: (r) => progress.done(r),
     });
+    if (isStopping()) return EXIT.interrupted;
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n');
     progress.note(`results: ${file}`);
-    if (report && extensions.writeReport) {
-      const { indexPath } = await extensions.writeReport([file]);
-      progress.note(`report: ${indexPath}`);
+    if (report) {
+      const { writeReport } = await import('../../reports/site.js');
+      const { indexPath } = await writeReport([file], REPORT_DIR);
+      progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
     }
     const failed = results.runs.some((r) => r.state === 'errored');
     return failed ? EXIT.failed : EXIT.ok;

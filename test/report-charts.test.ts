@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import { packageRoot } from '../harness/paths.js';
+import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
+import {
+  bitsPerSecondChart, capacityChart, clientDecades, completedRuns, historyCharts, latencyChart, overheadChart, runCharts, serverCostCharts,
+} from '../reports/charts.js';
+import { formatNumber } from '../reports/format.js';
+import { LATENCY_PERCENTILES, latencyDistribution } from '../reports/latency.js';
+import { newHistogram } from './fixtures/build-results-fixtures.js';
+
+function fixture(name: string): ResultsFile {
+  return JSON.parse(readFileSync(path.join(packageRoot, 'test', 'fixtures', `results-${name}.json`), 'utf8')) as ResultsFile;
+}
+const quick = fixture('quick');
+const small = fixture('quick-small');
+const hostile = fixture('script');
+
+test('overhead chart: one bar per run, payload and header/framing per direction straight from the results', () => {
+  const spec = overheadChart(quick);
+  const runs = completedRuns(quick);
+  assert.deepEqual(spec.config.data.labels, runs.map((r) => r.transport));
+  const [payload, s2c, c2s] = spec.config.data.datasets;
+  assert.deepEqual(payload!.data, runs.map((r) => r.wire.payloadBytes / r.messages.delivered));
+  assert.deepEqual(s2c!.data, runs.map((r) => r.wire.perMessage.s2cOverheadBytes));
+  assert.deepEqual(c2s!.data, runs.map((r) => r.wire.perMessage.c2sOverheadBytes));
+  // Payload and server-to-client overhead stack into one bar; client-to-server is its own.
+  assert.equal(payload!.stack, 's2c');
+  assert.equal(s2c!.stack, 's2c');
+  assert.equal(c2s!.stack, 'c2s');
+  assert.equal(spec.table.rows.length, runs.length);
+  for (const [i, row] of spec.table.rows.entries()) {
+    const r = runs[i]!;
+    assert.equal(row[4], formatNumber(r.wire.perMessage.c2sOverheadBytes + r.wire.perMessage.s2cOverheadBytes));
+    assert.equal(row[6], r.wire.matchesModel ? 'yes' : 'no');
+  }
+});
+
+test('bits/s chart: derived lines are bytes per message × 8 × clients × rate; measured points come from every given run', () => {
+  const spec = bitsPerSecondChart(quick, [quick, small]);
+  assert.equal(spec.config.options.scales && (spec.config.options.scales as Record<string, { type: string }>).x!.type, 'logarithmic');
+  for (const run of completedRuns(quick)) {
+    const derived = spec.config.data.datasets.find((d) => d.label === `${run.transport} (derived)`)!;
+    const perMessage = run.wire.perMessage.c2sOverheadBytes + run.wire.perMessage.s2cOverheadBytes;
+    const expected = clientDecades(1000).map((n) => ({ x: n, y: perMessage * 8 * n * run.rate })).filter((p) => p.y > 0);
+    assert.deepEqual(derived.data, expected);
+    const measured = spec.config.data.datasets.find((d) => d.label === `${run.transport} (measured)`)!;
+    const other = completedRuns(small).find((r) => r.transport === run.transport)!;
+    const bits = (r: CompletedTransportRun) => ((r.wire.perMessage.c2sOverheadBytes + r.wire.perMessage.s2cOverheadBytes) * r.messages.delivered * 8) / r.windowS;
+    assert.deepEqual(measured.data, [{ x: 100, y: bits(other) }, { x: 1000, y: bits(run) }]);
+  }
+  assert.deepEqual(spec.table.rows.map((r) => r[0]).slice(-2), ['100 measured', '1,000 measured']);
+});
+
+test('clientDecades reaches a decade beyond the largest client count, at least 100,000', () => {
+  assert.deepEqual(clientDecades(1000), [1, 10, 100, 1000, 10000, 100000]);
+  assert.deepEqual(clientDecades(250000), [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000]);
+});
+
+test('latency points are the histogram percentiles in milliseconds, and repeats are merged not averaged', () => {
+  const spec = latencyChart(quick);
+  for (const run of completedRuns(quick)) {
+    const h = hdr.decodeFromCompressedBase64(run.latencyMs.histogram, 64, false);
+    const ds = spec.config.data.datasets.find((d) => d.label === run.transport)!;
+    assert.deepEqual(ds.data, LATENCY_PERCENTILES.map((p) => (p === 100 ? h.maxValue : h.getValueAtPercentile(p)) / 1000));
+    assert.equal(ds.data[LATENCY_PERCENTILES.indexOf(50)], run.latencyMs.p50);
+  }
+  const encode = (values: number[]) => {
+    const h = newHistogram();
+    values.forEach((v) => h.recordValue(v));
+    return hdr.encodeIntoCompressedBase64(h);
+  };
+  const base = completedRuns(quick)[4]!;
+  const a = { ...base, repeat: 0, latencyMs: { ...base.latencyMs, histogram: encode([1000, 1000, 1000]) } };
+  const b = { ...base, repeat: 1, latencyMs: { ...base.latencyMs, histogram: encode([2000]) } };
+  const dist = latencyDistribution([a, b]);
+  assert.equal(dist.count, 4);
+  assert.ok(dist.fromHistogram);
+  assert.equal(dist.points.find((p) => p.percentile === 50)!.latencyMs, 1);
+  assert.equal(dist.points.find((p) => p.percentile === 100)!.latencyMs, 2);
+});
+
+test('an unreadable histogram falls back to the summary fields instead of failing the page', () => {
+  const run = { ...completedRuns(quick)[0]!, latencyMs: { ...completedRuns(quick)[0]!.latencyMs, histogram: 'not base64 at all' } };
+  const dist = latencyDistribution([run]);
+  assert.equal(dist.fromHistogram, false);
+  assert.deepEqual(dist.points.map((p) => p.percentile), [50, 90, 99, 99.9, 100]);
+  assert.equal(dist.points[0]!.latencyMs, run.latencyMs.p50);
+});
+
+test('server cost: CPU µs per delivered message and resident KiB per connected client', () => {
+  const [cpu, mem] = serverCostCharts(quick);
+  const runs = completedRuns(quick);
+  assert.deepEqual(cpu!.config.data.datasets[0]!.data, runs.map((r) => r.server.cpuSecondsPerMessage * 1e6));
+  assert.deepEqual(mem!.config.data.datasets[0]!.data, runs.map((r) => r.server.rssBytes / r.connect.connected / 1024));
+});
+
+test('capacity is charted only when a run carries it, reading unknown layouts defensively', () => {
+  assert.equal(capacityChart(quick), null);
+  const spec = capacityChart(hostile)!;
+  assert.deepEqual(spec.table.columns, ['transport', 'maxClients', '<b>bold</b>']);
+  assert.deepEqual(spec.table.rows, [['websocket', '4,000', '12']]);
+  const odd = { ...quick, runs: quick.runs.map((r, i) => ({ ...r, capacity: i === 0 ? 'not an object' : i === 1 ? { nested: { clients: 7 } } : undefined })) } as ResultsFile;
+  assert.deepEqual(capacityChart(odd)!.table.rows, [['long-polling', '7']]);
+});
+
+test('a results file whose runs all errored has no charts', () => {
+  const errored = { ...quick, runs: quick.runs.map((r) => ({ ...r, state: 'errored', error: 'boom' })) } as unknown as ResultsFile;
+  assert.deepEqual(runCharts(errored), []);
+  assert.equal(runCharts(hostile).length, 6);
+});
+
+test('history: one point per results file, oldest first, one line per transport', () => {
+  const charts = historyCharts([quick, small]);
+  const lost = charts.find((c) => c.id === 'history-lost')!;
+  assert.deepEqual(lost.config.data.labels, ['2025-11-20 05:00 ede2ad3', '2025-11-21 05:00 41ae69e']);
+  const sp = lost.config.data.datasets.find((d) => d.label === 'short-polling')!;
+  assert.deepEqual(sp.data, [small, quick].map((r) => completedRuns(r)[0]!.messages.lost));
+  const p99 = charts.find((c) => c.id === 'history-latency-p99')!;
+  assert.deepEqual(p99.config.data.datasets.find((d) => d.label === 'websocket')!.data, [small, quick].map((r) => completedRuns(r)[4]!.latencyMs.p99));
+});
