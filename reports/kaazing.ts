@@ -89,6 +89,8 @@ export interface LatencyMode {
   profile: string;
   latencyMs: { p50: number; p90: number; p99: number; max: number; count: number } | null;
   error: string | null;
+  /** TCP connections the clients opened through the delay proxy (shows whether polls reused them). */
+  proxyConnections?: number;
 }
 
 /** One kind of exchange timed through the delay proxy, and how many one-way trips the protocol needs for it. */
@@ -356,19 +358,19 @@ function latencySection(results: KaazingResults): string[] {
       `the TCP handshake's round trip charged to new connections), ${l.clients} clients, ${l.rate} message/s, polling interval ${int(l.intervalMs)} ms. ` +
       'Latency is from publish to receipt.',
     '',
-    '| mode | connection | p50 ms | p90 ms | p99 ms | max ms | samples | p50 / WebSocket p50 | claim |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| mode | connection | TCP connections opened | p50 ms | p90 ms | p99 ms | max ms | samples | p50 / WebSocket p50 | claim |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   const ws = l.modes.find((m) => m.transport === 'websocket' && m.latencyMs);
   for (const m of l.modes) {
     if (!m.latencyMs) {
-      out.push(`| ${m.mode} | ${m.connection} | – | – | – | – | 0 | – | ${m.error ?? 'no samples'} |`);
+      out.push(`| ${m.mode} | ${m.connection} | ${m.proxyConnections ?? '–'} | – | – | – | – | 0 | – | ${m.error ?? 'no samples'} |`);
       continue;
     }
     const ratio = ws?.latencyMs && ws.latencyMs.p50 > 0 ? `${num(m.latencyMs.p50 / ws.latencyMs.p50, 2)} : 1` : '–';
     const claimCell = m.transport === 'websocket' ? `${claim.websocketMs} ms` : m.connection === 'new connection per poll' ? `${claim.pollingMs} ms (${claim.ratio})` : '';
     out.push(
-      `| ${m.mode} | ${m.connection} | ${num(m.latencyMs.p50)} | ${num(m.latencyMs.p90)} | ${num(m.latencyMs.p99)} | ${num(m.latencyMs.max)} | ${int(m.latencyMs.count)} | ${ratio} | ${claimCell} |`,
+      `| ${m.mode} | ${m.connection} | ${m.proxyConnections === undefined ? '–' : int(m.proxyConnections)} | ${num(m.latencyMs.p50)} | ${num(m.latencyMs.p90)} | ${num(m.latencyMs.p99)} | ${num(m.latencyMs.max)} | ${int(m.latencyMs.count)} | ${ratio} | ${claimCell} |`,
     );
   }
   const ex = l.exchanges ?? [];

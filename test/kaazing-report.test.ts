@@ -65,7 +65,7 @@ function fixture(): KaazingResults {
       oneWayDelayMs: 50, jitterMs: 0, clients: 5, rate: 1, intervalMs: 1000,
       modes: [
         { mode: 'WebSocket', transport: 'websocket', connection: 'persistent', profile: 'minimal', latencyMs: { p50: 50, p90: 51, p99: 52, max: 53, count: 50 }, error: null },
-        { mode: 'short polling', transport: 'short-polling', connection: 'new connection per poll', profile: 'minimal-close', latencyMs: { p50: 650, p90: 1000, p99: 1100, max: 1150, count: 50 }, error: null },
+        { mode: 'short polling', transport: 'short-polling', connection: 'new connection per poll', profile: 'minimal-close', latencyMs: { p50: 650, p90: 1000, p99: 1100, max: 1150, count: 50 }, error: null, proxyConnections: 1234 },
         { mode: 'long polling', transport: 'long-polling', connection: 'keep-alive', profile: 'minimal', latencyMs: null, error: 'server died' },
       ],
       exchanges: [
@@ -114,10 +114,10 @@ test('the corrections are computed from the article figures and the framing mode
 });
 
 test('latency rows carry ratios to WebSocket beside the claim, and failures say why', () => {
-  assert.match(md, /\| short polling \| new connection per poll \| 650\.0 \| 1,000\.0 \| 1,100\.0 \| 1,150\.0 \| 50 \| 13\.00 : 1 \| 150 ms \(3:1\) \|/);
+  assert.match(md, /\| short polling \| new connection per poll \| 1,234 \| 650\.0 \| 1,000\.0 \| 1,100\.0 \| 1,150\.0 \| 50 \| 13\.00 : 1 \| 150 ms \(3:1\) \|/);
   assert.match(md, /\| fresh poll \| new connection per poll \| 4 \| 200 \| 204\.0 \| 201\.0 \| 210\.0 \| 4\.00 : 1 \|/);
   assert.match(md, /so it needs 4 one-way trips/);
-  assert.match(md, /\| long polling \| keep-alive \| – \| – \| – \| – \| 0 \| – \| server died \|/);
+  assert.match(md, /\| long polling \| keep-alive \| – \| – \| – \| – \| – \| 0 \| – \| server died \|/);
 });
 
 test('the report module imports nothing from the harness at run time', () => {
