@@ -134,6 +134,26 @@ export function diffTcpTotals(after: TcpTotals, before: TcpTotals): TcpTotals {
 }
 
 /**
+ * Counter differences of the sockets present in both readings, matched by their four-tuple: sockets that closed or
+ * opened in between (a run tearing down while `ss` reads) would otherwise turn sums into nonsense, even negative.
+ */
+export function diffBySocket(before: readonly TcpSocketStats[], after: readonly TcpSocketStats[]): TcpTotals {
+  const key = (s: TcpSocketStats): string => `${s.localAddress}:${s.localPort}>${s.peerAddress}:${s.peerPort}`;
+  const earlier = new Map(before.map((s) => [key(s), s]));
+  const a: TcpSocketStats[] = [];
+  const b: TcpSocketStats[] = [];
+  for (const s of after) {
+    const e = earlier.get(key(s));
+    // A counter that went down means the four-tuple was reused by a new connection: not the same socket.
+    if (e && s.segsOut >= e.segsOut && s.segsIn >= e.segsIn) {
+      a.push(s);
+      b.push(e);
+    }
+  }
+  return diffTcpTotals(sumTcpStats(a), sumTcpStats(b));
+}
+
+/**
  * TCP/IP header bytes under the segments counted from one end (every segment, ACK-only included, crosses the wire
  * once): (segsOut + segsIn) x 52 B on Linux loopback (IPv4 20 + TCP 20 + timestamps 12).
  */

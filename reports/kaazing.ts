@@ -323,7 +323,7 @@ function corrections(results: KaazingResults): string[] {
       return lo === hi || num(lo, d) === num(hi, d) ? num(lo, d) : `${num(lo, d)}–${num(hi, d)}`;
     };
     out.push(
-      `6. **TCP/IP is under every message too.** From the kernel's per-socket counters of the server's sockets (\`ss -tin\`, publishing window; ` +
+      `6. **TCP/IP is under every message too.** From the kernel's per-socket counters of the server's sockets (\`ss -tin\`, publishing window, sockets open at both ends of it; ` +
         `${f.tcpIpHeaderBytesPerSegment} B of IPv4 + TCP + timestamp option per segment on loopback), per delivered message, over every measured profile and use case:`,
       '',
       '   | transport | runs | TCP segments | of which ACK-only | TCP/IP header bytes |',

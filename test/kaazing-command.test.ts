@@ -6,7 +6,7 @@ import path from 'node:path';
 import { framingModel, loadKaazingScenario, main, measureWsFrames, parseKaazingArgs, probeExchanges, profileHeads, tcpPerMessage } from '../harness/commands/kaazing.js';
 import { UsageError } from '../harness/errors.js';
 import { loadProfile } from '../harness/profiles.js';
-import type { TcpTotals } from '../harness/tcp-stats.js';
+import type { TcpSocketStats } from '../harness/tcp-stats.js';
 
 const scenario = loadKaazingScenario();
 
@@ -32,13 +32,22 @@ test('framingModel: RFC 6455 by direction and hixie-76 for a 21-byte message', (
   assert.equal(framingModel(200).wsClientToServerHeaderBytes, 8);
 });
 
-test('tcpPerMessage divides the window\'s counter differences by the messages delivered in it', () => {
-  const zero: TcpTotals = { sockets: 2, segsOut: 10, segsIn: 10, dataSegsOut: 5, dataSegsIn: 5, bytesSent: 100, bytesAcked: 100, bytesReceived: 100, bytesRetrans: 0 };
-  const after: TcpTotals = { ...zero, segsOut: 30, segsIn: 20, dataSegsOut: 25, dataSegsIn: 5, bytesSent: 560 };
-  assert.deepEqual(tcpPerMessage(zero, after, 20), {
+test('tcpPerMessage divides the counter differences of sockets present at both ends by their messages', () => {
+  const sock = (peerPort: number, o: Partial<TcpSocketStats>): TcpSocketStats => ({
+    state: null, localAddress: '127.0.0.1', localPort: 8080, peerAddress: '127.0.0.1', peerPort,
+    segsOut: 0, segsIn: 0, dataSegsOut: 0, dataSegsIn: 0, bytesSent: 0, bytesAcked: 0, bytesReceived: 0, bytesRetrans: 0, ...o,
+  });
+  const before = [sock(1, { segsOut: 5, segsIn: 5 }), sock(2, { segsOut: 5, segsIn: 5 }), sock(3, { segsOut: 900, segsIn: 900 })];
+  // Socket 3 closed before the second reading and socket 4 is new: neither may count.
+  const after = [
+    sock(1, { segsOut: 15, segsIn: 10, dataSegsOut: 10, bytesSent: 230 }),
+    sock(2, { segsOut: 15, segsIn: 10, dataSegsOut: 10, bytesSent: 230 }),
+    sock(4, { segsOut: 1000, segsIn: 1000 }),
+  ];
+  assert.deepEqual(tcpPerMessage(before, after, 10), {
     messages: 20, sockets: 2, segmentsPerMessage: 1.5, ackOnlySegmentsPerMessage: 0.5, tcpIpHeaderBytesPerMessage: 78, tcpPayloadBytesPerMessage: 23,
   });
-  assert.equal(tcpPerMessage(zero, after, 0), null);
+  assert.equal(tcpPerMessage(before, [], 10), null);
 });
 
 test('bad flags are refused with one line naming the fix', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ackOnlySegments, diffTcpTotals, parseSsTcpInfo, readTcpStats, sumTcpStats, tcpIpHeaderBytes } from '../harness/tcp-stats.js';
+import { ackOnlySegments, diffBySocket, diffTcpTotals, parseSsTcpInfo, readTcpStats, sumTcpStats, tcpIpHeaderBytes } from '../harness/tcp-stats.js';
 
 // Captured on this machine: `ss -tinH state established` for a loopback echo of 5 bytes (no State column) ...
 const CAPTURED_NO_STATE =
@@ -99,4 +99,16 @@ test('reads the real counters of a loopback connection made here', async () => {
 test('rejects a port number that is not one', async () => {
   await assert.rejects(readTcpStats([70000]), /not a TCP port/);
   assert.deepEqual(await readTcpStats([]), []);
+});
+
+test('diffBySocket matches sockets by four-tuple and ignores closed, new and reused ones', () => {
+  const before = parseSsTcpInfo(CAPTURED_NO_STATE);
+  const grown = before.map((s) => ({ ...s, segsOut: s.segsOut + 3, segsIn: s.segsIn + 2, bytesSent: s.bytesSent + 10 }));
+  assert.deepEqual(diffBySocket(before, grown), {
+    sockets: 2, segsOut: 6, segsIn: 4, dataSegsOut: 0, dataSegsIn: 0, bytesSent: 20, bytesAcked: 0, bytesReceived: 0, bytesRetrans: 0,
+  });
+  // One socket gone, one reused with fresh (smaller) counters: nothing is left to compare.
+  const reused = [{ ...before[0]!, segsOut: 1, segsIn: 1 }];
+  assert.equal(diffBySocket(before, reused).sockets, 0);
+  assert.equal(diffBySocket(before, [grown[1]!]).segsOut, 3);
 });

@@ -25,7 +25,7 @@ import { writeFileAtomic, writeResults } from '../results.js';
 import { runScenario, type RunHooks } from '../runner.js';
 import { DEFAULTS } from '../scenario.js';
 import { writeProfileHead } from '../servers/server.js';
-import { ackOnlySegments, diffTcpTotals, readTcpStats, sumTcpStats, tcpIpHeaderBytes, type TcpTotals } from '../tcp-stats.js';
+import { ackOnlySegments, diffBySocket, readTcpStats, tcpIpHeaderBytes, type TcpSocketStats } from '../tcp-stats.js';
 import { TRANSPORT_NAMES, type LiveSample, type ResultsFile, type RunOptions, type TransportName } from '../types.js';
 import {
   renderKaazingReport,
@@ -216,10 +216,15 @@ export function framingModel(payloadBytes: number): FramingModel {
   };
 }
 
-/** Per-message TCP cost of a window on the server's sockets: counter differences over the messages delivered in it. */
-export function tcpPerMessage(before: TcpTotals, after: TcpTotals, messages: number): TcpPerMessage | null {
+/**
+ * Per-message TCP cost of a window on the server's sockets: counter differences of the sockets present at both ends
+ * of the window (`diffBySocket`), over the messages those sockets delivered (one socket per client, each client
+ * receiving every message published in the window).
+ */
+export function tcpPerMessage(before: readonly TcpSocketStats[], after: readonly TcpSocketStats[], messagesPerSocket: number): TcpPerMessage | null {
+  const d = diffBySocket(before, after);
+  const messages = d.sockets * messagesPerSocket;
   if (messages <= 0) return null;
-  const d = diffTcpTotals(after, before);
   return {
     messages,
     sockets: d.sockets,
@@ -246,18 +251,18 @@ async function freePort(): Promise<number> {
 function tcpSampler(port: number) {
   const result: Partial<Record<TransportName, TcpPerMessage>> = {};
   const pending: Array<Promise<void>> = [];
-  let current: { transport: TransportName; before: Promise<TcpTotals | null> } | null = null;
-  const read = (): Promise<TcpTotals | null> => readTcpStats([port]).then(sumTcpStats, () => null);
+  let current: { transport: TransportName; before: Promise<TcpSocketStats[] | null> } | null = null;
+  const read = (): Promise<TcpSocketStats[] | null> => readTcpStats([port]).catch(() => null);
   return {
     onSample(s: LiveSample): void {
       if (s.phase === 'publishing' && current?.transport !== s.transport) current = { transport: s.transport, before: read() };
       else if (s.phase === 'draining' && current?.transport === s.transport) {
         const { transport, before } = current;
         current = null;
-        const messages = s.connected * s.published;
+        const published = s.published;
         pending.push(
           Promise.all([before, read()]).then(([b, a]) => {
-            const t = b && a ? tcpPerMessage(b, a, messages) : null;
+            const t = b && a ? tcpPerMessage(b, a, published) : null;
             if (t) result[transport] = t;
           }),
         );
