@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   report: () => import('./commands/report.js'),
   compare: () => import('./commands/compare.js'),
   baseline: () => import('./commands/baseline.js'),
+  kaazing: () => import('./commands/kaazing.js'),
+  'capture-headers': () => import('./commands/capture-headers.js'),
 };
 
 function usage(): string {

@@ -29,6 +29,8 @@ export interface RunHooks {
   onTransportDone?: (run: TransportRun) => void;
   /** Overrides the machine's limits (tests). */
   limits?: Limits;
+  /** Where the clients dial instead of the server itself (a delay proxy in front of it, for latency studies). */
+  dialAddress?: (server: { host: string; port: number; transport: TransportName }) => Promise<{ host: string; port: number }>;
 }
 
 /** A worker busier than this share of one core, or with a worse event-loop delay, cannot be trusted to keep time. */
@@ -172,6 +174,7 @@ async function runTransport(
       throw e;
     }
 
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
     setPhase('connecting');
     const connectStart = Date.now();
     const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
@@ -184,8 +187,8 @@ async function runTransport(
         type: 'start',
         config: {
           transport,
-          host: o.host,
-          port,
+          host: dialled.host,
+          port: dialled.port,
           localAddresses: plan.localAddresses,
           clients: plan.clientsPerWorker[i]!,
           connectRate: workerRate,
