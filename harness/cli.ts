@@ -17,6 +17,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.js'),
   report: () => import('./commands/report.js'),
   capacity: () => import('./commands/capacity.js'),
+  compare: () => import('./commands/compare.js'),
+  baseline: () => import('./commands/baseline.js'),
+  kaazing: () => import('./commands/kaazing.js'),
+  'capture-headers': () => import('./commands/capture-headers.js'),
 };
 
 function usage(): string {

@@ -31,6 +31,8 @@ export interface RunHooks {
   onTransportDone?: (run: TransportRun) => void;
   /** Overrides the machine's limits (tests). */
   limits?: Limits;
+  /** Where the clients dial instead of the server itself (a delay proxy in front of it, for latency studies). */
+  dialAddress?: (server: { host: string; port: number; transport: TransportName }) => Promise<{ host: string; port: number }>;
 }
 
 /** A worker busier than this share of one core, or with a worse event-loop delay, cannot be trusted to keep time. */
@@ -196,6 +198,7 @@ async function runTransport(
     };
     const serverIdleRssBytes = await memory();
 
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
     setPhase('connecting');
     const connectStart = Date.now();
     const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
@@ -208,8 +211,8 @@ async function runTransport(
         type: 'start',
         config: {
           transport,
-          host: o.host,
-          port,
+          host: dialled.host,
+          port: dialled.port,
           localAddresses: plan.localAddresses,
           firstClient: plan.clientsPerWorker.slice(0, i).reduce((a, b) => a + b, 0),
           localPortBase: plan.localPortBase,
@@ -260,7 +263,9 @@ async function runTransport(
     const snapshot = server.next<Extract<FromServer, { type: 'snapshot' }>>('snapshot', 15_000);
     server.send({ type: 'snapshot' });
     const snap = await snapshot;
-    const windowS = (nowUs() - startUs) / 1e6;
+    // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
+    // stretches the window further.
+    const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
     const reports = await Promise.all(
       workers.map((w) => {
         const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);

@@ -251,7 +251,7 @@ export interface CompletedTransportRun extends TransportRunBase {
   state: 'completed';
   /** Messages the server published in the window. */
   published: number;
-  /** From the first publish to the end of the window (all clients done or drain timeout). */
+  /** Publishing window: published / rate seconds, or longer when the drain (all clients done) ran past it. */
   windowS: number;
   connect: ConnectStats;
   messages: MessageCounts;

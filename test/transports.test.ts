@@ -37,6 +37,9 @@ function assertContract(run: CompletedTransportRun): void {
   assert.ok(run.latencyMs.p50 > 0 && run.latencyMs.p99 <= run.latencyMs.max);
   assert.match(run.server.address, /^127\.0\.0\.1:\d+$/);
   assert.ok(run.server.cpuSeconds > 0 && run.server.maxRssBytes > 10e6);
+  // N messages at `rate` take N / rate seconds: the delivered rate can never exceed clients x rate.
+  assert.ok(run.windowS >= run.published / run.rate, `window ${run.windowS} s for ${run.published} messages`);
+  assert.ok(run.throughput.messagesPerS <= CLIENTS * run.rate, `${run.throughput.messagesPerS} msg/s`);
 }
 
 for (const name of Object.keys(TRANSPORTS) as TransportName[]) {

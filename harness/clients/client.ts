@@ -116,16 +116,98 @@ export interface SimClient {
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
 
-/** Opens a TCP connection from the client's source address, with Nagle off as browsers have it. */
-export function dial(ctx: ClientContext): net.Socket {
-  const socket = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
-  // Someone else holds the planned port (a listener on the wildcard address): let the kernel pick on the retry.
-  if (ctx.localPort !== undefined) {
-    socket.once('error', (e: NodeJS.ErrnoException) => {
+/** Pause before a client re-opens a connection that failed or was closed under it. */
+export const RETRY_MS = 1000;
+
+/**
+ * The connection life every client shares: one socket at a time, errors counted by code, bytes kept across
+ * reconnects, and the done/stop/close states the worker drives.
+ */
+export class Lifecycle {
+  socket: net.Socket | null = null;
+  stopped = false;
+  /** The last sequence number that will be published, once known. */
+  lastSeq = Infinity;
+  private done = false;
+  private bytesFromClosed = 0;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    readonly delivery: Delivery,
+  ) {}
+
+  /**
+   * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every chunk goes
+   * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
+   * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped). When the
+   * peer closes it without an error while `unanswered()` names a code (a request still waiting), that code is counted.
+   */
+  open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
+    const { ctx } = this;
+    const s = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+    let failed = false;
+    this.socket = s;
+    s.on('data', (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (e) {
+        ctx.tally.error(errorCode(e));
+        s.destroy();
+      }
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      failed = true;
+      ctx.tally.error(errorCode(e));
+      // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
       if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
     });
+    s.on('close', () => {
+      if (!failed && !this.stopped && unanswered) {
+        const code = unanswered();
+        if (code) ctx.tally.error(code);
+      }
+      this.bytesFromClosed += s.bytesRead;
+      if (this.socket === s) this.socket = null;
+      if (onClose) onClose();
+      else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
+    });
+    return s;
   }
-  return socket;
+
+  markDone(): void {
+    if (this.done) return;
+    this.done = true;
+    this.ctx.onDone();
+  }
+
+  /** True once every message up to the last one has arrived. */
+  complete(): boolean {
+    return this.delivery.contiguous >= this.lastSeq;
+  }
+
+  bytesReceived(): number {
+    return this.bytesFromClosed + (this.socket?.bytesRead ?? 0);
+  }
+
+  /** The SimClient of a push transport: done when complete, nothing to cancel on stop. */
+  pushClient(connect: () => void, close: () => void = () => this.socket?.destroy()): SimClient {
+    return {
+      start: connect,
+      finish: (seq) => {
+        this.lastSeq = seq;
+        if (this.complete()) this.markDone();
+      },
+      stop: () => {
+        this.stopped = true;
+        this.markDone();
+      },
+      close: () => {
+        this.stopped = true;
+        close();
+      },
+      bytesReceived: () => this.bytesReceived(),
+    };
+  }
 }
 
 /** The error code an error event carries, for counting by kind. */

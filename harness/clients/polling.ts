@@ -4,43 +4,34 @@
  * long polling asks again as soon as an answer arrives. Keep-alive: one connection, re-opened if the server
  * closes it (a profile with `Connection: close` gets a new connection per poll).
  */
-import type net from 'node:net';
 import { decimalDigits } from '../framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
-import { Delivery, dial, errorCode, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
-const RETRY_MS = 1000;
 
 export function createPollingClient(ctx: ClientContext, long: boolean): SimClient {
   const { tally, profile } = ctx;
   const path = profile.paths.poll;
-  const delivery = new Delivery(tally);
+  const life = new Lifecycle(ctx, new Delivery(tally));
+  const { delivery } = life;
   const subscribe = requestHead(ctx, 'poll', path);
   // A poll's head is the same but for the cursor's digits.
   const pollBase = requestHead(ctx, 'poll', `${path}?since=`);
   const pollHeadHeaders = profile.responses.poll;
 
-  let socket: net.Socket | null = null;
   let parser: ResponseParser | null = null;
   let subscribed = false;
   let inFlight = false;
-  let lastSeq = Infinity;
-  let stopped = false;
-  let done = false;
   let timer: NodeJS.Timeout | null = null;
   let nextPollAt = 0;
-  let bytesFromClosed = 0;
   let bodyBytes = 0;
   let subscribeBody = '';
   const lines = new LineSplitter();
 
-  const complete = (): boolean => delivery.contiguous >= lastSeq;
   const markDone = (): void => {
-    if (done) return;
-    done = true;
     if (timer) clearTimeout(timer);
-    ctx.onDone();
+    life.markDone();
   };
 
   const onHead = (head: ResponseHead): void => {
@@ -67,44 +58,29 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
       ctx.onSubscribed();
     } else tally.model.s2c += bytes;
     lines.reset();
-    if (stopped || complete()) return markDone();
+    if (life.stopped || life.complete()) return markDone();
     schedule();
   };
 
-  const connect = (): net.Socket => {
-    const s = dial(ctx);
-    socket = s;
+  const connect = () => {
     parser = new ResponseParser({ onHead, onBody, onEnd });
-    s.on('data', (chunk: Buffer) => {
-      try {
-        parser!.execute(chunk);
-      } catch (e) {
-        tally.error(errorCode(e));
-        s.destroy();
-      }
-    });
-    let failed = false;
-    s.on('error', (e) => {
-      failed = true;
-      tally.error(errorCode(e));
-    });
-    s.on('close', () => {
-      bytesFromClosed += s.bytesRead;
-      if (socket === s) socket = null;
-      if (inFlight && !failed && !stopped) tally.error('CLOSED_BEFORE_RESPONSE');
-      if (inFlight) {
+    return life.open(
+      (chunk) => parser!.execute(chunk),
+      send,
+      () => {
+        if (!inFlight) return;
         // The answer never came: ask again after a pause, on a new connection.
         inFlight = false;
-        if (!stopped) timer = setTimeout(send, RETRY_MS);
-      }
-    });
-    return s;
+        if (!life.stopped) timer = setTimeout(send, RETRY_MS);
+      },
+      () => (inFlight ? 'CLOSED_BEFORE_RESPONSE' : null),
+    );
   };
 
   function send(): void {
     timer = null;
-    if (stopped || done) return;
-    const s = socket && !socket.destroyed ? socket : connect();
+    if (life.stopped) return;
+    const s = life.socket && !life.socket.destroyed ? life.socket : connect();
     inFlight = true;
     if (!subscribed) {
       s.write(subscribe.text);
@@ -131,20 +107,19 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
       send();
     },
     finish(seq) {
-      lastSeq = seq;
+      life.lastSeq = seq;
       // A long poll held by the server stays unanswered once nothing more will be published: done all the same.
-      if (complete() && (!inFlight || long)) markDone();
+      if (life.complete() && (!inFlight || long)) markDone();
     },
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      life.stopped = true;
       markDone();
     },
     close() {
-      stopped = true;
+      life.stopped = true;
       if (timer) clearTimeout(timer);
-      socket?.destroy();
+      life.socket?.destroy();
     },
-    bytesReceived: () => bytesFromClosed + (socket?.bytesRead ?? 0),
+    bytesReceived: () => life.bytesReceived(),
   };
 }

@@ -3,38 +3,27 @@
  * SSE reads `id:` and `data:` lines and resumes with Last-Event-ID after a dropped connection; the streaming
  * client reads newline-delimited bodies and, after a drop, simply reconnects (what it missed is counted lost).
  */
-import type net from 'node:net';
 import { chunkBytes, sseEventBytes } from '../framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
-import { Delivery, dial, errorCode, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+import { Delivery, Lifecycle, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
-const RETRY_MS = 1000;
 
 export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
   const { tally, profile } = ctx;
   const kind = sse ? 'sse' : 'stream';
-  const delivery = new Delivery(tally);
+  const life = new Lifecycle(ctx, new Delivery(tally));
+  const { delivery } = life;
   const lines = new LineSplitter();
-  let socket: net.Socket | null = null;
   let subscribedOnce = false;
-  let lastSeq = Infinity;
-  let stopped = false;
-  let done = false;
-  let bytesFromClosed = 0;
   let lastEventId = -1;
   let eventId = -1;
   let data: Buffer | null = null;
 
-  const markDone = (): void => {
-    if (done) return;
-    done = true;
-    ctx.onDone();
-  };
   const received = (seq: number, payloadBytes: number): void => {
     // The model: one chunk per message, carrying the SSE event or the body and its newline.
     tally.model.s2c += chunkBytes(sse ? sseEventBytes(seq, payloadBytes) : payloadBytes + 1);
-    if (delivery.contiguous >= lastSeq) markDone();
+    if (life.complete()) life.markDone();
   };
 
   const onSseLine = (buf: Buffer, start: number, end: number): void => {
@@ -82,47 +71,18 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const connect = (): void => {
     const extra: Array<[string, string]> = sse && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
     const req = requestHead(ctx, kind, profile.paths[kind], {}, extra);
-    const s = dial(ctx);
-    socket = s;
     lines.reset();
-    const parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
+    let parser: ResponseParser | null = null;
+    const s = life.open(
+      (chunk) => parser!.execute(chunk),
+      connect,
+      undefined,
+      () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
+    );
+    parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
     requestBytes = req.modelBytes;
     s.write(req.text);
-    s.on('data', (chunk: Buffer) => {
-      try {
-        parser.execute(chunk);
-      } catch (e) {
-        tally.error(errorCode(e));
-        s.destroy();
-      }
-    });
-    let failed = false;
-    s.on('error', (e) => {
-      failed = true;
-      tally.error(errorCode(e));
-    });
-    s.on('close', () => {
-      if (requestBytes > 0 && !failed && !stopped) tally.error(s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE');
-      bytesFromClosed += s.bytesRead;
-      if (socket === s) socket = null;
-      if (!stopped) setTimeout(() => !stopped && connect(), RETRY_MS);
-    });
   };
 
-  return {
-    start: connect,
-    finish(seq) {
-      lastSeq = seq;
-      if (delivery.contiguous >= lastSeq) markDone();
-    },
-    stop() {
-      stopped = true;
-      markDone();
-    },
-    close() {
-      stopped = true;
-      socket?.destroy();
-    },
-    bytesReceived: () => bytesFromClosed + (socket?.bytesRead ?? 0),
-  };
+  return life.pushClient(connect);
 }

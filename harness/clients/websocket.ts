@@ -4,15 +4,13 @@
  * browsers offer and inflates with context takeover, as `ws` servers compress by default.
  */
 import { randomBytes } from 'node:crypto';
-import type net from 'node:net';
 import zlib from 'node:zlib';
 import { WS_101_STATUS_LINE, httpHeadBytes, wsAcceptKey, wsFrameHeaderBytes, wsHandshakeResponseHeaders } from '../framing.js';
 import { parseHead } from './http1.js';
-import { Delivery, dial, errorCode, requestHead, type ClientContext, type SimClient } from './client.js';
+import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type SimClient } from './client.js';
 
 const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
-const RETRY_MS = 1000;
 
 /** A masked frame from the client (RFC 6455 §5.3): pong, close. Payloads here are always short. */
 function maskedFrame(opcode: number, payload: Buffer): Buffer {
@@ -27,31 +25,19 @@ function maskedFrame(opcode: number, payload: Buffer): Buffer {
 
 export function createWebSocketClient(ctx: ClientContext): SimClient {
   const { tally, profile } = ctx;
-  const delivery = new Delivery(tally);
+  const life = new Lifecycle(ctx, new Delivery(tally));
   const deflate = ctx.options.perMessageDeflate;
-  let socket: net.Socket | null = null;
   let subscribedOnce = false;
-  let lastSeq = Infinity;
-  let stopped = false;
-  let done = false;
-  let bytesFromClosed = 0;
 
-  const markDone = (): void => {
-    if (done) return;
-    done = true;
-    ctx.onDone();
-  };
   const deliver = (payload: Buffer): void => {
-    delivery.receive(payload, 0, payload.length);
-    if (delivery.contiguous >= lastSeq) markDone();
+    life.delivery.receive(payload, 0, payload.length);
+    if (life.complete()) life.markDone();
   };
 
   const connect = (): void => {
     const key = randomBytes(16).toString('base64');
     const extra: Array<[string, string]> = deflate ? [['Sec-WebSocket-Extensions', DEFLATE_OFFER]] : [];
     const req = requestHead(ctx, 'websocket', profile.paths.websocket, { key }, extra);
-    const s = dial(ctx);
-    socket = s;
     let pending: Buffer | null = null;
     let open = false;
     let inflater: zlib.InflateRaw | null = null;
@@ -124,80 +110,58 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
       pending = i < buf.length ? Buffer.from(buf.subarray(i)) : null;
     };
 
-    s.write(req.text);
-    s.on('data', (chunk: Buffer) => {
-      try {
-        let buf: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-        pending = null;
-        if (!open) {
-          const head = parseHead(buf);
-          if (!head) {
-            pending = Buffer.from(buf);
-            return;
-          }
-          // The request counts once the server has answered it: the cluster primary may accept and close a connection
-          // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-          tally.model.setupC2s += req.modelBytes;
-          if (head.status !== 101) throw new Error(`HTTP_${head.status}`);
-          if (head.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
-          const ext = head.headers['sec-websocket-extensions'];
-          if (ext) {
-            if (!deflate || !ext.startsWith('permessage-deflate')) throw new Error('WS_UNEXPECTED_EXTENSION');
-            inflater = zlib.createInflateRaw({ windowBits: 15 });
-          }
-          const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
-          tally.model.setupS2c += httpHeadBytes(
-            WS_101_STATUS_LINE,
-            wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]),
-          );
-          open = true;
-          if (!subscribedOnce) {
-            subscribedOnce = true;
-            ctx.onSubscribed();
-          }
-          buf = buf.subarray(head.headBytes);
+    const onData = (chunk: Buffer): void => {
+      let buf: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+      pending = null;
+      if (!open) {
+        const head = parseHead(buf);
+        if (!head) {
+          pending = Buffer.from(buf);
+          return;
         }
-        frames(buf);
-      } catch (e) {
-        tally.error(errorCode(e));
-        s.destroy();
+        // The request counts once the server has answered it: the cluster primary may accept and close a connection
+        // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+        tally.model.setupC2s += req.modelBytes;
+        if (head.status !== 101) throw new Error(`HTTP_${head.status}`);
+        if (head.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
+        const ext = head.headers['sec-websocket-extensions'];
+        if (ext) {
+          if (!deflate || !ext.startsWith('permessage-deflate')) throw new Error('WS_UNEXPECTED_EXTENSION');
+          inflater = zlib.createInflateRaw({ windowBits: 15 });
+        }
+        const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
+        tally.model.setupS2c += httpHeadBytes(
+          WS_101_STATUS_LINE,
+          wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]),
+        );
+        open = true;
+        if (!subscribedOnce) {
+          subscribedOnce = true;
+          ctx.onSubscribed();
+        }
+        buf = buf.subarray(head.headBytes);
       }
-    });
-    let failed = false;
-    s.on('error', (e) => {
-      failed = true;
-      tally.error(errorCode(e));
-    });
-    s.on('close', () => {
-      // Closed by the peer before the handshake completed, without an error: still a failed connection, counted.
-      if (!open && !failed && !stopped) tally.error(s.bytesRead === 0 ? (s.connecting ? 'CLOSED_CONNECTING' : 'CLOSED_BEFORE_HANDSHAKE') : 'CLOSED_IN_HANDSHAKE');
-      bytesFromClosed += s.bytesRead;
-      inflater?.close();
-      if (socket === s) socket = null;
-      if (!stopped) setTimeout(() => !stopped && connect(), RETRY_MS);
-    });
+      frames(buf);
+    };
+    const s = life.open(
+      onData,
+      connect,
+      () => {
+        inflater?.close();
+        if (!life.stopped) setTimeout(() => !life.stopped && connect(), RETRY_MS);
+      },
+      () => (open ? null : s.bytesRead === 0 ? 'CLOSED_BEFORE_HANDSHAKE' : 'CLOSED_IN_HANDSHAKE'),
+    );
+    s.write(req.text);
   };
 
-  return {
-    start: connect,
-    finish(seq) {
-      lastSeq = seq;
-      if (delivery.contiguous >= lastSeq) markDone();
-    },
-    stop() {
-      stopped = true;
-      markDone();
-    },
-    close() {
-      stopped = true;
-      const s = socket;
-      if (!s || s.destroyed) return;
-      // A clean close handshake, then the socket goes whatever the server does.
-      s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
-      setTimeout(() => s.destroy(), 500).unref();
-    },
-    bytesReceived: () => bytesFromClosed + (socket?.bytesRead ?? 0),
-  };
+  return life.pushClient(connect, () => {
+    const s = life.socket;
+    if (!s || s.destroyed) return;
+    // A clean close handshake, then the socket goes whatever the server does.
+    s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
+    setTimeout(() => s.destroy(), 500).unref();
+  });
 }
 
 export const createClient = createWebSocketClient;

@@ -19,7 +19,7 @@
 
   /**
    * Log-axis labels with SI suffixes: every decade, and 2 and 5 within it when the axis spans few decades
-   * (otherwise the labels would overlap).
+   * (otherwise the labels would overlap), every tick when it spans less than one.
    */
   function logTick(value: number | string, _index: number, ticks: Array<{ value: number }>): string {
     const v = Number(value);
@@ -28,7 +28,10 @@
     const decades = Math.log10(Math.max(...values) / Math.min(...values));
     const decade = 10 ** Math.floor(Math.log10(v) + 1e-9);
     const mantissa = Math.round((v / decade) * 1e6) / 1e6;
-    if (mantissa !== 1 && (decades > 2.5 || (mantissa !== 2 && mantissa !== 5))) return '';
+    if (decades < 1) {
+      // Within one decade label the whole mantissas (a 2-7 ms axis: 2, 3, ... 7), or every tick when there are few.
+      if (values.length > 8 && !Number.isInteger(mantissa)) return '';
+    } else if (mantissa !== 1 && (decades > 2.5 || (mantissa !== 2 && mantissa !== 5))) return '';
     const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
     for (const [size, suffix] of units) if (v >= size) return `${Number((v / size).toPrecision(3))}${suffix}`;
     return String(Number(v.toPrecision(3)));
