@@ -13,6 +13,21 @@ export interface ProcessCostSample {
   eventLoopDelay: LoopDelayStats;
 }
 
+let lastRss = 0;
+/**
+ * Resident set size, or the last one read when reading fails: Node reads it from /proc, which needs a descriptor,
+ * and a process at its open-files limit (a cluster primary with a queue of accepted connections) would otherwise
+ * throw from a timer and die.
+ */
+export function residentBytes(): number {
+  try {
+    lastRss = process.memoryUsage.rss();
+  } catch {
+    /* EMFILE: keep the last reading */
+  }
+  return lastRss;
+}
+
 /** The sampling timer's period; the histogram records whole periods, so this much is no delay at all. */
 const LOOP_RESOLUTION_MS = 10;
 
@@ -39,7 +54,7 @@ export class ProcessMeter {
       pid: process.pid,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       wallSeconds: Number(process.hrtime.bigint() - this.wallStart) / 1e9,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: residentBytes(),
       // maxRSS is in kilobytes (getrusage).
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       eventLoopDelay: {

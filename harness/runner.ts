@@ -232,6 +232,12 @@ async function runTransport(
     const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
     if (fatal && fatal.status === 'rejected') throw fatal.reason;
     const connectMs = Date.now() - connectStart;
+    // A server that died while clients connected (nothing was waiting on it then) fails the run now, not after the
+    // publish timeout.
+    if (server.process.exitCode !== null || server.process.signalCode !== null) {
+      const tail = server.stderrTail();
+      throw new ChildFailure(`${transport} server exited (${server.process.signalCode ?? `code ${server.process.exitCode}`}) while clients connected${tail ? `: ${tail}` : ''}`);
+    }
     const workerMemory = subscribed.map((s) => (s.status === 'fulfilled' ? s.value : null));
     const serverConnectedRssBytes = await memory();
     const clientsAll = workerMemory.every((m) => m && m.idleRssBytes !== undefined && m.rssBytes !== undefined);

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from './feed.js';
 import type { FromServer, ServerConfig, ServerPart, ToServer } from './ipc.js';
-import { ProcessMeter, type ProcessCostSample } from './proc-stats.js';
+import { ProcessMeter, residentBytes, type ProcessCostSample } from './proc-stats.js';
 import { loadProfile } from './profiles.js';
 import type { TransportServer } from './servers/server.js';
 import { TRANSPORTS } from './transports.js';
@@ -35,7 +35,7 @@ process.on('disconnect', () => process.exit(0));
 /** Resident memory after a full collection when the process runs with --expose-gc (the harness starts it so). */
 function settledRss(): number {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage.rss();
+  return residentBytes();
 }
 
 async function start(config: ServerConfig): Promise<void> {
