@@ -36,7 +36,7 @@ const FLAGS: Record<string, Flag & { default: number }> = {
   '--duration': { help: 'seconds of publishing per probe', min: 1, max: 3600, int: false, default: 10 },
   '--rate': { help: 'messages per second', min: 0.01, max: 1000, int: false, default: 1 },
   '--interval-ms': { help: 'short polling interval (its p99 is at least the interval)', min: 10, max: 3_600_000, int: true, default: 500 },
-  '--connect-rate': { help: 'new connections per second, 0 = at once', min: 0, max: 1_000_000, int: false, default: 5000 },
+  '--connect-rate': { help: 'new connections per second, 0 = at once', min: 0, max: 1_000_000, int: false, default: 3000 },
 };
 
 export function help(): string {
