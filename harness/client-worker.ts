@@ -3,7 +3,7 @@
  * shares an event loop with the server. Reports delivery, latency histogram, modelled bytes and its own cost.
  */
 import { encodeHistogram } from './histogram.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './ipc.js';
+import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from './ipc.js';
 import { ProcessMeter, residentBytes } from './proc-stats.js';
 import { loadProfile } from './profiles.js';
 import { Tally, type SimClient } from './clients/client.js';
@@ -99,10 +99,7 @@ async function start(config: WorkerConfig): Promise<void> {
 process.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start':
-      start(msg.config).catch((e: Error) => {
-        send({ type: 'fatal', message: e.message });
-        setTimeout(() => process.exit(3), 50);
-      });
+      startOrDie(start(msg.config), send);
       break;
     case 'window':
       meter.startWindow();

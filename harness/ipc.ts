@@ -90,3 +90,11 @@ export type FromWorker =
   | { type: 'done' }
   | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
   | { type: 'fatal'; message: string };
+
+/** In a child: a start-up that fails is reported to the harness as 'fatal', then the child exits (code 3). */
+export function startOrDie(starting: Promise<void>, send: (msg: { type: 'fatal'; message: string }) => void): void {
+  starting.catch((e: Error) => {
+    send({ type: 'fatal', message: e.message });
+    setTimeout(() => process.exit(3), 50);
+  });
+}

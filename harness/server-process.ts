@@ -11,7 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from './feed.js';
-import type { FromServer, ServerConfig, ServerPart, ToServer } from './ipc.js';
+import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
 import { ProcessMeter, residentBytes, type ProcessCostSample } from './proc-stats.js';
 import { loadProfile } from './profiles.js';
 import type { TransportServer } from './servers/server.js';
@@ -94,10 +94,7 @@ function publish(count: number, rate: number, startUs: number): void {
 function serve(msg: ToServer): void {
   switch (msg.type) {
     case 'start':
-      start(msg.config).catch((e: Error) => {
-        send({ type: 'fatal', message: e.message });
-        setTimeout(() => process.exit(3), 50);
-      });
+      startOrDie(start(msg.config), send);
       break;
     case 'publish':
       publish(msg.count, msg.rate, msg.startUs);

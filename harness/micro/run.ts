@@ -14,7 +14,7 @@ import { Bench } from 'tinybench';
 import { UsageError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../compare/load.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
-import { microEnvironment } from './environment.js';
+import { environment } from '../environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';
 import { transportTasks } from './transports.js';
 
@@ -103,7 +103,7 @@ function fileOf(startedAt: string, options: MicroOptions, results: MicroTask[]):
     scenario: 'micro',
     startedAt,
     finishedAt: new Date().toISOString(),
-    environment: microEnvironment(),
+    environment: environment(),
     rounds: options.rounds,
     roundTimeMs: options.roundTimeMs,
     tasks: results,
