@@ -23,12 +23,13 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'capture-headers': () => import('./commands/capture-headers.js'),
 };
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const rows = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(16)} ${(await load()).summary}`));
   return [
     'usage: pushbench <command> [arguments]',
     '',
     'commands:',
-    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
+    ...rows,
     '',
     'pushbench <command> --help for each command; README.md for the results schema and exit codes.',
   ].join('\n');
@@ -43,7 +44,7 @@ async function cleanupAndExit(code: number): Promise<never> {
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write((await usage()) + '\n');
     process.exit(command ? EXIT.ok : EXIT.usage);
   }
   const load = COMMANDS[command];

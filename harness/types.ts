@@ -362,6 +362,7 @@ export interface LiveSample {
   messagesPerS: number;
   /** Bytes received by all clients per second, over the last sample interval. */
   bytesPerS: number;
+  /** Percentiles of every message since publishing began (the worst client worker's), not of the last second. */
   latencyMs: { p50: number; p99: number } | null;
   processes: Array<{ role: 'server' | 'client'; pid: number; cpuPercent: number; rssBytes: number }>;
 }
