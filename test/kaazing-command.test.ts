@@ -58,6 +58,9 @@ test('bad flags are refused with one line naming the fix', () => {
   assert.throws(() => parseKaazingArgs(['--no-latency', '--latency-only'], scenario), /contradict/);
   assert.throws(() => parseKaazingArgs(['--bogus'], scenario), UsageError);
   assert.deepEqual(parseKaazingArgs(['--cases', 'a,b', '--duration', '3'], scenario).cases, ['A', 'B']);
+  assert.throws(() => parseKaazingArgs(['--measure-up-to', 'lots'], scenario), /--measure-up-to must be a whole number of clients, got "lots"/);
+  assert.equal(parseKaazingArgs(['--measure-up-to', '10000'], scenario).measureUpTo, 10_000);
+  assert.equal(parseKaazingArgs([], scenario).measureUpTo, null);
 });
 
 test('--render rejects a file that is not a kaazing results file and writes nothing', async () => {
