@@ -31,7 +31,6 @@ export type ToServer =
   /** Publish `count` messages, message k at startUs + (k - 1) * 1e6 / rate (monotonic microseconds). */
   | { type: 'publish'; count: number; rate: number; startUs: number }
   | { type: 'snapshot' }
-  | { type: 'sample' }
   /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
   | { type: 'memory' };
 
@@ -42,7 +41,8 @@ export type FromServer =
   | { type: 'published'; lastSeq: number; lateMaxMs: number }
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
   | { type: 'memory'; rssBytes: number; processes: number }
-  | { type: 'sample'; cost: ProcessCostSample; connections: number }
+  /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
+  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
   | { type: 'fatal'; message: string; code?: string };
 
 export interface WorkerConfig {

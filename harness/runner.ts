@@ -156,7 +156,10 @@ async function runTransport(
   const workers: WorkerChild[] = [];
   try {
     server.on((m) => {
-      if (m.type === 'sample') serverCost.sample = m.cost;
+      if (m.type === 'sample') {
+        serverCost.sample = m.cost;
+        published = m.published;
+      }
     });
     setPhase('starting');
     server.send({
@@ -252,10 +255,7 @@ async function runTransport(
     for (const w of workers) w.send({ type: 'window' });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
-    const pubTimer = setInterval(() => {
-      published = Math.min(count, Math.max(0, Math.floor(((nowUs() - startUs) / 1e6) * o.rate) + 1));
-    }, 200);
-    const { lastSeq } = await publishedMsg.finally(() => clearInterval(pubTimer));
+    const { lastSeq } = await publishedMsg;
     published = lastSeq;
 
     setPhase('draining');

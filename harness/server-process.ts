@@ -61,7 +61,7 @@ async function start(config: ServerConfig): Promise<void> {
     });
     const addr = server!.address();
     send({ type: 'listening', port: typeof addr === 'object' && addr ? addr.port : config.port });
-    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.snapshot().connections }), 1000).unref();
+    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: feed!.lastSeq }), 1000).unref();
   });
 }
 
@@ -105,9 +105,6 @@ function serve(msg: ToServer): void {
       send({ type: 'snapshot', ...snap, acceptErrors, parts: [{ pid: process.pid, role, ...snap }] });
       break;
     }
-    case 'sample':
-      send({ type: 'sample', cost: meter.sample(), connections: wire.snapshot().connections });
-      break;
     case 'memory':
       send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
       break;
@@ -156,7 +153,7 @@ function addCounts(parts: ReadonlyArray<Record<string, number>>): Record<string,
 
 class Primary {
   private readonly workers: Worker[] = [];
-  private readonly latest = new Map<Worker, { cost: ProcessCostSample; connections: number }>();
+  private readonly latest = new Map<Worker, { cost: ProcessCostSample; connections: number; published: number }>();
 
   constructor(private readonly config: ServerConfig) {}
 
@@ -186,7 +183,7 @@ class Primary {
       this.workers.push(w);
       ready.push(new Promise((resolve) => w.on('message', (m: FromServer) => m.type === 'ready' && resolve())));
       w.on('message', (m: FromServer) => {
-        if (m.type === 'sample') this.latest.set(w, { cost: m.cost, connections: m.connections });
+        if (m.type === 'sample') this.latest.set(w, { cost: m.cost, connections: m.connections, published: m.published });
         else if (m.type === 'fatal') send(m);
       });
       w.on('exit', (code, signal) => {
@@ -201,7 +198,13 @@ class Primary {
     send({ type: 'listening', port: listening[0]!.port });
     setInterval(() => {
       const parts = [...this.latest.values()];
-      send({ type: 'sample', cost: addCost([meter.sample(), ...parts.map((p) => p.cost)]), connections: parts.reduce((a, p) => a + p.connections, 0) });
+      send({
+        type: 'sample',
+        cost: addCost([meter.sample(), ...parts.map((p) => p.cost)]),
+        connections: parts.reduce((a, p) => a + p.connections, 0),
+        // Every process publishes the same sequence: the slowest one says how far all of them are.
+        published: Math.min(...parts.map((p) => p.published)),
+      });
     }, 1000).unref();
   }
 
@@ -229,11 +232,6 @@ class Primary {
         });
         return;
       }
-      case 'sample': {
-        const samples = await this.gather(msg, 'sample');
-        send({ type: 'sample', cost: addCost([meter.sample(), ...samples.map((s) => s.cost)]), connections: samples.reduce((a, s) => a + s.connections, 0) });
-        return;
-      }
       case 'memory': {
         const own = settledRss();
         const mem = await this.gather(msg, 'memory');
@@ -258,10 +256,7 @@ process.on('message', (msg: ToServer) => {
       // Round-robin is the default on Linux; said explicitly because the OS's choice is badly skewed.
       cluster.schedulingPolicy = cluster.SCHED_RR;
       primary = new Primary(msg.config);
-      primary.start().catch((e: Error) => {
-        send({ type: 'fatal', message: e.message });
-        setTimeout(() => process.exit(3), 50);
-      });
+      startOrDie(primary.start(), send);
       return;
     }
     if (primary) {

@@ -10,14 +10,8 @@ import { execFile } from 'node:child_process';
 import { EnvironmentError } from './errors.js';
 import { TCP_IP_HEADER_BYTES_PER_SEGMENT } from './framing.js';
 
-/** Counters of one TCP socket, as the kernel keeps them (tcp_info). */
-export interface TcpSocketStats {
-  /** ESTAB, TIME-WAIT, ...; null when `ss` was given a state filter and left the column out. */
-  state: string | null;
-  localAddress: string;
-  localPort: number;
-  peerAddress: string;
-  peerPort: number;
+/** The tcp_info counters pushbench reads, of one socket or added over many. */
+export interface TcpCounters {
   /** Segments sent, ACK-only and retransmitted ones included. */
   segsOut: number;
   segsIn: number;
@@ -32,17 +26,19 @@ export interface TcpSocketStats {
   bytesRetrans: number;
 }
 
+/** Counters of one TCP socket, as the kernel keeps them (tcp_info). */
+export interface TcpSocketStats extends TcpCounters {
+  /** ESTAB, TIME-WAIT, ...; null when `ss` was given a state filter and left the column out. */
+  state: string | null;
+  localAddress: string;
+  localPort: number;
+  peerAddress: string;
+  peerPort: number;
+}
+
 /** The counters of many sockets added up. */
-export interface TcpTotals {
+export interface TcpTotals extends TcpCounters {
   sockets: number;
-  segsOut: number;
-  segsIn: number;
-  dataSegsOut: number;
-  dataSegsIn: number;
-  bytesSent: number;
-  bytesAcked: number;
-  bytesReceived: number;
-  bytesRetrans: number;
 }
 
 const COUNTERS: ReadonlyArray<readonly [string, keyof TcpTotals]> = [

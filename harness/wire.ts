@@ -55,6 +55,11 @@ export class WireLedger {
     mark.marked = true;
   }
 
+  /** Connections open now; cheap, unlike a snapshot, which reads every socket's counters. */
+  get connections(): number {
+    return this.live.size;
+  }
+
   snapshot(): WireTotals {
     let c2s = this.closedC2s;
     let s2c = this.closedS2c;

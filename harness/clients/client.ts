@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { decodeMessage, nowUs } from '../feed.js';
-import { httpHeadBytes, type HeaderList } from '../framing.js';
+import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../framing.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
 import { fillHeaders, type HeaderProfile } from '../profiles.js';
 import type { TransportOptions } from '../types.js';
@@ -74,9 +74,9 @@ export class Delivery {
     return seq;
   }
 
-  /** The highest sequence number seen: where a poll or a resumed stream continues from. */
+  /** Where a poll or a resumed stream continues from: the highest sequence number seen or skipped at subscription. */
   get cursor(): number {
-    return this.maxSeq;
+    return this.maxSeq > this.contiguous ? this.maxSeq : this.contiguous;
   }
 }
 
@@ -228,12 +228,15 @@ export function requestHead(
 ): { text: string; modelBytes: number } {
   const startLine = `GET ${target} HTTP/1.1`;
   const headers = [...fillHeaders(ctx.profile.requests[kind], { host: `${ctx.host}:${ctx.port}`, ...vars }), ...extra];
-  let text = startLine + '\r\n';
-  for (const [n, v] of headers) text += `${n}: ${v}\r\n`;
-  return { text: text + '\r\n', modelBytes: httpHeadBytes(startLine, headers) };
+  return { text: httpHeadString(startLine, headers), modelBytes: httpHeadBytes(startLine, headers) };
 }
 
-/** Modelled size of a response head from the profile (Date is always 29 characters). */
-export function responseHeadBytes(statusLine: string, headers: HeaderList, length?: number): number {
-  return httpHeadBytes(statusLine, fillHeaders(headers, { length, date: 'x'.repeat(29) }));
+/**
+ * Modelled size of a response head from the profile as a function of its Content-Length (Date is always 29
+ * characters). Built once per client: only the length's digits vary from one response to the next.
+ */
+export function responseHeadModel(statusLine: string, headers: HeaderList): (length?: number) => number {
+  const placeholders = headers.reduce((n, [, v]) => n + (v.match(/\{length\}/g)?.length ?? 0), 0);
+  const withOneDigit = httpHeadBytes(statusLine, fillHeaders(headers, { length: 0, date: 'x'.repeat(29) }));
+  return (length = 0) => withOneDigit + placeholders * (decimalDigits(length) - 1);
 }

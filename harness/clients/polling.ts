@@ -6,7 +6,7 @@
  */
 import { decimalDigits } from '../framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
-import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadModel, type ClientContext, type SimClient } from './client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 
@@ -16,9 +16,12 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
   const life = new Lifecycle(ctx, new Delivery(tally));
   const { delivery } = life;
   const subscribe = requestHead(ctx, 'poll', path);
-  // A poll's head is the same but for the cursor's digits.
+  // A poll's head is the same but for the cursor's digits: written as the text before and after them.
   const pollBase = requestHead(ctx, 'poll', `${path}?since=`);
-  const pollHeadHeaders = profile.responses.poll;
+  const cursorAt = pollBase.text.indexOf(' HTTP/1.1\r\n');
+  const pollBefore = pollBase.text.slice(0, cursorAt);
+  const pollAfter = pollBase.text.slice(cursorAt);
+  const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
 
   let parser: ResponseParser | null = null;
   let subscribed = false;
@@ -45,7 +48,7 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
   };
   const onEnd = (): void => {
     inFlight = false;
-    const bytes = responseHeadBytes(STATUS_200, pollHeadHeaders, bodyBytes) + bodyBytes;
+    const bytes = responseHeadBytes(bodyBytes) + bodyBytes;
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
@@ -86,10 +89,10 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
       s.write(subscribe.text);
       return;
     }
-    const cursor = delivery.cursor > delivery.contiguous ? delivery.cursor : delivery.contiguous;
+    const cursor = delivery.cursor;
     nextPollAt = Date.now() + ctx.options.intervalMs;
     tally.model.c2s += pollBase.modelBytes + decimalDigits(cursor);
-    s.write(pollBase.text.replace('?since= ', `?since=${cursor} `));
+    s.write(pollBefore + cursor + pollAfter);
   }
 
   function schedule(): void {

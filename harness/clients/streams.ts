@@ -5,7 +5,7 @@
  */
 import { chunkBytes, sseEventBytes } from '../framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
-import { Delivery, Lifecycle, requestHead, responseHeadBytes, type ClientContext, type SimClient } from './client.js';
+import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from './client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 
@@ -15,6 +15,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const life = new Lifecycle(ctx, new Delivery(tally));
   const { delivery } = life;
   const lines = new LineSplitter();
+  const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses[kind]);
   let subscribedOnce = false;
   let lastEventId = -1;
   let eventId = -1;
@@ -39,7 +40,8 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       return;
     }
     if (buf[start] === 0x64 /* d */ && buf.toString('latin1', start, start + 6) === 'data: ') {
-      data = Buffer.from(buf.subarray(start + 6, end));
+      // A view, not a copy: Node hands every read a fresh buffer, so it stays valid until the blank line.
+      data = buf.subarray(start + 6, end);
     } else if (buf[start] === 0x69 /* i */ && buf.toString('latin1', start, start + 4) === 'id: ') {
       eventId = Number(buf.toString('latin1', start + 4, end));
     }
@@ -59,7 +61,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       tally.error(`HTTP_${head.status}`);
       return;
     }
-    tally.model.setupS2c += responseHeadBytes(STATUS_200, profile.responses[kind]);
+    tally.model.setupS2c += responseHeadBytes();
     if (!subscribedOnce) {
       subscribedOnce = true;
       ctx.onSubscribed();

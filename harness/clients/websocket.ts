@@ -90,7 +90,8 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         // The model: every data frame is a server frame header (no mask) and its payload as sent.
         if (opcode <= 2) tally.model.s2c += wsFrameHeaderBytes(len, false) + len;
         if (opcode === 1 || opcode === 2) {
-          if (fin) message(Buffer.from(payload), rsv1);
+          // Uncompressed delivery is synchronous, so the payload is read in place; inflating is not, so it copies.
+          if (fin) message(rsv1 ? Buffer.from(payload) : payload, rsv1);
           else {
             fragments = [Buffer.from(payload)];
             fragmentsCompressed = rsv1;

@@ -3,8 +3,7 @@
  * of its scenario (baselines/<scenario>.json), for `pushbench compare <dir> <candidate>` to find later.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { isMicroFile } from '../compare/compare.js';
 import { readComparable, writeFileAtomic } from '../compare/load.js';
 import { DEFAULT_ALPHA } from '../compare/policy.js';
@@ -21,17 +20,12 @@ export const BASELINE_USAGE = `Usage: pushbench baseline save RESULTS.json [--di
 
 /** Runs the command; `argv` is what follows `baseline` on the command line. */
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { dir: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see pushbench baseline --help`);
-  }
+  const parsed = parseFlags({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { dir: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  }, 'pushbench baseline');
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(BASELINE_USAGE);

@@ -2,8 +2,7 @@
  * `pushbench compare <baseline> <candidate>`: judge a candidate results file against a baseline and exit
  * 0 (no regression), 1 (regression, changed wire bytes, or an errored transport) or 2 (usage or input error).
  */
-import { parseArgs } from 'node:util';
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
@@ -38,30 +37,25 @@ Statistical metrics need --repeat 4 or more on both runs; with fewer they are re
 
 /** Runs the command; `argv` is what follows `compare` on the command line. */
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        policy: { type: 'string' },
-        threshold: { type: 'string', multiple: true },
-        tolerance: { type: 'string', multiple: true },
-        disable: { type: 'string', multiple: true },
-        'exact-only': { type: 'boolean' },
-        alpha: { type: 'string' },
-        seed: { type: 'string' },
-        repeats: { type: 'string' },
-        'allow-missing-baseline': { type: 'boolean' },
-        markdown: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see pushbench compare --help`);
-  }
+  const parsed = parseFlags({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      policy: { type: 'string' },
+      threshold: { type: 'string', multiple: true },
+      tolerance: { type: 'string', multiple: true },
+      disable: { type: 'string', multiple: true },
+      'exact-only': { type: 'boolean' },
+      alpha: { type: 'string' },
+      seed: { type: 'string' },
+      repeats: { type: 'string' },
+      'allow-missing-baseline': { type: 'boolean' },
+      markdown: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }, 'pushbench compare');
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(COMPARE_USAGE);

@@ -8,10 +8,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { writeFileAtomic } from '../compare/load.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../environment.js';
@@ -124,24 +123,19 @@ export const MICRO_USAGE = `Usage: node dist/harness/micro/run.js [--json FILE] 
 
 /** Command-line entry; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        json: { type: 'string' },
-        rounds: { type: 'string' },
-        'round-time-ms': { type: 'string' },
-        filter: { type: 'string' },
-        'in-process': { type: 'boolean' },
-        child: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see --help`);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      json: { type: 'string' },
+      rounds: { type: 'string' },
+      'round-time-ms': { type: 'string' },
+      filter: { type: 'string' },
+      'in-process': { type: 'boolean' },
+      child: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }, 'node dist/harness/micro/run.js');
   if (values.help) {
     process.stdout.write(MICRO_USAGE);
     return EXIT.ok;
