@@ -33,11 +33,17 @@ export class ChildFailure extends Error {
   }
 }
 
+/** Extra Node flags for the children, from PUSHBENCH_CHILD_NODE_ARGS (space-separated). */
+export function childNodeArgs(): string[] {
+  return (process.env.PUSHBENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker', role: string): Child<In, Out> {
   if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, `${entry}.js`), [], {
     // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.
-    execArgv: ['--expose-gc'],
+    // PUSHBENCH_CHILD_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
+    execArgv: ['--expose-gc', ...childNodeArgs()],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
