@@ -1,5 +1,6 @@
 /** The interface every transport's server implements, and the helpers the HTTP-based ones share. */
 import type http from 'node:http';
+import type net from 'node:net';
 import type { Feed } from '../feed.js';
 import type { HeaderList } from '../framing.js';
 import { fillHeaders, httpDate, type HeaderProfile } from '../profiles.js';
@@ -33,6 +34,18 @@ export function burnUs(us: number): void {
   if (us <= 0) return;
   const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
   while (process.hrtime.bigint() < end);
+}
+
+/**
+ * The prepared-message broadcast every push server uses alike (WebSocket, SSE, HTTP streaming): the caller frames
+ * the message once, and the same bytes go to each subscriber's socket in one write. Polling answers differ per
+ * request (cursor, Content-Length) and go through Node's HTTP responses instead.
+ */
+export function broadcast(sockets: Iterable<net.Socket>, frame: Buffer, injectServerCostUs: number): void {
+  for (const socket of sockets) {
+    burnUs(injectServerCostUs);
+    socket.write(frame);
+  }
 }
 
 /**

@@ -3,7 +3,8 @@
  * They differ only in how a message is framed inside the body: SSE `id:`/`data:` fields, or the body and a newline.
  */
 import type http from 'node:http';
-import { burnUs, writeProfileHead, type ServerContext, type TransportServer } from './server.js';
+import type net from 'node:net';
+import { broadcast, writeProfileHead, type ServerContext, type TransportServer } from './server.js';
 import type { ExchangeKind } from '../profiles.js';
 
 export interface StreamFraming {
@@ -12,34 +13,39 @@ export interface StreamFraming {
   frame(seq: number, body: Buffer): Buffer;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/** One HTTP/1.1 chunk (RFC 9112 §7.1), byte for byte what Node's `res.write` sends for the same data. */
+export function chunk(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF]);
+}
+
 export function createStreamServer(ctx: ServerContext, framing: StreamFraming): TransportServer {
-  const open = new Set<http.ServerResponse>();
+  // The response is chunked and its head is out, so each message is one prepared chunk written to the socket.
+  const open = new Map<http.ServerResponse, net.Socket>();
   const head = ctx.profile.responses[framing.kind];
 
   ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     writeProfileHead(res, 200, head);
     res.flushHeaders();
-    ctx.wire.markSetup(req.socket);
+    const socket = req.socket;
+    ctx.wire.markSetup(socket);
     // An SSE client that reconnects says where it was; resume from there so nothing is lost.
     const lastId = Number(req.headers['last-event-id']);
     if (framing.kind === 'sse' && Number.isInteger(lastId) && lastId >= 0) {
-      for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) res.write(framing.frame(seq, ctx.feed.body(seq)));
+      for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) socket.write(chunk(framing.frame(seq, ctx.feed.body(seq))));
     }
-    open.add(res);
+    open.set(res, socket);
     res.once('close', () => open.delete(res));
   });
 
   return {
     onPublish(seq, body) {
-      const chunk = framing.frame(seq, body);
-      for (const res of open) {
-        burnUs(ctx.injectServerCostUs);
-        res.write(chunk);
-      }
+      broadcast(open.values(), chunk(framing.frame(seq, body)), ctx.injectServerCostUs);
     },
     subscribers: () => open.size,
     closeAll() {
-      for (const res of open) res.destroy();
+      for (const res of open.keys()) res.destroy();
       open.clear();
       ctx.http.closeAllConnections();
     },
