@@ -80,14 +80,12 @@ async function start(config: WorkerConfig): Promise<void> {
 
   let lastReceived = 0;
   setInterval(() => {
-    let bytes = 0;
-    for (const c of clients) bytes += c.bytesReceived();
     const h = tally.latency;
     send({
       type: 'progress',
       subscribed: tally.subscribed,
       received: tally.received,
-      bytesReceived: bytes,
+      bytesReceived: tally.bytesReceived,
       cost: meter.sample(),
       latencyP50Us: tally.received > lastReceived ? h.getValueAtPercentile(50) : 0,
       latencyP99Us: tally.received > lastReceived ? h.getValueAtPercentile(99) : 0,

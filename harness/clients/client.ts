@@ -27,6 +27,8 @@ export class Tally {
   /** Every message body received, duplicates included. */
   received = 0;
   payloadBytes = 0;
+  /** Bytes read from the clients' sockets, for live throughput. */
+  bytesReceived = 0;
   readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
@@ -110,11 +112,12 @@ export interface SimClient {
   stop(): void;
   /** Teardown: close the connection. */
   close(): void;
-  /** Bytes read from the client's socket(s) so far, for live throughput. */
-  bytesReceived(): number;
 }
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
+
+/** Where every socket of this process reads into: reads are handled one at a time, to completion. */
+const READ_BUFFER = Buffer.allocUnsafe(65_536);
 
 /** Pause before a client re-opens a connection that failed or was closed under it. */
 export const RETRY_MS = 1000;
@@ -129,7 +132,6 @@ export class Lifecycle {
   /** The last sequence number that will be published, once known. */
   lastSeq = Infinity;
   private done = false;
-  private bytesFromClosed = 0;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -137,36 +139,50 @@ export class Lifecycle {
   ) {}
 
   /**
-   * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every chunk goes
+   * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every read goes
    * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
    * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped). When the
    * peer closes it without an error while `unanswered()` names a code (a request still waiting), that code is counted.
+   *
+   * Reads land in one buffer the whole worker shares (`onread`), not in a fresh buffer each through the stream
+   * machinery: `onData` must copy whatever it keeps past its return.
    */
   open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
-    const s = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+    const tally = ctx.tally;
+    const s = net.connect({
+      host: ctx.host,
+      port: ctx.port,
+      localAddress: ctx.localAddress,
+      localPort: ctx.localPort,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          tally.bytesReceived += n;
+          try {
+            onData((buf as Buffer).subarray(0, n));
+          } catch (e) {
+            tally.error(errorCode(e));
+            s.destroy();
+          }
+          return true;
+        },
+      },
+    });
     let failed = false;
     this.socket = s;
-    s.on('data', (chunk: Buffer) => {
-      try {
-        onData(chunk);
-      } catch (e) {
-        ctx.tally.error(errorCode(e));
-        s.destroy();
-      }
-    });
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
-      ctx.tally.error(errorCode(e));
+      tally.error(errorCode(e));
       // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
       if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
     });
     s.on('close', () => {
       if (!failed && !this.stopped && unanswered) {
         const code = unanswered();
-        if (code) ctx.tally.error(code);
+        if (code) tally.error(code);
       }
-      this.bytesFromClosed += s.bytesRead;
       if (this.socket === s) this.socket = null;
       if (onClose) onClose();
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
@@ -185,10 +201,6 @@ export class Lifecycle {
     return this.delivery.contiguous >= this.lastSeq;
   }
 
-  bytesReceived(): number {
-    return this.bytesFromClosed + (this.socket?.bytesRead ?? 0);
-  }
-
   /** The SimClient of a push transport: done when complete, nothing to cancel on stop. */
   pushClient(connect: () => void, close: () => void = () => this.socket?.destroy()): SimClient {
     return {
@@ -205,7 +217,6 @@ export class Lifecycle {
         this.stopped = true;
         close();
       },
-      bytesReceived: () => this.bytesReceived(),
     };
   }
 }

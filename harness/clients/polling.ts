@@ -123,6 +123,5 @@ export function createPollingClient(ctx: ClientContext, long: boolean): SimClien
       if (timer) clearTimeout(timer);
       life.socket?.destroy();
     },
-    bytesReceived: () => life.bytesReceived(),
   };
 }
