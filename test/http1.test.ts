@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineSplitter, ResponseParser, type ResponseHead } from '../harness/clients/http1.js';
+import { LineSplitter, ResponseParser, parseChunkSize, type ResponseHead } from '../harness/clients/http1.js';
 
 function collect() {
   const events: Array<{ head?: ResponseHead; body?: string; end?: true }> = [];
@@ -48,4 +48,18 @@ test('line splitter joins lines across buffers', () => {
   push('\n\nf');
   push('\n');
   assert.deepEqual(lines, ['abc', 'de', '', 'f']);
+});
+
+test('chunk-size lines are read from the bytes: hex either case, extensions, CR optional, garbage refused', () => {
+  const size = (line: string): number => {
+    const b = Buffer.from(`xx${line}yy`, 'latin1');
+    return parseChunkSize(b, 2, 2 + line.length);
+  };
+  assert.equal(size('1a\r'), 26);
+  assert.equal(size('1A\r'), 26);
+  assert.equal(size('ff;name=value\r'), 255);
+  assert.equal(size(' 5 \r'), 5);
+  assert.equal(size('0\r'), 0);
+  assert.equal(size('10'), 16);
+  for (const bad of ['', '\r', 'g\r', '5x\r', '-1\r', '5 5\r', '1'.repeat(14)]) assert.equal(size(bad), -1, JSON.stringify(bad));
 });

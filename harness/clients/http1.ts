@@ -39,6 +39,35 @@ export function parseHead(buf: Buffer): ResponseHead | null {
   return { status: Number(m[1]), headers, headBytes: end + 4 };
 }
 
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+/**
+ * The size on a chunk-size line, bytes [start, end) without its LF (RFC 9112 §7.1: hex digits, optional
+ * whitespace and `;extensions`, CR); -1 when the line is not one. Read from the bytes, without a string.
+ */
+export function parseChunkSize(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  let size = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const d = hexValue(buf[i]!);
+    if (d < 0) break;
+    size = size * 16 + d;
+    digits++;
+  }
+  if (digits === 0 || digits > 13) return -1;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  if (i < end && buf[i] === 0x3b /* ; */) return size;
+  if (i < end && buf[i] === 0x0d) i++;
+  return i === end ? size : -1;
+}
+
 const enum State {
   Head,
   Length,
@@ -52,7 +81,8 @@ export class ResponseParser {
   private state = State.Head;
   private pending: Buffer | null = null;
   private remaining = 0;
-  private line = '';
+  /** A chunk-size line that has not ended yet in the bytes read so far. */
+  private line: Buffer | null = null;
 
   constructor(private readonly sink: ResponseSink) {}
 
@@ -75,7 +105,7 @@ export class ResponseParser {
           this.sink.onHead(head);
           if (head.headers['transfer-encoding']?.toLowerCase() === 'chunked') {
             this.state = State.ChunkSize;
-            this.line = '';
+            this.line = null;
           } else {
             this.remaining = Number(head.headers['content-length'] ?? 0);
             if (!Number.isInteger(this.remaining) || this.remaining < 0) throw new Error('HTTP_BAD_LENGTH');
@@ -98,14 +128,17 @@ export class ResponseParser {
         case State.ChunkSize: {
           const nl = buf.indexOf(10, i);
           if (nl < 0) {
-            this.line += buf.toString('latin1', i);
+            this.line = this.line ? Buffer.concat([this.line, buf.subarray(i)]) : Buffer.from(buf.subarray(i));
             return;
           }
-          this.line += buf.toString('latin1', i, nl);
+          let size: number;
+          if (this.line) {
+            const line = Buffer.concat([this.line, buf.subarray(i, nl)]);
+            this.line = null;
+            size = parseChunkSize(line, 0, line.length);
+          } else size = parseChunkSize(buf, i, nl);
           i = nl + 1;
-          const size = parseInt(this.line.split(';')[0]!.trim(), 16);
-          this.line = '';
-          if (!Number.isInteger(size) || size < 0) throw new Error('HTTP_BAD_CHUNK');
+          if (size < 0) throw new Error('HTTP_BAD_CHUNK');
           if (size === 0) this.state = State.Trailer;
           else {
             this.remaining = size;

@@ -8,6 +8,27 @@ import { LineSplitter, ResponseParser, type ResponseHead } from './http1.js';
 import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from './client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
+const DATA_FIELD = Buffer.from('data: ');
+const ID_FIELD = Buffer.from('id: ');
+
+/** Bytes [start, end) begin with `prefix`. */
+function hasPrefix(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buf[start + k] !== prefix[k]) return false;
+  return true;
+}
+
+/** The decimal number in bytes [start, end), or -1 when they are not all digits. */
+function decimalAt(buf: Buffer, start: number, end: number): number {
+  if (end <= start) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
   const { tally, profile } = ctx;
@@ -39,11 +60,11 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       eventId = -1;
       return;
     }
-    if (buf[start] === 0x64 /* d */ && buf.toString('latin1', start, start + 6) === 'data: ') {
-      // A view, not a copy: Node hands every read a fresh buffer, so it stays valid until the blank line.
-      data = buf.subarray(start + 6, end);
-    } else if (buf[start] === 0x69 /* i */ && buf.toString('latin1', start, start + 4) === 'id: ') {
-      eventId = Number(buf.toString('latin1', start + 4, end));
+    if (hasPrefix(buf, start, end, DATA_FIELD)) {
+      // A view, not a copy: the blank line usually follows in the same read (onBody copies it if not).
+      data = buf.subarray(start + DATA_FIELD.length, end);
+    } else if (hasPrefix(buf, start, end, ID_FIELD)) {
+      eventId = decimalAt(buf, start + ID_FIELD.length, end);
     }
   };
   const onStreamLine = (buf: Buffer, start: number, end: number): void => {
@@ -67,8 +88,11 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       ctx.onSubscribed();
     }
   };
-  const onBody = (buf: Buffer, start: number, end: number): void =>
+  const onBody = (buf: Buffer, start: number, end: number): void => {
     lines.push(buf, start, end, sse ? onSseLine : onStreamLine);
+    // An event whose blank line has not arrived yet: keep its data past this read (the read buffer is reused).
+    if (data) data = Buffer.from(data);
+  };
 
   const connect = (): void => {
     const extra: Array<[string, string]> = sse && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
