@@ -2,7 +2,7 @@
  * The summary table `pushbench run` prints: one row per transport run. A pure function of a results file.
  * Mbps here is 10^6 bits per second (the 2010 article divided by 2^20; reports/kaazing.md says where that matters).
  */
-import type { ResultsFile, TransportRun } from '../harness/types.js';
+import type { CompletedTransportRun, ResultsFile, TransportRun } from '../harness/types.js';
 
 const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
@@ -49,19 +49,52 @@ export const COLUMNS: Column[] = [
   },
 ];
 
+/** Only for a completed run: '-' otherwise, and '-' when `value` has nothing to say (no memory measured). */
+const done =
+  (value: (r: CompletedTransportRun) => string | undefined): Column['cell'] =>
+  (r) =>
+    r.state === 'completed' ? (value(r) ?? '-') : '-';
+const perMessageUs = (cpuSeconds: number, r: CompletedTransportRun): string =>
+  r.messages.delivered > 0 ? fmt((cpuSeconds / r.messages.delivered) * 1e6) : '-';
+const cores = (cpuSeconds: number, r: CompletedTransportRun): string => (r.windowS > 0 ? fmt(cpuSeconds / r.windowS, 2) : '-');
+
+/**
+ * What holding the clients cost, printed under the summary: how long connecting took, the latency tail, and CPU and
+ * memory per message and per connection on each side (docs/scale.md says how each is measured).
+ */
+export const COST_COLUMNS: Column[] = [
+  COLUMNS[0]!,
+  COLUMNS[1]!,
+  { title: 'srv procs', numeric: true, cell: done((r) => int(r.server.processes)) },
+  { title: 'workers', numeric: true, cell: done((r) => int(r.clientWorkers.processes)) },
+  {
+    title: 'connect s',
+    numeric: true,
+    cell: done((r) => fmt(r.connect.durationMs / 1000) + (r.connect.connected < r.clients ? ` (${int(r.connect.connected)} connected)` : '')),
+  },
+  { title: 'p99.9 ms', numeric: true, cell: done((r) => fmt(r.latencyMs.p999)) },
+  { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
+  { title: 'srv CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.server.cpuSeconds, r)) },
+  { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
+  { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },
+  { title: 'cli cores', numeric: true, cell: done((r) => cores(r.clientWorkers.cpuSeconds, r)) },
+  { title: 'srv B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.serverBytesPerConnection) : undefined)) },
+  { title: 'cli B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.clientBytesPerConnection) : undefined)) },
+];
+
 /** A plain-text table, columns padded; the numbers come from the results file only. */
-export function formatTable(results: ResultsFile): string {
-  const rows = results.runs.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
+export function formatTable(results: ResultsFile, columns: Column[] = COLUMNS): string {
+  const rows = results.runs.map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (COLUMNS[i]!.numeric ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+    cells.map((cell, i) => (columns[i]!.numeric ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** A Markdown version of the same table (for READMEs and pull-request comments). */
-export function formatMarkdownTable(results: ResultsFile): string {
+export function formatMarkdownTable(results: ResultsFile, columns: Column[] = COLUMNS): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
-  const head = `| ${COLUMNS.map((c) => c.title).join(' | ')} |`;
-  const sep = `|${COLUMNS.map((c) => (c.numeric ? '---:' : '---')).join('|')}|`;
-  return [head, sep, ...results.runs.map((r) => `| ${COLUMNS.map((c) => esc(c.cell(r))).join(' | ')} |`)].join('\n');
+  const head = `| ${columns.map((c) => c.title).join(' | ')} |`;
+  const sep = `|${columns.map((c) => (c.numeric ? '---:' : '---')).join('|')}|`;
+  return [head, sep, ...results.runs.map((r) => `| ${columns.map((c) => esc(c.cell(r))).join(' | ')} |`)].join('\n');
 }

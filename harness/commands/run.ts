@@ -8,7 +8,7 @@ import { Progress } from '../progress.js';
 import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
-import { formatTable } from '../../reports/table.js';
+import { COST_COLUMNS, formatTable } from '../../reports/table.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isStopping()) return EXIT.interrupted;
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
-    process.stdout.write(formatTable(results) + '\n');
+    process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
     progress.note(`results: ${file}`);
     if (report) {
       const { writeReport } = await import('../../reports/site.js');

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { COLUMNS, COST_COLUMNS, formatMarkdownTable, formatTable } from '../reports/table.js';
+import type { CompletedTransportRun } from '../harness/types.js';
+import { completedRun, resultsFile } from './compare-fixtures.js';
+
+/** The cost table's cells of one run, by column title. */
+function costCells(run: CompletedTransportRun): Record<string, string> {
+  return Object.fromEntries(COST_COLUMNS.map((c) => [c.title, c.cell(run)]));
+}
+
+test('the cost table derives per-message CPU, cores and per-connection memory from the run, and nothing else', () => {
+  const run: CompletedTransportRun = {
+    ...completedRun('websocket', 0),
+    clients: 100_000,
+    windowS: 10,
+    messages: { expected: 1_000_000, delivered: 1_000_000, lost: 0, duplicated: 0, reordered: 0 },
+    connect: { connected: 100_000, durationMs: 36_276, errors: {} },
+    latencyMs: { p50: 350, p90: 500, p99: 720, p999: 812.5, max: 900, mean: 360, count: 1_000_000, histogram: '' },
+    memory: {
+      serverIdleRssBytes: 0,
+      serverConnectedRssBytes: 0,
+      serverBytesPerConnection: 8_560,
+      clientIdleRssBytes: 0,
+      clientConnectedRssBytes: 0,
+      clientBytesPerConnection: 8_050,
+    },
+  };
+  run.server = { ...run.server, processes: 7, cpuSeconds: 7.5 };
+  run.clientWorkers = { ...run.clientWorkers, processes: 10, cpuSeconds: 6.25 };
+  assert.deepEqual(costCells(run), {
+    transport: 'websocket',
+    clients: '100,000',
+    'srv procs': '7',
+    workers: '10',
+    'connect s': '36.3',
+    'p99.9 ms': '812.5',
+    'max ms': '900.0',
+    'srv CPU us/msg': '7.5',
+    'cli CPU us/msg': '6.3',
+    'srv cores': '0.75',
+    'cli cores': '0.63',
+    'srv B/conn': '8,560',
+    'cli B/conn': '8,050',
+  });
+});
+
+test('the cost table says how many connected when not all did, and "-" where nothing was measured', () => {
+  const run: CompletedTransportRun = { ...completedRun('sse', 0), connect: { connected: 7, durationMs: 70_000, errors: {} } };
+  const cells = costCells(run);
+  assert.equal(cells['connect s'], '70.0 (7 connected)');
+  assert.equal(cells['srv B/conn'], '-');
+  const errored = { ...completedRun('sse', 0), state: 'errored' as const, error: 'boom' };
+  for (const c of COST_COLUMNS.slice(2)) assert.equal(c.cell(errored as never), '-', c.title);
+});
+
+test('both tables print one header, one rule and one row per run, columns aligned', () => {
+  const results = resultsFile([completedRun('websocket', 0), completedRun('sse', 0)]);
+  for (const columns of [COLUMNS, COST_COLUMNS]) {
+    const lines = formatTable(results, columns).split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[1]!, /^-+( +-+)+$/);
+    assert.equal(formatMarkdownTable(results, columns).split('\n').length, 4);
+  }
+});
