@@ -103,6 +103,7 @@ process.on('message', (msg: ToWorker) => {
       meter.startWindow();
       // Latency counts from the first published message: anything before is not part of the measurement.
       tally.latency.reset();
+      tally.timeline.reset(msg.startUs, msg.bucketS);
       break;
     case 'finish':
       finishing = true;
@@ -128,6 +129,7 @@ process.on('message', (msg: ToWorker) => {
           model: tally.model,
           errors: tally.errors,
           histogram: encodeHistogram(tally.latency),
+          timeline: tally.timeline.snapshot(),
         },
       });
       break;

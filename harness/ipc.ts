@@ -3,6 +3,7 @@ import type { ProcessCostSample } from './proc-stats.js';
 import type { TransportName, TransportOptions } from './types.js';
 import type { WireTotals } from './wire.js';
 import type { ModelBytes } from './clients/client.js';
+import type { TimelineCounts } from './timeline.js';
 
 export interface ServerConfig {
   transport: TransportName;
@@ -73,11 +74,14 @@ export interface WorkerTally {
   errors: Record<string, number>;
   /** Encoded HdrHistogram of latencies in microseconds. */
   histogram: string;
+  /** Latency by publish time since the window's start. */
+  timeline: TimelineCounts;
 }
 
 export type ToWorker =
   | { type: 'start'; config: WorkerConfig }
-  | { type: 'window' }
+  /** The window starts: latency counts from here, the timeline's buckets from `startUs`. */
+  | { type: 'window'; startUs: number; bucketS: number }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }

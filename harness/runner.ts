@@ -7,6 +7,7 @@ import { environment, machineLimits } from './environment.js';
 import { EnvironmentError } from './errors.js';
 import { nowUs } from './feed.js';
 import { latencyStats, mergeEncoded } from './histogram.js';
+import { mergeTimelines, timelineBucketS } from './timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
 import { planRun, type Limits } from './plan.js';
 import type { ProcessCostSample } from './proc-stats.js';
@@ -252,7 +253,7 @@ async function runTransport(
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));
     const startUs = nowUs() + PUBLISH_LEAD_US;
-    for (const w of workers) w.send({ type: 'window' });
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS) });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
     const { lastSeq } = await publishedMsg;
@@ -414,7 +415,13 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       c2sBitsPerS: Math.round((steadyC2s * 8) / c.windowS),
       s2cBitsPerS: Math.round((steadyS2c * 8) / c.windowS),
     },
-    latencyMs: latencyStats(hist),
+    latencyMs: {
+      ...latencyStats(hist),
+      overTime: mergeTimelines(
+        c.reports.map((r) => r.tally.timeline),
+        timelineBucketS(o.durationS),
+      ),
+    },
     server: {
       address: `${o.host}:${c.port}`,
       processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,

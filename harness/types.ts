@@ -118,6 +118,19 @@ export interface LatencyStats {
   count: number;
   /** HdrHistogram, compressed and base64-encoded; values in microseconds. Merge, never average. */
   histogram: string;
+  /** Latency by publish time within the window (absent in files from before it was recorded). */
+  overTime?: LatencyOverTime;
+}
+
+/**
+ * Deliveries by when their message was published: bucket i holds messages published in [i, i + 1) × bucketS
+ * seconds after the window's start (1 s buckets, wider for runs over 600 s). Empty buckets have null figures.
+ */
+export interface LatencyOverTime {
+  bucketS: number;
+  count: number[];
+  meanMs: Array<number | null>;
+  maxMs: Array<number | null>;
 }
 
 export interface LoopDelayStats {

@@ -3,9 +3,9 @@
  * no callbacks, so it can be embedded in the page) together with the table that shows the same numbers as text.
  * Every number comes from a results file; nothing here is a constant about any transport.
  */
-import type { CompletedTransportRun, ResultsFile, TransportName, TransportRun } from '../harness/types.js';
+import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../harness/types.js';
 import { formatNumber } from './format.js';
-import { LATENCY_PERCENTILES, latencyDistribution } from './latency.js';
+import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';
 
 /** A Chart.js dataset, JSON only. */
 export interface ChartDataset {
@@ -256,6 +256,42 @@ export function latencyChart(results: ResultsFile): ChartSpec {
   };
 }
 
+/**
+ * Mean and slowest delivery by the second each message was published, per transport (repeats merged): whether the
+ * tail came from the first bursts, a stall, or every second alike. Null when no run recorded it.
+ */
+export function latencyOverTimeChart(results: ResultsFile): ChartSpec | null {
+  const groups = byTransport(completedRuns(results).filter((r) => r.latencyMs.overTime && r.latencyMs.overTime.count.length > 0));
+  if (groups.size === 0) return null;
+  const timelines = [...groups].map(([transport, list]) => ({ transport, t: mergeOverTime(list.map((r) => r.latencyMs.overTime!)) }));
+  const bucketS = Math.max(...timelines.map(({ t }) => t.bucketS));
+  const buckets = Math.max(...timelines.map(({ t }) => t.count.length * (t.bucketS / bucketS)));
+  const labels = Array.from({ length: buckets }, (_, i) => String(i * bucketS));
+  const datasets: ChartDataset[] = [];
+  for (const { transport, t } of timelines) {
+    const colour = transportColour(transport);
+    const at = (values: Array<number | null>): Array<number | null> => labels.map((_, i) => (t.bucketS === bucketS ? (values[i] ?? null) : null));
+    datasets.push({ label: `${transport} mean`, data: at(t.meanMs), borderColor: colour, backgroundColor: colour, pointRadius: 2, spanGaps: false });
+    datasets.push({ label: `${transport} max`, data: at(t.maxMs), borderColor: colour, backgroundColor: colour, borderDash: [6, 4], pointRadius: 2, spanGaps: false });
+  }
+  return {
+    id: 'latency-over-time',
+    title: 'Latency by publish time',
+    caption:
+      `Mean (solid) and slowest (dashed) milliseconds from publish to receipt of the messages published in each ${bucketS}-second bucket ` +
+      'after the window opened, per transport (repeats merged); logarithmic latency axis.',
+    config: {
+      type: 'line',
+      data: { labels, datasets },
+      options: baseOptions({ scales: { x: { title: axisTitle('published at (s after the window opened)') }, y: { type: 'logarithmic', title: axisTitle('latency (ms)') } } }),
+    },
+    table: {
+      columns: ['published at s', ...datasets.map((d) => `${d.label} ms`)],
+      rows: labels.map((l, i) => [l, ...datasets.map((d) => formatNumber(d.data[i] as number | null))]),
+    },
+  };
+}
+
 /** Server CPU per delivered message and server memory per connection. */
 export function serverCostCharts(results: ResultsFile): ChartSpec[] {
   const runs = completedRuns(results);
@@ -333,7 +369,15 @@ export function capacityChart(results: ResultsFile): ChartSpec | null {
 export function runCharts(results: ResultsFile, others: readonly ResultsFile[] = []): ChartSpec[] {
   if (completedRuns(results).length === 0) return [];
   const capacity = capacityChart(results);
-  return [overheadChart(results), bitsPerSecondChart(results, others), latencyChart(results), ...serverCostCharts(results), ...(capacity ? [capacity] : [])];
+  const overTime = latencyOverTimeChart(results);
+  return [
+    overheadChart(results),
+    bitsPerSecondChart(results, others),
+    latencyChart(results),
+    ...(overTime ? [overTime] : []),
+    ...serverCostCharts(results),
+    ...(capacity ? [capacity] : []),
+  ];
 }
 
 /** A run's place on a history axis: start time to the minute, and the commit when known. */

@@ -3,7 +3,7 @@
  * carry a handful of points instead of raw samples. Repeats of one transport are merged, never averaged.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { CompletedTransportRun, LatencyStats } from '../harness/types.js';
+import type { CompletedTransportRun, LatencyOverTime, LatencyStats } from '../harness/types.js';
 
 /** Percentiles every latency chart and table shows, in order. */
 export const LATENCY_PERCENTILES: readonly number[] = [50, 75, 90, 95, 99, 99.9, 99.99, 100];
@@ -55,4 +55,26 @@ export function latencyDistribution(runs: readonly CompletedTransportRun[]): Lat
   const first = runs[0];
   if (!first || runs.length !== 1) return { count: runs.reduce((n, r) => n + (r.latencyMs.count ?? 0), 0), points: [], fromHistogram: false };
   return { count: first.latencyMs.count, points: summaryPoints(first.latencyMs), fromHistogram: false };
+}
+
+/**
+ * Repeats of one transport as one timeline, bucket by bucket: counts add, means weigh by count, maxima take the
+ * largest. Timelines with another bucket width than the first are left out.
+ */
+export function mergeOverTime(list: readonly LatencyOverTime[]): LatencyOverTime {
+  const bucketS = list[0]?.bucketS ?? 1;
+  const same = list.filter((o) => o.bucketS === bucketS);
+  const n = Math.max(0, ...same.map((o) => o.count.length));
+  const count = new Array<number>(n).fill(0);
+  const sum = new Array<number>(n).fill(0);
+  const max: Array<number | null> = new Array<number | null>(n).fill(null);
+  for (const o of same) {
+    o.count.forEach((c, i) => {
+      count[i]! += c;
+      sum[i]! += (o.meanMs[i] ?? 0) * c;
+      const m = o.maxMs[i];
+      if (m !== null && m !== undefined && (max[i] === null || m > max[i]!)) max[i] = m;
+    });
+  }
+  return { bucketS, count, meanMs: count.map((c, i) => (c > 0 ? Math.round((sum[i]! / c) * 1000) / 1000 : null)), maxMs: max };
 }

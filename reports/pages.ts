@@ -140,7 +140,7 @@ export function runPageHtml(results: ResultsFile, charts: ChartSpec[], nav: Page
   if (completedRuns(results).length) {
     parts.push(section('Overhead per message', fig('overhead'), 'overhead'));
     parts.push(section('Traffic against clients', fig('bits-per-second'), 'bits-per-second'));
-    parts.push(section('Latency', fig('latency'), 'latency'));
+    parts.push(section('Latency', fig('latency') + (byId.has('latency-over-time') ? '\n' + fig('latency-over-time') : ''), 'latency'));
     parts.push(section('Server cost', fig('server-cpu') + '\n' + fig('server-memory'), 'server-cost'));
     if (byId.has('capacity')) parts.push(section('Capacity', fig('capacity'), 'capacity'));
   }

@@ -5,6 +5,7 @@ import { decodeHistogram, encodeHistogram, newHistogram } from '../harness/histo
 import type { WorkerTally } from '../harness/ipc.js';
 import type { ProcessCostSample } from '../harness/proc-stats.js';
 import { assemble, runScenario } from '../harness/runner.js';
+import { LatencyTimeline } from '../harness/timeline.js';
 import { smallRun } from './helpers.js';
 
 const cost = (cpuSeconds: number): ProcessCostSample => ({
@@ -16,9 +17,15 @@ const cost = (cpuSeconds: number): ProcessCostSample => ({
   eventLoopDelay: { p50Ms: 1, p99Ms: 2, maxMs: 3 },
 });
 
+/** A worker's tally; latency k belongs to a message published in second k mod 2 of the window. */
 function tally(delivered: number, latenciesUs: number[]): WorkerTally {
   const h = newHistogram();
-  for (const v of latenciesUs) h.recordValue(v);
+  const timeline = new LatencyTimeline();
+  timeline.reset(5_000_000, 1);
+  latenciesUs.forEach((v, k) => {
+    h.recordValue(v);
+    timeline.record(5_000_000 + (k % 2) * 1e6 + 10, v);
+  });
   return {
     subscribed: delivered / 2,
     delivered,
@@ -29,6 +36,7 @@ function tally(delivered: number, latenciesUs: number[]): WorkerTally {
     model: { setupC2s: 10, setupS2c: 20, c2s: 0, s2c: delivered * 23 },
     errors: { ECONNRESET: 1 },
     histogram: encodeHistogram(h),
+    timeline: timeline.snapshot(),
   };
 }
 
@@ -59,6 +67,13 @@ test('counters of three workers add up and their histograms merge to the sum of 
   assert.equal(run.latencyMs.count, 12);
   // The max of the merged histogram is the max of all parts (90 ms), not an average of maxima.
   assert.ok(Math.abs(run.latencyMs.max - 90) < 0.1, `max ${run.latencyMs.max}`);
+  // Latency over time adds counts and sums and keeps the largest maximum, bucket by bucket.
+  assert.deepEqual(run.latencyMs.overTime, {
+    bucketS: 1,
+    count: [2 + 3 + 1, 2 + 3 + 1],
+    meanMs: [Math.round((1000 + 3000 + 500 + 500 + 500 + 7000) / 6) / 1000, (2000 + 4000 + 500 + 500 + 90_000 + 8000) / 6 / 1000],
+    maxMs: [7, 90],
+  });
   assert.deepEqual(run.wire.model.setup, { c2sBytes: 30, s2cBytes: 60 });
   assert.equal(run.wire.matchesModel, true);
   assert.equal(run.wire.perMessage.s2cOverheadBytes, 2);
@@ -73,4 +88,9 @@ test('a real run over three client workers delivers to every client and merges o
   assert.equal(run.messages.delivered, 150 * run.published);
   assert.equal(run.latencyMs.count, run.messages.delivered);
   assert.equal(run.wire.matchesModel, true);
+  // Every delivery sits in the bucket of its publish second: one message a second, so one bucket per message.
+  const overTime = run.latencyMs.overTime!;
+  assert.equal(overTime.bucketS, 1);
+  assert.deepEqual(overTime.count, Array(run.published).fill(150));
+  assert.ok(overTime.maxMs.every((m, i) => m !== null && m >= overTime.meanMs[i]!), JSON.stringify(overTime));
 });

@@ -6,7 +6,8 @@ import * as hdr from 'hdr-histogram-js';
 import { packageRoot } from '../harness/paths.js';
 import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
 import {
-  bitsPerSecondChart, capacityChart, clientDecades, completedRuns, historyCharts, latencyChart, overheadChart, runCharts, serverCostCharts,
+  bitsPerSecondChart, capacityChart, clientDecades, completedRuns, historyCharts, latencyChart, latencyOverTimeChart, overheadChart, runCharts,
+  serverCostCharts,
 } from '../reports/charts.js';
 import { formatNumber } from '../reports/format.js';
 import { LATENCY_PERCENTILES, latencyDistribution } from '../reports/latency.js';
@@ -121,4 +122,25 @@ test('history: one point per results file, oldest first, one line per transport'
   assert.deepEqual(sp.data, [small, quick].map((r) => completedRuns(r)[0]!.messages.lost));
   const p99 = charts.find((c) => c.id === 'history-latency-p99')!;
   assert.deepEqual(p99.config.data.datasets.find((d) => d.label === 'websocket')!.data, [small, quick].map((r) => completedRuns(r)[4]!.latencyMs.p99));
+});
+
+test('latency by publish time: repeats merge (counts add, means weigh, maxima take the largest); absent when not recorded', () => {
+  assert.equal(latencyOverTimeChart(quick), null);
+  const base = completedRuns(quick)[0]!;
+  const withTimeline = (repeat: number, count: number[], meanMs: Array<number | null>, maxMs: Array<number | null>): CompletedTransportRun => ({
+    ...base,
+    transport: 'websocket',
+    repeat,
+    latencyMs: { ...base.latencyMs, overTime: { bucketS: 1, count, meanMs, maxMs } },
+  });
+  const results: ResultsFile = { ...quick, runs: [withTimeline(0, [2, 0, 1], [10, null, 4], [12, null, 4]), withTimeline(1, [2], [20], [30])] };
+  const spec = latencyOverTimeChart(results)!;
+  assert.deepEqual(spec.config.data.labels, ['0', '1', '2']);
+  const [mean, max] = spec.config.data.datasets;
+  assert.equal(mean!.label, 'websocket mean');
+  assert.deepEqual(mean!.data, [15, null, 4]);
+  assert.deepEqual(max!.data, [30, null, 4]);
+  assert.deepEqual(spec.table.columns, ['published at s', 'websocket mean ms', 'websocket max ms']);
+  assert.deepEqual(spec.table.rows[1], ['1', formatNumber(null), formatNumber(null)]);
+  assert.ok(runCharts(results).some((c) => c.id === 'latency-over-time'));
 });

@@ -60,7 +60,7 @@ test('a real 20-client run of sse and websocket renders its report and feeds the
       }));
     });
     const specs = runCharts(stored, [stored]);
-    assert.deepEqual(figures.map((f) => f.id), ['overhead', 'bits-per-second', 'latency', 'server-cpu', 'server-memory']);
+    assert.deepEqual(figures.map((f) => f.id), ['overhead', 'bits-per-second', 'latency', 'latency-over-time', 'server-cpu', 'server-memory']);
     for (const [i, f] of figures.entries()) {
       assert.deepEqual(f.data, JSON.parse(JSON.stringify(specs[i]!.config.data)));
       assert.deepEqual(f.rows, specs[i]!.table.rows);
@@ -68,6 +68,10 @@ test('a real 20-client run of sse and websocket renders its report and feeds the
     // The latency chart has a point at every percentile for both transports: the histograms decoded.
     const latency = figures.find((f) => f.id === 'latency')!.data as { datasets: Array<{ data: Array<number | null> }> };
     for (const ds of latency.datasets) assert.ok(ds.data.every((v) => typeof v === 'number' && v > 0));
+    // Latency by publish time: a mean and a max line per transport, a point for every published second.
+    const overTime = figures.find((f) => f.id === 'latency-over-time')!.data as { datasets: Array<{ label: string; data: Array<number | null> }> };
+    assert.equal(overTime.datasets.length, 4);
+    for (const ds of overTime.datasets) assert.ok(ds.data.length > 0 && ds.data.every((v) => typeof v === 'number' && v > 0), ds.label);
     await mkdir(path.join(packageRoot, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: path.join(packageRoot, 'test-artifacts', 'report-real-run.png'), fullPage: true });
     assert.deepEqual(problems, []);

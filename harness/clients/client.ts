@@ -6,6 +6,7 @@ import net from 'node:net';
 import { decodeMessage, nowUs } from '../feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../framing.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
+import { LatencyTimeline } from '../timeline.js';
 import { fillHeaders, type HeaderProfile } from '../profiles.js';
 import type { TransportOptions } from '../types.js';
 
@@ -32,6 +33,7 @@ export class Tally {
   readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
+  readonly timeline = new LatencyTimeline();
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
@@ -55,7 +57,9 @@ export class Delivery {
       t.error('BAD_MESSAGE');
       return -1;
     }
-    recordUs(t.latency, nowUs() - msg.publishUs);
+    const latencyUs = nowUs() - msg.publishUs;
+    recordUs(t.latency, latencyUs);
+    t.timeline.record(msg.publishUs, latencyUs);
     t.received++;
     t.payloadBytes += end - start;
     const seq = msg.seq;
