@@ -104,6 +104,7 @@ process.on('message', (msg: ToWorker) => {
       // Latency counts from the first published message: anything before is not part of the measurement.
       tally.latency.reset();
       tally.timeline.reset(msg.startUs, msg.bucketS);
+      tally.latencyFromUs = msg.latencyFromUs;
       break;
     case 'finish':
       finishing = true;

@@ -80,8 +80,8 @@ export interface WorkerTally {
 
 export type ToWorker =
   | { type: 'start'; config: WorkerConfig }
-  /** The window starts: latency counts from here, the timeline's buckets from `startUs`. */
-  | { type: 'window'; startUs: number; bucketS: number }
+  /** The window starts at `startUs` (the timeline's buckets count from it); latency percentiles from `latencyFromUs`. */
+  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }

@@ -253,7 +253,8 @@ async function runTransport(
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));
     const startUs = nowUs() + PUBLISH_LEAD_US;
-    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS) });
+    const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
     const { lastSeq } = await publishedMsg;

@@ -32,6 +32,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   jsonFile: null,
   repeat: 1,
   injectServerCostUs: 0,
+  warmupS: 0,
 };
 
 export function listScenarios(dir = scenariosDir): string[] {
@@ -57,6 +58,7 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--rate': { key: 'rate', spec: { kind: 'number', min: 0, max: 10_000, exclusiveMin: true }, help: 'messages published per second' },
   '--payload': { key: 'payloadBytes', spec: { kind: 'int', min: MIN_PAYLOAD_BYTES, max: MAX_PAYLOAD_BYTES }, help: 'bytes per message body' },
   '--duration': { key: 'durationS', spec: { kind: 'number', min: 0, max: 86_400, exclusiveMin: true }, help: 'seconds of publishing' },
+  '--warmup': { key: 'warmupS', spec: { kind: 'number', min: 0, max: 86_400 }, help: 'first seconds of publishing left out of latency' },
   '--profile': { key: 'profile', spec: { kind: 'string' }, help: 'header profile (scenarios/profiles/NAME.json)' },
   '--interval-ms': { key: 'intervalMs', spec: { kind: 'int', min: 10, max: 3_600_000 }, help: 'short polling interval' },
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time' },
@@ -181,6 +183,9 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   loadProfile(options.profile);
   if (Math.round(options.rate * options.durationS) < 1) {
     throw new UsageError(`--rate ${options.rate} for --duration ${options.durationS} publishes no message; raise one of them`);
+  }
+  if ((options.warmupS ?? 0) >= options.durationS) {
+    throw new UsageError(`--warmup ${options.warmupS} leaves nothing of --duration ${options.durationS} to measure; make it shorter than the duration`);
   }
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;

@@ -58,6 +58,11 @@ export interface RunOptions {
   injectServerCostUs: number;
   /** Server processes behind the one port per transport (node:cluster); 0 or absent means planned from the limits. */
   serverProcesses?: number;
+  /**
+   * Seconds at the start of the window whose messages are delivered, checked for loss and counted in bytes but left
+   * out of the latency percentiles (`latencyMs.overTime` still shows them); 0 or absent means none.
+   */
+  warmupS?: number;
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -346,7 +351,9 @@ export interface CapacityResults {
   startClients: number;
   /** Bisection stops when (firstFailed - maxClients) / maxClients is at most this. */
   precision: number;
+  /** Seconds of publishing per probe whose latency counts, after `warmupS` whose latency does not. */
   durationS: number;
+  warmupS?: number;
   intervalMs: number;
   transports: TransportCapacity[];
 }

@@ -79,6 +79,19 @@ test('counters of three workers add up and their histograms merge to the sum of 
   assert.equal(run.wire.perMessage.s2cOverheadBytes, 2);
 });
 
+test('a warm-up is delivered and timed, but left out of the latency percentiles', async () => {
+  const results = await runScenario(smallRun({ transports: ['websocket'], clients: 40, durationS: 3, warmupS: 1 }));
+  const run = results.runs[0]!;
+  assert.equal(run.state, 'completed');
+  if (run.state !== 'completed') return;
+  assert.equal(run.published, 3);
+  assert.equal(run.messages.delivered, 40 * 3);
+  // The first second's message is in the timeline, not in the histogram.
+  assert.deepEqual(run.latencyMs.overTime!.count, [40, 40, 40]);
+  assert.equal(run.latencyMs.count, 40 * 2);
+  assert.equal(results.options.warmupS, 1);
+});
+
 test('a real run over three client workers delivers to every client and merges one sample per delivery', async () => {
   const results = await runScenario(smallRun({ transports: ['sse'], clients: 150, workers: 3, durationS: 2 }));
   const run = results.runs[0]!;

@@ -44,6 +44,8 @@ test('malformed and out-of-range values: exit 2 naming the flag and the range', 
   assertOneLineError(cli(['run', 'quick', '--duration']), 2, /--duration needs a value/);
   assertOneLineError(cli(['run', 'quick', '--host', '10.0.0.1']), 2, /--host must be a loopback address/);
   assertOneLineError(cli(['run', 'quick', '--profile', 'nope']), 2, /unknown header profile "nope"/);
+  assertOneLineError(cli(['run', 'quick', '--duration', '3', '--warmup', '3']), 2, /--warmup 3 leaves nothing of --duration 3 to measure/);
+  assertOneLineError(cli(['run', 'quick', '--warmup', '-1']), 2, /--warmup must be/);
 });
 
 test('a port in use: exit 3, says so and how to fix it, no results file', async () => {

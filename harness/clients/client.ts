@@ -34,6 +34,8 @@ export class Tally {
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
   readonly timeline = new LatencyTimeline();
+  /** Messages published before this (the warm-up) are left out of `latency`. */
+  latencyFromUs = 0;
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
@@ -58,7 +60,7 @@ export class Delivery {
       return -1;
     }
     const latencyUs = nowUs() - msg.publishUs;
-    recordUs(t.latency, latencyUs);
+    if (msg.publishUs >= t.latencyFromUs) recordUs(t.latency, latencyUs);
     t.timeline.record(msg.publishUs, latencyUs);
     t.received++;
     t.payloadBytes += end - start;

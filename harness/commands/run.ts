@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
+      (options.warmupS ? `, latency from second ${options.warmupS} on (warm-up)` : '') +
       (options.repeat > 1 ? `, ${options.repeat} repeats` : ''),
   );
   const live = dashboard ? await (await import('../../dashboards/server.js')).startDashboard({ port: 0 }) : null;
