@@ -16,6 +16,12 @@ export interface SearchOptions {
   factor: number;
   /** Stop bisecting when (firstFailed - maxPassed) / maxPassed is at most this. */
   precision: number;
+  /**
+   * Probe a failing count again up to this many times; it passes if any probe passes. A shared machine's
+   * interference (a stall, another process) only ever makes a run slower, never faster, so the best of a few
+   * probes is what the machine sustains. 0 or absent: every count is probed once.
+   */
+  retries?: number;
 }
 
 export interface Probe {
@@ -45,8 +51,12 @@ export async function searchCapacity<P extends Probe>(probe: (clients: number) =
   const run = async (clients: number): Promise<P> => {
     const known = seen.get(clients);
     if (known) return known;
-    const p = await probe(clients);
+    let p = await probe(clients);
     steps.push(p);
+    for (let r = 0; !p.ok && r < (o.retries ?? 0); r++) {
+      p = await probe(clients);
+      steps.push(p);
+    }
     seen.set(clients, p);
     return p;
   };

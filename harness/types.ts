@@ -351,6 +351,8 @@ export interface CapacityResults {
   startClients: number;
   /** Bisection stops when (firstFailed - maxClients) / maxClients is at most this. */
   precision: number;
+  /** A failing count was probed again up to this many times and passed if any probe did (absent: 0). */
+  retries?: number;
   /** Seconds of publishing per probe whose latency counts, after `warmupS` whose latency does not. */
   durationS: number;
   warmupS?: number;

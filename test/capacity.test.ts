@@ -40,6 +40,23 @@ test('the start already fails: steps down, then bisects; nothing passes: 0', asy
   assert.equal(none.steps.at(-1)!.clients, 10);
 });
 
+test('with retries a failed count is probed again and passes if any probe does; a real limit still fails', async () => {
+  const calls = new Map<number, number>();
+  // Fails the first probe at 3162 only (a stall), and every probe above the true limit of 37,000.
+  const flaky = async (clients: number) => {
+    const n = (calls.get(clients) ?? 0) + 1;
+    calls.set(clients, n);
+    return { clients, ok: clients <= 37_000 && !(clients === 3162 && n === 1) };
+  };
+  const r = await searchCapacity(flaky, { ...opts, factor: Math.sqrt(10), retries: 1 });
+  assert.ok(r.maxClients <= 37_000 && r.maxClients >= 37_000 / 1.05, `${r.maxClients}`);
+  assert.deepEqual(r.steps.slice(0, 3).map((s) => [s.clients, s.ok]), [[1000, true], [3162, false], [3162, true]]);
+  // Every failing count above the limit was probed twice, every passing count once (3162 aside).
+  for (const [clients, n] of calls) assert.equal(n, clients > 37_000 || clients === 3162 ? 2 : 1, `${clients}`);
+  const once = await searchCapacity(oracle(37_000), opts);
+  assert.equal(new Set(once.steps.map((s) => s.clients)).size, once.steps.length);
+});
+
 test('bad search options are refused', async () => {
   await assert.rejects(searchCapacity(oracle(1), { ...opts, factor: 1 }), /factor/);
   await assert.rejects(searchCapacity(oracle(1), { ...opts, start: 200_000 }), /min <= start <= max/);

@@ -37,6 +37,7 @@ const FLAGS: Record<string, Flag & { default: number }> = {
   '--warmup': { help: 'seconds of publishing before each probe\'s latency counts', min: 0, max: 3600, int: false, default: 2 },
   '--rate': { help: 'messages per second', min: 0.01, max: 1000, int: false, default: 1 },
   '--interval-ms': { help: 'short polling interval (its p99 is at least the interval)', min: 10, max: 3_600_000, int: true, default: 500 },
+  '--retries': { help: 'probe a failing count again; it passes if any probe does', min: 0, max: 5, int: true, default: 1 },
   '--connect-rate': { help: 'new connections per second, 0 = at once', min: 0, max: 1_000_000, int: false, default: 3000 },
 };
 
@@ -192,7 +193,7 @@ export async function main(argv: string[]): Promise<number> {
         );
         return step;
       },
-      { start: v['--start-clients']!, max: v['--max-clients']!, min: v['--min-clients']!, factor: v['--factor']!, precision: v['--precision']! },
+      { start: v['--start-clients']!, max: v['--max-clients']!, min: v['--min-clients']!, factor: v['--factor']!, precision: v['--precision']!, retries: v['--retries']! },
     );
     const failedAt = search.steps.find((s) => s.clients === search.firstFailedClients);
     capacities.push({
@@ -218,6 +219,7 @@ export async function main(argv: string[]): Promise<number> {
       maxClients: v['--max-clients']!,
       startClients: v['--start-clients']!,
       precision: v['--precision']!,
+      retries: v['--retries']!,
       durationS: v['--duration']!,
       warmupS: v['--warmup']!,
       intervalMs: v['--interval-ms']!,
