@@ -72,3 +72,31 @@ export function environment(): Environment {
     pushbenchVersion: pushbenchVersion(),
   };
 }
+
+/** Whole-machine CPU counters from /proc/stat (ticks): all time, and what the hypervisor took (steal). */
+export interface CpuTicks {
+  total: number;
+  steal: number;
+}
+
+/** The machine's CPU counters now, or null where /proc/stat does not exist (not Linux). */
+export function cpuTicks(): CpuTicks | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already inside user and nice]
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return Number.isFinite(total) && fields.length >= 8 ? { total, steal: fields[7]! } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time a hypervisor gave to others between two readings (0 to 1): on a shared
+ * virtual machine a run can lose seconds of CPU it never saw, which reads as a slow run. Null when unknown.
+ */
+export function stealShare(before: CpuTicks | null, after: CpuTicks | null): number | null {
+  if (!before || !after || after.total <= before.total) return null;
+  return Math.max(0, (after.steal - before.steal) / (after.total - before.total));
+}

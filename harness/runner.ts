@@ -3,7 +3,7 @@
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
 import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
-import { environment, machineLimits } from './environment.js';
+import { cpuTicks, environment, machineLimits, stealShare } from './environment.js';
 import { EnvironmentError } from './errors.js';
 import { nowUs } from './feed.js';
 import { latencyStats, mergeEncoded } from './histogram.js';
@@ -253,6 +253,7 @@ async function runTransport(
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));
     const startUs = nowUs() + PUBLISH_LEAD_US;
+    const ticksAtStart = cpuTicks();
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
     for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
@@ -274,6 +275,7 @@ async function runTransport(
     // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
     // stretches the window further.
     const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
+    const stolen = stealShare(ticksAtStart, cpuTicks());
     const reports = await Promise.all(
       workers.map((w) => {
         const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);
@@ -297,6 +299,7 @@ async function runTransport(
       snap,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
+      stealShare: stolen,
       plan: {
         serverProcesses: plan.serverProcesses,
         clientWorkers: plan.workers,
@@ -351,6 +354,8 @@ interface Collected {
   reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
   memory?: MemoryStats;
   plan?: RunPlan;
+  /** Share of the machine's CPU the hypervisor took during the window, when known. */
+  stealShare?: number | null;
 }
 
 /** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
@@ -468,5 +473,6 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     },
     ...(c.memory ? { memory: c.memory } : {}),
     ...(c.plan ? { plan: c.plan } : {}),
+    ...(c.stealShare !== undefined && c.stealShare !== null ? { machine: { stealShare: round(c.stealShare, 4) } } : {}),
   };
 }

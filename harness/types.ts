@@ -281,6 +281,11 @@ export interface CompletedTransportRun extends TransportRunBase {
   /** Memory per connection, idle vs connected (absent when a worker never had all its clients subscribed). */
   memory?: MemoryStats;
   plan?: RunPlan;
+  /**
+   * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
+   * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.
+   */
+  machine?: { stealShare: number };
 }
 
 /** A transport run that could not be completed; the rest of the run goes on. */

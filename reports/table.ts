@@ -8,6 +8,9 @@ const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
 const int = (n: number): string => n.toLocaleString('en-US');
 
+/** A hypervisor taking at least this share of the machine's CPU during the window is worth a note. */
+const STEAL_NOTE_SHARE = 0.01;
+
 export interface Column {
   title: string;
   /** Right-aligned when numeric. */
@@ -42,6 +45,7 @@ export const COLUMNS: Column[] = [
       if (r.clientWorkers.saturated) notes.push(`CLIENT SATURATED (${r.clientWorkers.saturationReason})`);
       if (r.messages.duplicated) notes.push(`${int(r.messages.duplicated)} dup`);
       if (r.messages.reordered) notes.push(`${int(r.messages.reordered)} reordered`);
+      if (r.machine && r.machine.stealShare >= STEAL_NOTE_SHARE) notes.push(`host took ${Math.round(r.machine.stealShare * 100)}% of the CPU`);
       const errs = Object.entries(r.connect.errors);
       if (errs.length) notes.push('errors ' + errs.map(([k, v]) => `${k}x${v}`).join(' '));
       return notes.join('; ');

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { COLUMNS, COST_COLUMNS, formatMarkdownTable, formatTable } from '../reports/table.js';
 import type { CompletedTransportRun } from '../harness/types.js';
 import { completedRun, resultsFile } from './compare-fixtures.js';
+import { cpuTicks, stealShare } from '../harness/environment.js';
 
 /** The cost table's cells of one run, by column title. */
 function costCells(run: CompletedTransportRun): Record<string, string> {
@@ -62,4 +63,18 @@ test('both tables print one header, one rule and one row per run, columns aligne
     assert.match(lines[1]!, /^-+( +-+)+$/);
     assert.equal(formatMarkdownTable(results, columns).split('\n').length, 4);
   }
+});
+
+test('a run the hypervisor took CPU from says so in its notes, from 1% up', () => {
+  const notes = COLUMNS.find((c) => c.title === 'notes')!;
+  assert.equal(notes.cell({ ...completedRun('sse', 0), machine: { stealShare: 0.004 } }), 'bytes = model');
+  assert.equal(notes.cell({ ...completedRun('sse', 0), machine: { stealShare: 0.123 } }), 'bytes = model; host took 12% of the CPU');
+});
+
+test('steal share is the hypervisor\'s part of all CPU ticks between two readings, and unknown without both', () => {
+  assert.equal(stealShare({ total: 1000, steal: 10 }, { total: 1200, steal: 60 }), 0.25);
+  assert.equal(stealShare(null, { total: 1200, steal: 60 }), null);
+  assert.equal(stealShare({ total: 1000, steal: 10 }, { total: 1000, steal: 10 }), null);
+  const now = cpuTicks();
+  if (now) assert.ok(now.total > 0 && now.steal >= 0 && now.steal <= now.total);
 });
