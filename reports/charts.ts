@@ -279,7 +279,8 @@ export function latencyOverTimeChart(results: ResultsFile): ChartSpec | null {
     title: 'Latency by publish time',
     caption:
       `Mean (solid) and slowest (dashed) milliseconds from publish to receipt of the messages published in each ${bucketS}-second bucket ` +
-      'after the window opened, per transport (repeats merged); logarithmic latency axis.',
+      'after the window opened, per transport (repeats merged); logarithmic latency axis.' +
+      (results.options.warmupS ? ` The first ${results.options.warmupS} s are the warm-up, left out of the latency percentiles.` : ''),
     config: {
       type: 'line',
       data: { labels, datasets },

@@ -143,4 +143,7 @@ test('latency by publish time: repeats merge (counts add, means weigh, maxima ta
   assert.deepEqual(spec.table.columns, ['published at s', 'websocket mean ms', 'websocket max ms']);
   assert.deepEqual(spec.table.rows[1], ['1', formatNumber(null), formatNumber(null)]);
   assert.ok(runCharts(results).some((c) => c.id === 'latency-over-time'));
+  assert.doesNotMatch(spec.caption, /warm-up/);
+  const warmed = latencyOverTimeChart({ ...results, options: { ...results.options, warmupS: 2 } })!;
+  assert.match(warmed.caption, /The first 2 s are the warm-up/);
 });
