@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveSample } from '../harness/types.js';
+import { chartJsPath } from '../reports/site.js';
 
 export interface DashboardOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free one. */
@@ -35,11 +35,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function livePagePath(): string {
   const candidates = [path.join(here, 'live.html'), path.resolve(here, '../../dashboards/live.html')];
   return candidates.find((p) => existsSync(p)) ?? candidates[1]!;
-}
-
-function chartJsPath(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }
 
 const SECURITY_HEADERS = {

@@ -47,17 +47,14 @@ export async function searchCapacity<P extends Probe>(probe: (clients: number) =
   if (!(o.factor > 1)) throw new RangeError(`factor must be above 1, got ${o.factor}`);
   if (!(o.min >= 1 && o.min <= o.start && o.start <= o.max)) throw new RangeError(`need 1 <= min <= start <= max, got ${o.min}, ${o.start}, ${o.max}`);
   const steps: P[] = [];
-  const seen = new Map<number, P>();
+  // Stepping and bisection never ask for a count twice; only a retry probes one again.
   const run = async (clients: number): Promise<P> => {
-    const known = seen.get(clients);
-    if (known) return known;
     let p = await probe(clients);
     steps.push(p);
     for (let r = 0; !p.ok && r < (o.retries ?? 0); r++) {
       p = await probe(clients);
       steps.push(p);
     }
-    seen.set(clients, p);
     return p;
   };
   let lo = 0; // largest pass

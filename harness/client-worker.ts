@@ -4,7 +4,7 @@
  */
 import { encodeHistogram } from './histogram.js';
 import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from './ipc.js';
-import { ProcessMeter, residentBytes } from './proc-stats.js';
+import { ProcessMeter, settledRss } from './proc-stats.js';
 import { loadProfile } from './profiles.js';
 import { Tally, type SimClient } from './clients/client.js';
 import { TRANSPORTS } from './transports.js';
@@ -20,12 +20,6 @@ let finishing = false;
 let connectTimer: NodeJS.Timeout | null = null;
 
 process.on('disconnect', () => process.exit(0));
-
-/** Resident memory after a full collection when the process runs with --expose-gc (the harness starts it so). */
-function settledRss(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return residentBytes();
-}
 
 /** Client i's source address and port: spread over the addresses by its index among all clients. */
 function source(config: WorkerConfig, i: number): { localAddress?: string; localPort?: number } {

@@ -19,6 +19,12 @@ let lastRss = 0;
  * and a process at its open-files limit (a cluster primary with a queue of accepted connections) would otherwise
  * throw from a timer and die.
  */
+/** Resident memory after a full collection when the process runs with --expose-gc (the harness starts it so). */
+export function settledRss(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return residentBytes();
+}
+
 export function residentBytes(): number {
   try {
     lastRss = process.memoryUsage.rss();

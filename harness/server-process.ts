@@ -12,7 +12,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from './feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
-import { ProcessMeter, residentBytes, type ProcessCostSample } from './proc-stats.js';
+import { ProcessMeter, settledRss, type ProcessCostSample } from './proc-stats.js';
 import { loadProfile } from './profiles.js';
 import type { TransportServer } from './servers/server.js';
 import { TRANSPORTS } from './transports.js';
@@ -31,12 +31,6 @@ const acceptErrors: Record<string, number> = {};
 
 // The harness going away (Ctrl-C, crash) must never leave a server behind.
 process.on('disconnect', () => process.exit(0));
-
-/** Resident memory after a full collection when the process runs with --expose-gc (the harness starts it so). */
-function settledRss(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return residentBytes();
-}
 
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
@@ -203,7 +197,7 @@ class Primary {
         cost: addCost([meter.sample(), ...parts.map((p) => p.cost)]),
         connections: parts.reduce((a, p) => a + p.connections, 0),
         // Every process publishes the same sequence: the slowest one says how far all of them are.
-        published: Math.min(...parts.map((p) => p.published)),
+        published: parts.length > 0 ? Math.min(...parts.map((p) => p.published)) : 0,
       });
     }, 1000).unref();
   }

@@ -3,7 +3,7 @@
  * deliveries, their mean and their slowest. The whole-run histogram says how slow; this says when (a slow first
  * burst, a stall half-way). Counts, sums and maxima add across processes exactly, like the histograms.
  */
-import type { LatencyOverTime } from './types.js';
+import type { TimelineCounts } from './types.js';
 
 /** A run keeps at most this many buckets: longer runs get wider buckets (see `timelineBucketS`). */
 export const TIMELINE_MAX_BUCKETS = 600;
@@ -13,12 +13,7 @@ export function timelineBucketS(durationS: number): number {
   return Math.max(1, Math.ceil(durationS / TIMELINE_MAX_BUCKETS));
 }
 
-/** One process's buckets, as they cross to the harness. */
-export interface TimelineCounts {
-  count: number[];
-  sumUs: number[];
-  maxUs: number[];
-}
+export type { TimelineCounts };
 
 export class LatencyTimeline {
   private startUs = Number.POSITIVE_INFINITY;
@@ -52,25 +47,5 @@ export class LatencyTimeline {
   }
 }
 
-const ms = (us: number): number => Math.round(us) / 1000;
-
-/** Adds several processes' buckets (counts and sums add, maxima take the largest); empty buckets have null figures. */
-export function mergeTimelines(parts: readonly TimelineCounts[], bucketS: number): LatencyOverTime {
-  const n = Math.max(0, ...parts.map((p) => p.count.length));
-  const count = new Array<number>(n).fill(0);
-  const sumUs = new Array<number>(n).fill(0);
-  const maxUs = new Array<number>(n).fill(0);
-  for (const p of parts) {
-    for (let i = 0; i < p.count.length; i++) {
-      count[i]! += p.count[i]!;
-      sumUs[i]! += p.sumUs[i]!;
-      maxUs[i] = Math.max(maxUs[i]!, p.maxUs[i]!);
-    }
-  }
-  return {
-    bucketS,
-    count,
-    meanMs: count.map((c, i) => (c > 0 ? ms(sumUs[i]! / c) : null)),
-    maxMs: count.map((c, i) => (c > 0 ? ms(maxUs[i]!) : null)),
-  };
-}
+// Merging lives with the report's timelines (one implementation for worker processes and repeats alike).
+export { mergeTimelines } from '../reports/latency.js';

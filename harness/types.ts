@@ -127,6 +127,13 @@ export interface LatencyStats {
   overTime?: LatencyOverTime;
 }
 
+/** Latency buckets as processes keep them (microseconds), before they become a `LatencyOverTime`. */
+export interface TimelineCounts {
+  count: number[];
+  sumUs: number[];
+  maxUs: number[];
+}
+
 /**
  * Deliveries by when their message was published: bucket i holds messages published in [i, i + 1) × bucketS
  * seconds after the window's start (1 s buckets, wider for runs over 600 s). Empty buckets have null figures.

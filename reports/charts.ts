@@ -90,8 +90,13 @@ export function overheadBytesPerMessage(run: CompletedTransportRun): number {
   return run.wire.perMessage.c2sOverheadBytes + run.wire.perMessage.s2cOverheadBytes;
 }
 
-/** Server resident memory at the end of the window per connected client (includes the process's baseline). */
+/**
+ * Server memory per connection: the measured one (connected − idle resident memory after a full GC, what the run
+ * command prints) when the run has it; otherwise resident memory at the end of the window per connected client,
+ * the process's baseline included.
+ */
 export function memoryBytesPerConnection(run: CompletedTransportRun): number | null {
+  if (run.memory) return run.memory.serverBytesPerConnection;
   const connections = run.connect.connected;
   return connections > 0 ? run.server.rssBytes / connections : null;
 }
@@ -322,7 +327,7 @@ export function serverCostCharts(results: ResultsFile): ChartSpec[] {
     {
       id: 'server-memory',
       title: 'Server memory per connection',
-      caption: 'Server resident memory at the end of the window divided by connected clients, in KiB per connection (includes the process’s baseline).',
+      caption: 'Server memory per connection in KiB: connected minus idle resident memory after a full garbage collection where the run measured it, otherwise resident memory at the end of the window divided by connected clients (baseline included).',
       config: bar('server KiB/connection', memKiB, 'KiB per connection'),
       table: {
         columns: ['transport', 'KiB/connection', 'server RSS MiB', 'connected'],
@@ -407,7 +412,7 @@ const HISTORY_METRICS: HistoryMetric[] = [
     id: 'history-memory',
     title: 'Server memory per connection',
     unit: 'KiB/connection',
-    caption: 'Server resident memory per connected client at the end of the window, KiB (mean of repeats).',
+    caption: 'Server memory per connection, KiB (mean of repeats): measured connected minus idle where runs have it, otherwise end-of-window resident memory per client.',
     value: (rs) => {
       const xs = rs.map(memoryBytesPerConnection).filter((x): x is number => x !== null);
       return xs.length ? mean(xs) / 1024 : null;

@@ -3,7 +3,7 @@
  * carry a handful of points instead of raw samples. Repeats of one transport are merged, never averaged.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { CompletedTransportRun, LatencyOverTime, LatencyStats } from '../harness/types.js';
+import type { CompletedTransportRun, LatencyOverTime, LatencyStats, TimelineCounts } from '../harness/types.js';
 
 /** Percentiles every latency chart and table shows, in order. */
 export const LATENCY_PERCENTILES: readonly number[] = [50, 75, 90, 95, 99, 99.9, 99.99, 100];
@@ -57,24 +57,44 @@ export function latencyDistribution(runs: readonly CompletedTransportRun[]): Lat
   return { count: first.latencyMs.count, points: summaryPoints(first.latencyMs), fromHistogram: false };
 }
 
+const usToMs = (us: number): number => Math.round(us) / 1000;
+
+/**
+ * Adds latency buckets bucket by bucket: counts and sums add, maxima take the largest; empty buckets get null
+ * figures. The one merge of timelines: the runner's over worker processes, the report's over repeats.
+ */
+export function mergeTimelines(parts: readonly TimelineCounts[], bucketS: number): LatencyOverTime {
+  const n = Math.max(0, ...parts.map((p) => p.count.length));
+  const count = new Array<number>(n).fill(0);
+  const sumUs = new Array<number>(n).fill(0);
+  const maxUs = new Array<number>(n).fill(0);
+  for (const p of parts) {
+    for (let i = 0; i < p.count.length; i++) {
+      count[i]! += p.count[i]!;
+      sumUs[i]! += p.sumUs[i]!;
+      maxUs[i] = Math.max(maxUs[i]!, p.maxUs[i]!);
+    }
+  }
+  return {
+    bucketS,
+    count,
+    meanMs: count.map((c, i) => (c > 0 ? usToMs(sumUs[i]! / c) : null)),
+    maxMs: count.map((c, i) => (c > 0 ? usToMs(maxUs[i]!) : null)),
+  };
+}
+
 /**
  * Repeats of one transport as one timeline, bucket by bucket: counts add, means weigh by count, maxima take the
  * largest. Timelines with another bucket width than the first are left out.
  */
 export function mergeOverTime(list: readonly LatencyOverTime[]): LatencyOverTime {
   const bucketS = list[0]?.bucketS ?? 1;
-  const same = list.filter((o) => o.bucketS === bucketS);
-  const n = Math.max(0, ...same.map((o) => o.count.length));
-  const count = new Array<number>(n).fill(0);
-  const sum = new Array<number>(n).fill(0);
-  const max: Array<number | null> = new Array<number | null>(n).fill(null);
-  for (const o of same) {
-    o.count.forEach((c, i) => {
-      count[i]! += c;
-      sum[i]! += (o.meanMs[i] ?? 0) * c;
-      const m = o.maxMs[i];
-      if (m !== null && m !== undefined && (max[i] === null || m > max[i]!)) max[i] = m;
-    });
-  }
-  return { bucketS, count, meanMs: count.map((c, i) => (c > 0 ? Math.round((sum[i]! / c) * 1000) / 1000 : null)), maxMs: max };
+  const parts = list
+    .filter((o) => o.bucketS === bucketS)
+    .map((o) => ({
+      count: o.count,
+      sumUs: o.meanMs.map((m, i) => (m ?? 0) * 1000 * o.count[i]!),
+      maxUs: o.maxMs.map((m) => (m ?? 0) * 1000),
+    }));
+  return mergeTimelines(parts, bucketS);
 }

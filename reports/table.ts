@@ -78,7 +78,7 @@ export const COST_COLUMNS: Column[] = [
   },
   { title: 'p99.9 ms', numeric: true, cell: done((r) => fmt(r.latencyMs.p999)) },
   { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
-  { title: 'srv CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.server.cpuSeconds, r)) },
+  { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },
   { title: 'cli cores', numeric: true, cell: done((r) => cores(r.clientWorkers.cpuSeconds, r)) },

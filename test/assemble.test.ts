@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { decodeHistogram, encodeHistogram, newHistogram } from '../harness/histogram.js';
 import type { WorkerTally } from '../harness/ipc.js';
 import type { ProcessCostSample } from '../harness/proc-stats.js';
-import { assemble, runScenario } from '../harness/runner.js';
+import { assemble, perConnection, runScenario } from '../harness/runner.js';
 import { LatencyTimeline } from '../harness/timeline.js';
 import { smallRun } from './helpers.js';
 
@@ -106,4 +106,12 @@ test('a real run over three client workers delivers to every client and merges o
   assert.equal(overTime.bucketS, 1);
   assert.deepEqual(overTime.count, Array(run.published).fill(150));
   assert.ok(overTime.maxMs.every((m, i) => m !== null && m >= overTime.meanMs[i]!), JSON.stringify(overTime));
+});
+
+test('memory per connection is connected minus idle over the connections, each side\'s processes added', () => {
+  const m = perConnection(100, 50e6, 60e6, [[10e6, 11e6], [10e6, 11e6]]);
+  assert.equal(m.serverBytesPerConnection, 100_000);
+  assert.equal(m.clientIdleRssBytes, 20e6);
+  assert.equal(m.clientBytesPerConnection, 20_000);
+  assert.equal(perConnection(0, 1, 2, []).serverBytesPerConnection, 0);
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnose, passes, searchCapacity, type SearchOptions } from '../harness/capacity.js';
-import type { CompletedTransportRun } from '../harness/types.js';
+import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
+import { formatCapacity } from '../harness/commands/capacity.js';
 
 const opts: SearchOptions = { start: 1000, max: 100_000, min: 10, factor: 2, precision: 0.05 };
 const oracle = (limit: number) => async (clients: number) => ({ clients, ok: clients <= limit });
@@ -122,4 +123,18 @@ test('the efficiency comparison sends the head pushbench models for the minimal 
   const ours = client.requestHead(ctx, 'poll', '/poll?since=0');
   assert.equal(ours.text, head);
   assert.equal(ours.modelBytes, Buffer.byteLength(head));
+});
+
+test('the capacity table quotes the passing probe at the maximum, not a failed probe of the same count before it', () => {
+  const step = (clients: number, ok: boolean, p99Ms: number) => ({ clients, ok, p99Ms, lost: 0, unconnected: 0, limitedBy: null });
+  const results = {
+    options: { rate: 1 },
+    capacity: {
+      p99Ms: 1000, maxClients: 100_000, startClients: 1000, precision: 0.05, durationS: 10, intervalMs: 500,
+      transports: [{ transport: 'sse', maxClients: 3162, firstFailedClients: 10_000, limitedBy: 'x', steps: [step(1000, true, 20), step(3162, false, 1500), step(3162, true, 700), step(10_000, false, 2000), step(10_000, false, 2100)] }],
+    },
+  } as unknown as ResultsFile;
+  const row = formatCapacity(results).split('\n').find((l) => l.startsWith('sse'))!;
+  assert.match(row, / 700\.0 /);
+  assert.doesNotMatch(row, /1500/);
 });

@@ -6,7 +6,7 @@ import * as hdr from 'hdr-histogram-js';
 import { packageRoot } from '../harness/paths.js';
 import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
 import {
-  bitsPerSecondChart, capacityChart, clientDecades, completedRuns, historyCharts, latencyChart, latencyOverTimeChart, overheadChart, runCharts,
+  bitsPerSecondChart, capacityChart, memoryBytesPerConnection, clientDecades, completedRuns, historyCharts, latencyChart, latencyOverTimeChart, overheadChart, runCharts,
   serverCostCharts,
 } from '../reports/charts.js';
 import { formatNumber } from '../reports/format.js';
@@ -146,4 +146,11 @@ test('latency by publish time: repeats merge (counts add, means weigh, maxima ta
   assert.doesNotMatch(spec.caption, /warm-up/);
   const warmed = latencyOverTimeChart({ ...results, options: { ...results.options, warmupS: 2 } })!;
   assert.match(warmed.caption, /The first 2 s are the warm-up/);
+});
+
+test('server memory per connection is the measured one when the run has it, the end-of-window estimate otherwise', () => {
+  const base = completedRuns(quick)[0]!;
+  const measured = { serverIdleRssBytes: 0, serverConnectedRssBytes: 0, serverBytesPerConnection: 7619, clientIdleRssBytes: 0, clientConnectedRssBytes: 0, clientBytesPerConnection: 0 };
+  assert.equal(memoryBytesPerConnection({ ...base, memory: measured }), 7619);
+  assert.equal(memoryBytesPerConnection(base), base.server.rssBytes / base.connect.connected);
 });

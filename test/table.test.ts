@@ -27,7 +27,7 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
       clientBytesPerConnection: 8_050,
     },
   };
-  run.server = { ...run.server, processes: 7, cpuSeconds: 7.5 };
+  run.server = { ...run.server, processes: 7, cpuSeconds: 7.5, cpuSecondsPerMessage: 7.5 / 1_000_000 };
   run.clientWorkers = { ...run.clientWorkers, processes: 10, cpuSeconds: 6.25 };
   assert.deepEqual(costCells(run), {
     transport: 'websocket',

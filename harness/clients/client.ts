@@ -129,8 +129,8 @@ const READ_BUFFER = Buffer.allocUnsafe(65_536);
 export const RETRY_MS = 1000;
 
 /**
- * The connection life every client shares: one socket at a time, errors counted by code, bytes kept across
- * reconnects, and the done/stop/close states the worker drives.
+ * The connection life every client shares: one socket at a time, errors counted by code, and the
+ * done/stop/close states the worker drives.
  */
 export class Lifecycle {
   socket: net.Socket | null = null;

@@ -108,7 +108,8 @@ export function formatCapacity(results: ResultsFile): string {
   const c = results.capacity;
   if (!c) return '';
   const rows = c.transports.map((t) => {
-    const last = t.steps.filter((s) => s.clients === t.maxClients)[0];
+    // The passing probe at the maximum: with --retries a failed probe at the same count may come before it.
+    const last = t.steps.find((s) => s.clients === t.maxClients && s.ok);
     return [
       t.transport,
       t.maxClients.toLocaleString('en-US'),

@@ -9,6 +9,7 @@ import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
+import { DEFAULT_REPORT_DIR } from './report.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -27,7 +28,6 @@ export function help(): string {
 }
 
 /** Where `npm run bench` writes its report pages. */
-export const REPORT_DIR = 'reports/out';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     progress.note(`results: ${file}`);
     if (report) {
       const { writeReport } = await import('../../reports/site.js');
-      const { indexPath } = await writeReport([file], REPORT_DIR);
+      const { indexPath } = await writeReport([file], DEFAULT_REPORT_DIR);
       progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
     }
     const failed = results.runs.some((r) => r.state === 'errored');
