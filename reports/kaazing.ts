@@ -290,7 +290,7 @@ function corrections(results: KaazingResults): string[] {
         `Of its ${a.useCases.length * 2} printed rates, ${closerToMebi(a)} are nearer bit/s / 2^20 than bit/s / 10^6. ` +
         a.useCases
           .filter((u) => u.websocketUnitPrinted !== 'Mbps')
-          .map((u) => `Use case ${u.useCase}'s WebSocket figure ${u.websocketMbpsPrinted} is printed as "${u.websocketUnitPrinted}" in the copy (seed 002): it is ${mbit(u.websocketBitsPerS / MEBI)} Mebibit/s, not Kbit/s.`)
+          .map((u) => `Use case ${u.useCase}'s WebSocket figure ${u.websocketMbpsPrinted} is printed as "${u.websocketUnitPrinted}" in the copy: it is ${mbit(u.websocketBitsPerS / MEBI)} Mebibit/s, not Kbit/s.`)
           .join(' '),
     );
   }
@@ -298,7 +298,7 @@ function corrections(results: KaazingResults): string[] {
     `3. **${int(a.pollOverheadBytes)} / ${a.websocketFrameBytes} = ${num(a.pollOverheadBytes / a.websocketFrameBytes, 1)}, not ${a.claimedRatios[0]}.** ` +
       'The measured ratios per profile and use case are in the tables above.',
     `4. **RFC 6455 overhead depends on direction, and is not hixie-76's.** For a ${f.payloadBytes}-byte message, a server-to-client frame header is ` +
-      `${f.wsServerToClientHeaderBytes} B, a client-to-server frame ${f.wsClientToServerHeaderBytes} B (the 4-byte mask); the article's 2 B was hixie-76's ` +
+      `${f.wsServerToClientHeaderBytes} B, a client-to-server frame ${f.wsClientToServerHeaderBytes} B (the 4-byte mask); the article's ${a.websocketFrameBytes} B was hixie-76's ` +
       `0x00 … 0xFF framing (${f.hixie76FrameOverheadBytes} B in both directions), which no browser speaks today.` +
       (f.measured
         ? ` Counted at a socket here: a ${f.measured.payloadBytes}-byte message took ${f.measured.c2sFrameBytes} B client to server ` +
@@ -347,7 +347,7 @@ function corrections(results: KaazingResults): string[] {
 function latencySection(results: KaazingResults): string[] {
   const l = results.latency;
   const claim = results.article.latencyClaim;
-  const out = ['## Latency: the 3:1 claim', ''];
+  const out = [`## Latency: the ${claim.ratio} claim`, ''];
   out.push(`The claim: "${claim.quote}" — ${claim.pollingMs} ms vs ${claim.websocketMs} ms (${claim.ratio}) at ${claim.oneWayDelayMs} ms one-way delay.`, '');
   if (!l) {
     out.push('Not measured in this run.', '');
@@ -389,7 +389,7 @@ function latencySection(results: KaazingResults): string[] {
     }
     out.push(
       '',
-      `Hickson's 150 ms counts the handshake's round trip and the message's packet (3 one-way trips); a poll on a new connection also sends its request, so it needs ${ex.find((x) => x.oneWayTrips === 4) ? 4 : 'more'} one-way trips.`,
+      `Hickson's ${claim.pollingMs} ms counts the handshake's round trip and the message's packet (${num(claim.pollingMs / claim.oneWayDelayMs, 0)} one-way trips); a poll on a new connection also sends its request, so it needs ${ex.find((x) => x.oneWayTrips === 4) ? 4 : 'more'} one-way trips.`,
     );
   }
   out.push(
@@ -405,12 +405,12 @@ function latencySection(results: KaazingResults): string[] {
 export function renderKaazingReport(results: KaazingResults): string {
   const e = results.environment;
   const out: string[] = [
-    '# The 871-bytes-vs-2 table, measured',
+    `# The ${results.article.pollOverheadBytes}-bytes-vs-${results.article.websocketFrameBytes} table, measured`,
     '',
     `Generated from \`pushbench kaazing\` results (${results.startedAt} – ${results.finishedAt}); do not edit by hand — rerun \`${results.command}\`.`,
     '',
-    `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client ` +
-      `(the article's 21-byte body), measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
+    `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client, ` +
+      `measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
     '',
     '## The heads, counted',
     '',
