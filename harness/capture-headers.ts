@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { launchChromium } from './browser.js';
-import { httpHeadString, wsAcceptKey, type HeaderList } from './framing.js';
+import { WS_101_STATUS_LINE, httpHeadString, wsHandshakeResponseHeaders, type HeaderList } from './framing.js';
 import { EXCHANGE_KINDS, type ExchangeKind, type HeaderProfile } from './profiles.js';
 
 /** pushbench's own server paths, the ones every profile uses unless it says otherwise. */
@@ -113,7 +113,7 @@ export async function captureChromiumHeads(timeoutMs = 30_000): Promise<Capture>
           case 'websocket': {
             const key = headers.find(([n]) => n.toLowerCase() === 'sec-websocket-key')?.[1] ?? '';
             sock.off('data', onData);
-            respond(sock, '101 Switching Protocols', [['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Accept', wsAcceptKey(key)]]);
+            sock.write(httpHeadString(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, [])));
             sock.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
             // The browser answers our frame with a close frame; echo a close and finish.
             sock.on('data', () => sock.end(Buffer.from([0x88, 0x00])));

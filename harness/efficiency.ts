@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { reap, spawnChild, type Child } from './children.js';
 import type { FromServer, ToServer } from './ipc.js';
 import { loadProfile, type HeaderProfile } from './profiles.js';
-import { Tally } from './clients/client.js';
+import { Tally, requestHead as clientRequestHead, type ClientContext } from './clients/client.js';
 import { createPollingClient } from './clients/polling.js';
 import type { EfficiencyResults } from './types.js';
 
@@ -30,9 +30,10 @@ export function comparableProfile(): HeaderProfile {
   return { ...p, requests: { ...p.requests, poll: [...p.requests.poll, ['Connection', 'keep-alive']] } };
 }
 
-/** The head both generators send, as bytes. */
+/** The head both generators send: what pushbench's polling client writes with the comparable profile. */
 export function requestHead(port: number): string {
-  return `GET /poll?since=0 HTTP/1.1\r\nHost: ${HOST}:${port}\r\nConnection: keep-alive\r\n\r\n`;
+  const ctx = { host: HOST, port, profile: comparableProfile() } as ClientContext;
+  return clientRequestHead(ctx, 'poll', `${ctx.profile.paths.poll}?since=0`).text;
 }
 
 async function runPushbench(port: number, connections: number, durationS: number): Promise<GeneratorReport> {
