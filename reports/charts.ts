@@ -5,6 +5,7 @@
  */
 import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../harness/types.js';
 import { formatNumber } from './format.js';
+import { CAPACITY_COLUMNS, capacityRows } from './table.js';
 import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';
 
 /** A Chart.js dataset, JSON only. */
@@ -345,11 +346,29 @@ export function numericLeaves(value: unknown, prefix = ''): Array<[string, numbe
 }
 
 /**
- * Capacity per transport, when the results carry the optional `capacity` field (added by a later schema).
- * Its layout is read defensively: every numeric field becomes a column and the first one a chart; runs
- * without it are left out, and null is returned when no run has it.
+ * Capacity per transport: from the top-level `capacity` section `pushbench capacity` writes, else from a
+ * `capacity` field on runs (read defensively: every numeric field becomes a column and the first one a chart; runs
+ * without it are left out); null when neither is there.
  */
 export function capacityChart(results: ResultsFile): ChartSpec | null {
+  // What `pushbench capacity` writes: the search's answer per transport, at the top of the file.
+  const c = results.capacity;
+  if (c && c.transports.length > 0) {
+    const labels = c.transports.map((t) => t.transport);
+    return {
+      id: 'capacity',
+      title: 'Capacity',
+      caption:
+        `Largest client count each transport sustained at ${results.options.rate} message/s with p99 at most ${c.p99Ms} ms, nothing lost and ` +
+        `every client connected (${c.durationS} s measured per probe), from pushbench capacity; the search stops at ${formatNumber(c.maxClients)}.`,
+      config: {
+        type: 'bar',
+        data: { labels, datasets: [{ label: 'max clients', data: c.transports.map((t) => t.maxClients), backgroundColor: labels.map(transportColour) }] },
+        options: baseOptions({ indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: axisTitle('clients') } } }),
+      },
+      table: { columns: CAPACITY_COLUMNS, rows: capacityRows(c) },
+    };
+  }
   const runs = completedRuns(results)
     .map((r) => ({ run: r, leaves: numericLeaves((r as unknown as { capacity?: unknown }).capacity) }))
     .filter((x) => x.leaves.length > 0);

@@ -2,7 +2,7 @@
  * The summary table `pushbench run` prints: one row per transport run. A pure function of a results file.
  * Mbps here is 10^6 bits per second (the 2010 article divided by 2^20; reports/kaazing.md says where that matters).
  */
-import type { CompletedTransportRun, ResultsFile, TransportRun } from '../harness/types.js';
+import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../harness/types.js';
 
 const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
@@ -101,4 +101,22 @@ export function formatMarkdownTable(results: ResultsFile, columns: Column[] = CO
   const head = `| ${columns.map((c) => c.title).join(' | ')} |`;
   const sep = `|${columns.map((c) => (c.numeric ? '---:' : '---')).join('|')}|`;
   return [head, sep, ...results.runs.map((r) => `| ${columns.map((c) => esc(c.cell(r))).join(' | ')} |`)].join('\n');
+}
+
+export const CAPACITY_COLUMNS = ['transport', 'max clients', 'first failed', 'p99 ms at max', 'probes', 'limited by'];
+
+/** The rows of the capacity table (`pushbench capacity` prints them, the report tabulates them). */
+export function capacityRows(c: CapacityResults): string[][] {
+  return c.transports.map((t) => {
+    // The passing probe at the maximum: with --retries a failed probe at the same count may come before it.
+    const last = t.steps.find((s) => s.clients === t.maxClients && s.ok);
+    return [
+      t.transport,
+      int(t.maxClients),
+      t.firstFailedClients === null ? '-' : int(t.firstFailedClients),
+      last ? last.p99Ms.toFixed(1) : '-',
+      String(t.steps.length),
+      t.limitedBy,
+    ];
+  });
 }

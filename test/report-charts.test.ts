@@ -154,3 +154,24 @@ test('server memory per connection is the measured one when the run has it, the 
   assert.equal(memoryBytesPerConnection({ ...base, memory: measured }), 7619);
   assert.equal(memoryBytesPerConnection(base), base.server.rssBytes / base.connect.connected);
 });
+
+test('capacity from pushbench capacity is charted from the top-level section: max clients per transport, the table as printed', () => {
+  const step = (clients: number, ok: boolean, p99Ms: number) => ({ clients, ok, p99Ms, lost: 0, unconnected: 0, limitedBy: null });
+  const results: ResultsFile = {
+    ...quick,
+    capacity: {
+      p99Ms: 1000, maxClients: 100_000, startClients: 1000, precision: 0.05, durationS: 10, intervalMs: 500,
+      transports: [
+        { transport: 'long-polling', maxClients: 36_966, firstFailedClients: 38_034, limitedBy: 'server CPU', steps: [step(36_966, true, 907.8), step(38_034, false, 1118)] },
+        { transport: 'websocket', maxClients: 100_000, firstFailedClients: null, limitedBy: 'not reached', steps: [step(100_000, true, 747.5)] },
+      ],
+    },
+  };
+  const spec = capacityChart(results)!;
+  assert.deepEqual(spec.config.data.labels, ['long-polling', 'websocket']);
+  assert.deepEqual(spec.config.data.datasets[0]!.data, [36_966, 100_000]);
+  assert.deepEqual(spec.table.rows, [
+    ['long-polling', '36,966', '38,034', '907.8', '2', 'server CPU'],
+    ['websocket', '100,000', '-', '747.5', '1', 'not reached'],
+  ]);
+});

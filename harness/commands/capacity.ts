@@ -13,6 +13,7 @@ import { resultsPath, writeResults } from '../results.js';
 import { runScenario } from '../runner.js';
 import { measureEfficiency } from '../efficiency.js';
 import { DEFAULTS } from '../scenario.js';
+import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
 import { parseTransports } from '../transports.js';
 import { SCHEMA_VERSION, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../types.js';
 
@@ -107,19 +108,8 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
 export function formatCapacity(results: ResultsFile): string {
   const c = results.capacity;
   if (!c) return '';
-  const rows = c.transports.map((t) => {
-    // The passing probe at the maximum: with --retries a failed probe at the same count may come before it.
-    const last = t.steps.find((s) => s.clients === t.maxClients && s.ok);
-    return [
-      t.transport,
-      t.maxClients.toLocaleString('en-US'),
-      t.firstFailedClients === null ? '-' : t.firstFailedClients.toLocaleString('en-US'),
-      last ? last.p99Ms.toFixed(1) : '-',
-      String(t.steps.length),
-      t.limitedBy,
-    ];
-  });
-  const head = ['transport', 'max clients', 'first failed', 'p99 ms at max', 'probes', 'limited by'];
+  const rows = capacityRows(c);
+  const head = CAPACITY_COLUMNS;
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   return [
