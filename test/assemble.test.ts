@@ -52,6 +52,7 @@ test('counters of three workers add up and their histograms merge to the sum of 
       subscribers: 6,
       cost: cost(1),
       wire: { setup: { c2sBytes: 30, s2cBytes: 60 }, total: { c2sBytes: 30, s2cBytes: 60 + 12 * 23 }, connections: 6, connectionsOpened: 6 },
+      acceptErrors: { EMFILE: 2 },
     },
     reports: parts.map((t) => ({ tally: t, cost: cost(0.5) })),
   });
@@ -59,7 +60,9 @@ test('counters of three workers add up and their histograms merge to the sum of 
   assert.equal(run.messages.expected, 12);
   assert.equal(run.messages.duplicated, 3);
   assert.equal(run.messages.reordered, 6);
-  assert.deepEqual(run.connect.errors, { ECONNRESET: 3 });
+  // The server's accept errors are connection errors too, marked as the server's.
+  assert.deepEqual(run.connect.errors, { ECONNRESET: 3, 'server:EMFILE': 2 });
+  assert.deepEqual(run.server.acceptErrors, { EMFILE: 2 });
   assert.equal(run.clientWorkers.processes, 3);
   assert.equal(run.clientWorkers.cpuSeconds, 1.5);
   const merged = decodeHistogram(run.latencyMs.histogram);

@@ -6,13 +6,15 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { DEFAULTS } from '../scenario.js';
 import { newestResultsFile, ReportInputError } from '../../reports/load.js';
 import { writeReport } from '../../reports/site.js';
 
 /** Where the site goes when --out is not given (git-ignored). */
 export const DEFAULT_REPORT_DIR = path.join('reports', 'out');
 /** Where `pushbench run` writes results files by default. */
-export const DEFAULT_RESULTS_DIR = 'results';
+/** Where `pushbench run` writes results by default. */
+export const DEFAULT_RESULTS_DIR = DEFAULTS.outDir;
 
 const USAGE = 'usage: pushbench report [results.json ...] [--out DIR]';
 
