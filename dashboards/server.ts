@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LiveSample } from '../harness/types.js';
+import type { LiveSample } from '../results/types.js';
 import { chartJsPath } from '../reports/site.js';
 
 export interface DashboardOptions {

@@ -3,9 +3,9 @@
  * The `pushbench` command. Bad input: one line on stderr, exit 2. Machine problems: one line, exit 3.
  * Ctrl-C: children killed, no half-written file, exit 130. No stack traces unless PUSHBENCH_DEBUG=1.
  */
-import { isStopping, killAllAndWait } from './children.js';
+import { isStopping, killAllAndWait } from './run/children.js';
 import { EXIT, EnvironmentError, UsageError } from './errors.js';
-import { removePendingTemps } from './results.js';
+import { removePendingTemps } from '../results/io.js';
 
 interface CommandModule {
   main(argv: string[]): Promise<number>;

@@ -3,7 +3,7 @@
  * no callbacks, so it can be embedded in the page) together with the table that shows the same numbers as text.
  * Every number comes from a results file; nothing here is a constant about any transport.
  */
-import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../harness/types.js';
+import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../results/types.js';
 import { formatNumber } from './format.js';
 import { CAPACITY_COLUMNS, capacityRows } from './table.js';
 import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';

@@ -5,7 +5,7 @@
  * A pure function of a kaazing results file (`KaazingResults`): no I/O, no harness runtime. Every figure printed is
  * read from the results (the article's own figures travel in them too, from scenarios/kaazing.json).
  */
-import type { CompletedTransportRun, Environment, TransportName, TransportRun } from '../harness/types.js';
+import type { CompletedTransportRun, Environment, TransportName, TransportRun } from '../results/types.js';
 
 /** The article's published figures, as data (scenarios/kaazing.json `kaazing.article`). */
 export interface ArticleFigures {
@@ -354,7 +354,7 @@ function latencySection(results: KaazingResults): string[] {
     return out;
   }
   out.push(
-    `Measured through pushbench's user-space delay proxy (\`harness/delay-proxy.ts\`: ${l.oneWayDelayMs} ms one-way each direction, jitter ±${l.jitterMs} ms, ` +
+    `Measured through pushbench's user-space delay proxy (\`harness/net/delay-proxy.ts\`: ${l.oneWayDelayMs} ms one-way each direction, jitter ±${l.jitterMs} ms, ` +
       `the TCP handshake's round trip charged to new connections), ${l.clients} clients, ${l.rate} message/s, polling interval ${int(l.intervalMs)} ms. ` +
       'Latency is from publish to receipt.',
     '',

@@ -3,7 +3,8 @@
  * carry a handful of points instead of raw samples. Repeats of one transport are merged, never averaged.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { CompletedTransportRun, LatencyOverTime, LatencyStats, TimelineCounts } from '../harness/types.js';
+import type { CompletedTransportRun, LatencyOverTime, LatencyStats } from '../results/types.js';
+import { mergeTimelines } from '../results/timeline.js';
 
 /** Percentiles every latency chart and table shows, in order. */
 export const LATENCY_PERCENTILES: readonly number[] = [50, 75, 90, 95, 99, 99.9, 99.99, 100];
@@ -55,32 +56,6 @@ export function latencyDistribution(runs: readonly CompletedTransportRun[]): Lat
   const first = runs[0];
   if (!first || runs.length !== 1) return { count: runs.reduce((n, r) => n + (r.latencyMs.count ?? 0), 0), points: [], fromHistogram: false };
   return { count: first.latencyMs.count, points: summaryPoints(first.latencyMs), fromHistogram: false };
-}
-
-const usToMs = (us: number): number => Math.round(us) / 1000;
-
-/**
- * Adds latency buckets bucket by bucket: counts and sums add, maxima take the largest; empty buckets get null
- * figures. The one merge of timelines: the runner's over worker processes, the report's over repeats.
- */
-export function mergeTimelines(parts: readonly TimelineCounts[], bucketS: number): LatencyOverTime {
-  const n = Math.max(0, ...parts.map((p) => p.count.length));
-  const count = new Array<number>(n).fill(0);
-  const sumUs = new Array<number>(n).fill(0);
-  const maxUs = new Array<number>(n).fill(0);
-  for (const p of parts) {
-    for (let i = 0; i < p.count.length; i++) {
-      count[i]! += p.count[i]!;
-      sumUs[i]! += p.sumUs[i]!;
-      maxUs[i] = Math.max(maxUs[i]!, p.maxUs[i]!);
-    }
-  }
-  return {
-    bucketS,
-    count,
-    meanMs: count.map((c, i) => (c > 0 ? usToMs(sumUs[i]! / c) : null)),
-    maxMs: count.map((c, i) => (c > 0 ? usToMs(maxUs[i]!) : null)),
-  };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ResultsFile } from '../harness/types.js';
+import type { ResultsFile } from '../results/types.js';
 
 /** Bad report input (missing file, not a results file). The CLI turns it into a usage error. */
 export class ReportInputError extends Error {

@@ -3,7 +3,7 @@
  * through escapeHtml; chart data travels as escaped JSON in one `<script type="application/json">` element and
  * is drawn by the site's own assets/report.js, so the pages hold no inline script and no external reference.
  */
-import type { CompletedTransportRun, ErroredTransportRun, ResultsFile } from '../harness/types.js';
+import type { CompletedTransportRun, ErroredTransportRun, ResultsFile } from '../results/types.js';
 import type { ChartSpec, DataTable } from './charts.js';
 import { completedRuns, runLabel } from './charts.js';
 import { escapeHtml as h, formatBytes, formatNumber, jsonForScript } from './format.js';

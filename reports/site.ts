@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResultsFile } from '../harness/types.js';
+import type { ResultsFile } from '../results/types.js';
 import { historyCharts, runCharts } from './charts.js';
 import { slug } from './format.js';
 import { loadResults, ReportInputError } from './load.js';

@@ -2,7 +2,7 @@
  * The summary table `pushbench run` prints: one row per transport run. A pure function of a results file.
  * Mbps here is 10^6 bits per second (the 2010 article divided by 2^20; reports/kaazing.md says where that matters).
  */
-import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../harness/types.js';
+import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
 
 const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';

@@ -1,11 +1,11 @@
 /** Results from several worker processes: counters add up, histograms merge losslessly. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHistogram, encodeHistogram, newHistogram } from '../harness/histogram.js';
-import type { WorkerTally } from '../harness/ipc.js';
-import type { ProcessCostSample } from '../harness/proc-stats.js';
-import { assemble, perConnection, runScenario } from '../harness/runner.js';
-import { LatencyTimeline } from '../harness/timeline.js';
+import { decodeHistogram, encodeHistogram, newHistogram } from '../results/histogram.js';
+import type { WorkerTally } from '../harness/run/ipc.js';
+import type { ProcessCostSample } from '../harness/measure/proc-stats.js';
+import { assemble, perConnection, runScenario } from '../harness/run/runner.js';
+import { LatencyTimeline } from '../results/timeline.js';
 import { smallRun } from './helpers.js';
 
 const cost = (cpuSeconds: number): ProcessCostSample => ({

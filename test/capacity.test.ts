@@ -1,8 +1,8 @@
 /** Capacity search over a synthetic oracle (no real runs), and the diagnosis of what ran out. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnose, passes, searchCapacity, type SearchOptions } from '../harness/capacity.js';
-import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
+import { diagnose, passes, searchCapacity, type SearchOptions } from '../harness/run/capacity.js';
+import type { CompletedTransportRun, ResultsFile } from '../results/types.js';
 import { formatCapacity } from '../harness/commands/capacity.js';
 
 const opts: SearchOptions = { start: 1000, max: 100_000, min: 10, factor: 2, precision: 0.05 };
@@ -114,8 +114,8 @@ test('capacity flags: defaults, overrides, and one-line refusals', async () => {
 });
 
 test('the efficiency comparison sends the head pushbench models for the minimal profile plus autocannon\'s Connection header', async () => {
-  const { requestHead, comparableProfile } = await import('../harness/efficiency.js');
-  const client = await import('../harness/clients/client.js');
+  const { requestHead, comparableProfile } = await import('../harness/measure/efficiency.js');
+  const client = await import('../harness/transports/client.js');
   const head = requestHead(8080);
   assert.equal(head, 'GET /poll?since=0 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\n\r\n');
   // What pushbench's polling client writes with the comparison's profile: the same bytes, and the model agrees.

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CAPTURE_PATHS, captureChromiumHeads, captureToProfile, formatProfileJson, parseRawHead } from '../harness/capture-headers.js';
-import { writeFileAtomic } from '../harness/results.js';
+import { CAPTURE_PATHS, captureChromiumHeads, captureToProfile, formatProfileJson, parseRawHead } from '../harness/capture/capture-headers.js';
+import { writeFileAtomic } from '../results/io.js';
 import { main } from '../harness/commands/capture-headers.js';
 import { UsageError } from '../harness/errors.js';
-import { httpHeadString } from '../harness/framing.js';
-import { EXCHANGE_KINDS, fillHeaders, loadProfile } from '../harness/profiles.js';
+import { httpHeadString } from '../harness/protocol/framing.js';
+import { EXCHANGE_KINDS, fillHeaders, loadProfile } from '../harness/protocol/profiles.js';
 
 test('parseRawHead keeps names, case and values exactly', () => {
   const raw = 'GET /poll HTTP/1.1\r\nHost: 127.0.0.1:1\r\nsec-ch-ua: "A";v="8", "B"\r\nX-Empty: \r\n\r\n';

@@ -1,9 +1,9 @@
 /** The clients' compiled response-head model equals the spec formula on the filled head, for every length. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { responseHeadModel } from '../harness/clients/client.js';
-import { httpHeadBytes } from '../harness/framing.js';
-import { fillHeaders, listProfiles, loadProfile } from '../harness/profiles.js';
+import { responseHeadModel } from '../harness/transports/client.js';
+import { httpHeadBytes } from '../harness/protocol/framing.js';
+import { fillHeaders, listProfiles, loadProfile } from '../harness/protocol/profiles.js';
 
 test('response head bytes as a function of Content-Length match the filled head in every profile', () => {
   const profiles = listProfiles();

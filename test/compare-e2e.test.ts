@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFiles } from '../harness/compare/compare.js';
 import { defaultPolicy } from '../harness/compare/policy.js';
-import { runScenario } from '../harness/runner.js';
-import { parseRunArgs } from '../harness/scenario.js';
-import type { ResultsFile } from '../harness/types.js';
+import { runScenario } from '../harness/run/runner.js';
+import { parseRunArgs } from '../harness/run/scenario.js';
+import type { ResultsFile } from '../results/types.js';
 
 async function run(extra: string[]): Promise<ResultsFile> {
   const { options } = parseRunArgs([

@@ -2,7 +2,7 @@
  * Hand-built results files for the compare tests: only the fields compare reads carry meaningful values.
  * Not a test file itself (no `.test.` in the name).
  */
-import { SCHEMA_VERSION, type CompletedTransportRun, type ResultsFile, type TransportName, type TransportRun } from '../harness/types.js';
+import { SCHEMA_VERSION, type CompletedTransportRun, type ResultsFile, type TransportName, type TransportRun } from '../results/types.js';
 
 /** Values that vary between fixture runs; everything else is fixed. */
 export interface RunValues {

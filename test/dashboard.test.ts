@@ -8,9 +8,9 @@ import { request } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startDashboard } from '../dashboards/server.js';
-import { launchChromium } from '../harness/browser.js';
+import { launchChromium } from '../harness/capture/browser.js';
 import { packageRoot } from '../harness/paths.js';
-import type { LiveSample, TransportName } from '../harness/types.js';
+import type { LiveSample, TransportName } from '../results/types.js';
 
 function sample(tS: number, transport: TransportName): LiveSample {
   return {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { startDelayProxy } from '../harness/delay-proxy.js';
+import { startDelayProxy } from '../harness/net/delay-proxy.js';
 
 /** An echo server on a free loopback port. */
 async function echoServer(): Promise<{ port: number; close(): Promise<void> }> {

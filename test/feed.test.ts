@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Feed, MIN_PAYLOAD_BYTES, decodeMessage, encodeMessage } from '../harness/feed.js';
+import { Feed, MIN_PAYLOAD_BYTES, decodeMessage, encodeMessage } from '../harness/protocol/feed.js';
 
 test('a body is exactly payloadBytes, ASCII, and decodes to its sequence number and publish time', () => {
   const body = encodeMessage(123_456, 987_654_321_012, 21);

@@ -12,7 +12,7 @@ import {
   sseEventBytes,
   wsAcceptKey,
   wsFrameHeaderBytes,
-} from '../harness/framing.js';
+} from '../harness/protocol/framing.js';
 
 test('RFC 6455: server-to-client header is 2, 4 or 10 bytes by payload length', () => {
   assert.equal(wsFrameHeaderBytes(0, false), 2);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineSplitter, ResponseParser, parseChunkSize, type ResponseHead } from '../harness/clients/http1.js';
+import { LineSplitter, ResponseParser, parseChunkSize, type ResponseHead } from '../harness/protocol/http1.js';
 
 function collect() {
   const events: Array<{ head?: ResponseHead; body?: string; end?: true }> = [];

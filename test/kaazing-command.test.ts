@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { framingModel, loadKaazingScenario, main, measureWsFrames, parseKaazingArgs, probeExchanges, profileHeads, tcpPerMessage } from '../harness/commands/kaazing.js';
 import { UsageError } from '../harness/errors.js';
-import { loadProfile } from '../harness/profiles.js';
-import type { TcpSocketStats } from '../harness/tcp-stats.js';
+import { loadProfile } from '../harness/protocol/profiles.js';
+import type { TcpSocketStats } from '../harness/measure/tcp-stats.js';
 
 const scenario = loadKaazingScenario();
 

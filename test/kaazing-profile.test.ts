@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpHeadBytes, httpHeadVisibleChars } from '../harness/framing.js';
-import { fillHeaders, httpDate, loadProfile } from '../harness/profiles.js';
+import { httpHeadBytes, httpHeadVisibleChars } from '../harness/protocol/framing.js';
+import { fillHeaders, httpDate, loadProfile } from '../harness/protocol/profiles.js';
 
 const profile = loadProfile('kaazing-2009');
 const requestLine = `GET ${profile.paths.poll} HTTP/1.1`;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from '../reports/kaazing.js';
-import type { CompletedTransportRun, TransportName } from '../harness/types.js';
+import type { CompletedTransportRun, TransportName } from '../results/types.js';
 import { packageRoot } from '../harness/paths.js';
 
 /** A completed run with the given per-message overheads; everything else plausible and fixed. */

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkBytes, httpHeadBytes, sseEventBytes, wsFrameHeaderBytes } from '../harness/framing.js';
-import { fillHeaders, loadProfile } from '../harness/profiles.js';
+import { chunkBytes, httpHeadBytes, sseEventBytes, wsFrameHeaderBytes } from '../harness/protocol/framing.js';
+import { fillHeaders, loadProfile } from '../harness/protocol/profiles.js';
 import { prepareTransport } from '../harness/micro/transports.js';
-import type { TransportName } from '../harness/types.js';
+import type { TransportName } from '../results/types.js';
 
 const PAYLOAD = 21;
 

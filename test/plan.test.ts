@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError } from '../harness/errors.js';
-import { CLUSTER_SKEW, FD_RESERVE, describePlan, planRun, serverCapacityPerProcess, type Limits } from '../harness/plan.js';
+import { CLUSTER_SKEW, FD_RESERVE, describePlan, planRun, serverCapacityPerProcess, type Limits } from '../harness/run/plan.js';
 
 const here: Limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true, memoryBytes: 24 * 2 ** 30 };
 const laptop: Limits = { openFiles: 1024, ephemeralPorts: 16_384, cpus: 8, wholeLoopbackNet: false };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { packageRoot } from '../harness/paths.js';
-import type { CompletedTransportRun, ResultsFile } from '../harness/types.js';
+import type { CompletedTransportRun, ResultsFile } from '../results/types.js';
 import {
   bitsPerSecondChart, capacityChart, memoryBytesPerConnection, clientDecades, completedRuns, historyCharts, latencyChart, latencyOverTimeChart, overheadChart, runCharts,
   serverCostCharts,

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright';
-import { launchChromium } from '../harness/browser.js';
+import { launchChromium } from '../harness/capture/browser.js';
 import { packageRoot } from '../harness/paths.js';
-import type { ResultsFile } from '../harness/types.js';
+import type { ResultsFile } from '../results/types.js';
 import { historyCharts, runCharts, type ChartSpec } from '../reports/charts.js';
 import { writeReport } from '../reports/site.js';
 

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startDashboard } from '../dashboards/server.js';
-import { launchChromium } from '../harness/browser.js';
+import { launchChromium } from '../harness/capture/browser.js';
 import { packageRoot } from '../harness/paths.js';
-import { writeResults } from '../harness/results.js';
-import { runScenario } from '../harness/runner.js';
-import { DEFAULTS } from '../harness/scenario.js';
-import type { LiveSample, ResultsFile, RunOptions } from '../harness/types.js';
+import { writeResults } from '../results/io.js';
+import { runScenario } from '../harness/run/runner.js';
+import { DEFAULTS } from '../harness/run/scenario.js';
+import type { LiveSample, ResultsFile, RunOptions } from '../results/types.js';
 import { runCharts } from '../reports/charts.js';
 import { writeReport } from '../reports/site.js';
 

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHistogram, mergeEncoded } from '../harness/histogram.js';
-import { runScenario } from '../harness/runner.js';
-import { addCost, addWire } from '../harness/server-process.js';
-import { TRANSPORTS } from '../harness/transports.js';
-import type { CompletedTransportRun, TransportName } from '../harness/types.js';
+import { decodeHistogram, mergeEncoded } from '../results/histogram.js';
+import { runScenario } from '../harness/run/runner.js';
+import { addCost, addWire } from '../harness/run/server-process.js';
+import { TRANSPORTS } from '../harness/transports/registry.js';
+import type { CompletedTransportRun, TransportName } from '../results/types.js';
 import { smallRun } from './helpers.js';
 
 async function runSharded(transport: TransportName, clients: number, serverProcesses: number, workers: number): Promise<CompletedTransportRun> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COLUMNS, COST_COLUMNS, formatMarkdownTable, formatTable } from '../reports/table.js';
-import type { CompletedTransportRun } from '../harness/types.js';
+import type { CompletedTransportRun } from '../results/types.js';
 import { completedRun, resultsFile } from './compare-fixtures.js';
-import { cpuTicks, stealShare } from '../harness/environment.js';
+import { cpuTicks, stealShare } from '../harness/measure/environment.js';
 
 /** The cost table's cells of one run, by column title. */
 function costCells(run: CompletedTransportRun): Record<string, string> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ackOnlySegments, diffBySocket, diffTcpTotals, parseSsTcpInfo, readTcpStats, sumTcpStats, tcpIpHeaderBytes } from '../harness/tcp-stats.js';
+import { ackOnlySegments, diffBySocket, diffTcpTotals, parseSsTcpInfo, readTcpStats, sumTcpStats, tcpIpHeaderBytes } from '../harness/measure/tcp-stats.js';
 
 // Captured on this machine: `ss -tinH state established` for a loopback echo of 5 bytes (no State column) ...
 const CAPTURED_NO_STATE =

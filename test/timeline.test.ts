@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LatencyTimeline, TIMELINE_MAX_BUCKETS, mergeTimelines, timelineBucketS } from '../harness/timeline.js';
+import { LatencyTimeline, TIMELINE_MAX_BUCKETS, mergeTimelines, timelineBucketS } from '../results/timeline.js';
 
 test('buckets are one second, wider only when a run would need more than the maximum', () => {
   assert.equal(timelineBucketS(10), 1);

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHistogram } from '../harness/histogram.js';
-import { runScenario } from '../harness/runner.js';
-import { TRANSPORTS } from '../harness/transports.js';
-import type { CompletedTransportRun, TransportName } from '../harness/types.js';
+import { decodeHistogram } from '../results/histogram.js';
+import { runScenario } from '../harness/run/runner.js';
+import { TRANSPORTS } from '../harness/transports/registry.js';
+import type { CompletedTransportRun, TransportName } from '../results/types.js';
 import { smallRun } from './helpers.js';
 
 const CLIENTS = 100;

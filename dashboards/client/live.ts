@@ -2,7 +2,7 @@
  * The live dashboard page's script (served as /live.js): reads LiveSample events from /events and updates the
  * numbers and rolling charts. Values are written with textContent only, so nothing in a sample becomes markup.
  */
-import type { LiveSample } from '../../harness/types.js';
+import type { LiveSample } from '../../results/types.js';
 
 interface ChartInstance {
   data: { datasets: Array<{ label: string; data: Array<{ x: number; y: number }>; [k: string]: unknown }> };

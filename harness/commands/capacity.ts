@@ -4,18 +4,18 @@
  * ran out at the first count that failed. Writes one results JSON (every probe's run plus a `capacity` section) and
  * prints a table on stdout.
  */
-import { isStopping } from '../children.js';
-import { diagnose, passes, searchCapacity, type Criteria } from '../capacity.js';
-import { environment, machineLimits } from '../environment.js';
+import { isStopping } from '../run/children.js';
+import { diagnose, passes, searchCapacity, type Criteria } from '../run/capacity.js';
+import { environment, machineLimits } from '../measure/environment.js';
 import { EXIT, EnvironmentError, UsageError } from '../errors.js';
-import { Progress } from '../progress.js';
-import { resultsPath, writeResults } from '../results.js';
-import { runScenario } from '../runner.js';
-import { measureEfficiency } from '../efficiency.js';
-import { DEFAULTS } from '../scenario.js';
+import { Progress } from '../run/progress.js';
+import { resultsPath, writeResults } from '../../results/io.js';
+import { runScenario } from '../run/runner.js';
+import { measureEfficiency } from '../measure/efficiency.js';
+import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
-import { parseTransports } from '../transports.js';
-import { SCHEMA_VERSION, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../types.js';
+import { parseTransports } from '../transports/registry.js';
+import { SCHEMA_VERSION, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
 
 export const summary = "each transport's largest sustained client count: pushbench capacity [flags]";
 

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { captureChromiumHeads, captureToProfile, formatProfileJson } from '../capture-headers.js';
+import { captureChromiumHeads, captureToProfile, formatProfileJson } from '../capture/capture-headers.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
-import { loadProfile, parseProfile } from '../profiles.js';
+import { loadProfile, parseProfile } from '../protocol/profiles.js';
 import { profilesDir } from '../paths.js';
-import { writeFileAtomic } from '../results.js';
+import { writeFileAtomic } from '../../results/io.js';
 
 export const summary = "record a real Chromium's request heads as the chromium header profile";
 

@@ -14,19 +14,19 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startDelayProxy } from '../delay-proxy.js';
+import { startDelayProxy } from '../net/delay-proxy.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
-import { environment, machineLimits } from '../environment.js';
-import { decimalDigits, hixie76FrameBytes, httpHeadBytes, httpHeadString, httpHeadVisibleChars, TCP_IP_HEADER_BYTES_PER_SEGMENT, wsFrameHeaderBytes } from '../framing.js';
+import { environment, machineLimits } from '../measure/environment.js';
+import { decimalDigits, hixie76FrameBytes, httpHeadBytes, httpHeadString, httpHeadVisibleChars, TCP_IP_HEADER_BYTES_PER_SEGMENT, wsFrameHeaderBytes } from '../protocol/framing.js';
 import { packageRoot, scenariosDir } from '../paths.js';
-import { planRun } from '../plan.js';
-import { fillHeaders, loadProfile, type HeaderProfile } from '../profiles.js';
-import { writeFileAtomic, writeResults } from '../results.js';
-import { runScenario, type RunHooks } from '../runner.js';
-import { DEFAULTS } from '../scenario.js';
-import { writeProfileHead } from '../servers/server.js';
-import { ackOnlySegments, diffBySocket, readTcpStats, tcpIpHeaderBytes, type TcpSocketStats } from '../tcp-stats.js';
-import { TRANSPORT_NAMES, type LiveSample, type ResultsFile, type RunOptions, type TransportName } from '../types.js';
+import { planRun } from '../run/plan.js';
+import { fillHeaders, loadProfile, type HeaderProfile } from '../protocol/profiles.js';
+import { writeFileAtomic, writeResults } from '../../results/io.js';
+import { runScenario, type RunHooks } from '../run/runner.js';
+import { DEFAULTS } from '../run/scenario.js';
+import { writeProfileHead } from '../transports/server.js';
+import { ackOnlySegments, diffBySocket, readTcpStats, tcpIpHeaderBytes, type TcpSocketStats } from '../measure/tcp-stats.js';
+import { TRANSPORT_NAMES, type LiveSample, type ResultsFile, type RunOptions, type TransportName } from '../../results/types.js';
 import {
   renderKaazingReport,
   type ArticleFigures,

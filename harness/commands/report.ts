@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
-import { DEFAULTS } from '../scenario.js';
+import { DEFAULTS } from '../run/scenario.js';
 import { newestResultsFile, ReportInputError } from '../../reports/load.js';
 import { writeReport } from '../../reports/site.js';
 

@@ -1,13 +1,13 @@
 /** `pushbench run <scenario> [flags]`: measure, write the results file, print the table. */
 import path from 'node:path';
-import { machineLimits } from '../environment.js';
-import { isStopping } from '../children.js';
+import { machineLimits } from '../measure/environment.js';
+import { isStopping } from '../run/children.js';
 import { EXIT } from '../errors.js';
-import { describePlan, planRun } from '../plan.js';
-import { Progress } from '../progress.js';
-import { resultsPath, writeResults } from '../results.js';
-import { runScenario } from '../runner.js';
-import { RUN_FLAGS, parseRunArgs } from '../scenario.js';
+import { describePlan, planRun } from '../run/plan.js';
+import { Progress } from '../run/progress.js';
+import { resultsPath, writeResults } from '../../results/io.js';
+import { runScenario } from '../run/runner.js';
+import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
 import { DEFAULT_REPORT_DIR } from './report.js';
 

@@ -3,7 +3,7 @@
  * the bootstrap seeded from the policy, so the same inputs always give the same verdicts.
  */
 import { UsageError } from '../errors.js';
-import type { CompletedTransportRun, ResultsFile, TransportRun } from '../types.js';
+import type { CompletedTransportRun, ResultsFile, TransportRun } from '../../results/types.js';
 import { MICRO_METRIC, RESULTS_METRICS, type MetricDefinition } from './metrics.js';
 import { bootstrapRelativeChange, mannWhitneyU, median, minAchievablePValue, repeatsNeeded } from './stats.js';
 import {

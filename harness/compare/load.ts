@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { SCHEMA_VERSION, type ResultsFile } from '../types.js';
+import { SCHEMA_VERSION, type ResultsFile } from '../../results/types.js';
 import { assertComparable, type ComparableFile } from './compare.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile } from './types.js';
 

@@ -4,7 +4,7 @@
  * Exact metrics are deterministic for a given scenario: bytes a protocol puts on the wire and delivery faults.
  * Statistical metrics are timings and resource use, which vary run to run and need repeats.
  */
-import type { CompletedTransportRun } from '../types.js';
+import type { CompletedTransportRun } from '../../results/types.js';
 import type { MetricKind, Worse } from './types.js';
 
 export interface MetricDefinition {

@@ -1,8 +1,8 @@
 /**
- * Types of the comparison and micro-benchmark files. Like harness/types.ts, reports may `import type` these.
+ * Types of the comparison and micro-benchmark files. Like results/types.ts, reports may `import type` these.
  * Nothing here changes the results schema: a micro-benchmark file is a separate kind of record.
  */
-import type { Environment } from '../types.js';
+import type { Environment } from '../../results/types.js';
 
 /** Version of the micro-benchmark and comparison file layouts. */
 export const COMPARE_SCHEMA_VERSION = 1;

@@ -13,7 +13,7 @@ import { Bench } from 'tinybench';
 import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { writeFileAtomic } from '../compare/load.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
-import { environment } from '../environment.js';
+import { environment } from '../measure/environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';
 import { transportTasks } from './transports.js';
 

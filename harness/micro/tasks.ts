@@ -2,7 +2,7 @@
  * Micro-benchmark tasks: the per-message and per-connection work whose cost a transport pays on the server.
  * Each task does `opsPerCall` operations per call so that one call lasts well above the timer's resolution.
  */
-import { encodeMessage, decodeMessage } from '../feed.js';
+import { encodeMessage, decodeMessage } from '../protocol/feed.js';
 import {
   chunkBytes,
   httpHeadBytes,
@@ -11,8 +11,8 @@ import {
   wsAcceptKey,
   wsFrameHeaderBytes,
   wsHandshakeResponseHeaders,
-} from '../framing.js';
-import { fillHeaders, loadProfile } from '../profiles.js';
+} from '../protocol/framing.js';
+import { fillHeaders, loadProfile } from '../protocol/profiles.js';
 
 /** A task as the micro runner sees it. */
 export interface MicroTaskDefinition {

@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark tasks of each transport's server-side cost per message: the real server module of the
- * transport (harness/servers/NAME.ts), handed requests directly and writing into an in-memory sink socket.
+ * transport (harness/transports/FAMILY/server.ts), handed requests directly and writing into an in-memory sink socket.
  *
  * What it measures: framing plus the write path through Node's http or `ws` down to the socket, for one
  * subscriber. What it leaves out, on purpose: the kernel, the HTTP parser of incoming requests, the client.
@@ -9,12 +9,12 @@
  */
 import http from 'node:http';
 import { Duplex } from 'node:stream';
-import { Feed } from '../feed.js';
-import { loadProfile } from '../profiles.js';
-import { TRANSPORTS } from '../transports.js';
-import { TRANSPORT_NAMES, type TransportName } from '../types.js';
-import type { ServerContext, TransportServer } from '../servers/server.js';
-import type { WireLedger } from '../wire.js';
+import { Feed } from '../protocol/feed.js';
+import { loadProfile } from '../protocol/profiles.js';
+import { TRANSPORTS } from '../transports/registry.js';
+import { TRANSPORT_NAMES, type TransportName } from '../../results/types.js';
+import type { ServerContext, TransportServer } from '../transports/server.js';
+import type { WireLedger } from '../measure/wire.js';
 import type { MicroTaskDefinition } from './tasks.js';
 
 /** A socket that accepts every write at once and never sends anything back: the cheapest possible peer. */

@@ -1,4 +1,0 @@
-import { createStreamClient } from './streams.js';
-import type { ClientFactory } from './client.js';
-
-export const createClient: ClientFactory = (ctx) => createStreamClient(ctx, false);

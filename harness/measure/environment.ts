@@ -1,0 +1,102 @@
+/** The machine a run happened on, recorded in every results file so runs can be compared and re-rendered later. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { packageRoot } from '../paths.js';
+import type { Limits } from '../run/plan.js';
+import type { Environment } from '../../results/types.js';
+
+export function openFilesLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    if (soft) return soft === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(soft);
+  } catch {
+    /* not Linux: ask the shell */
+  }
+  try {
+    const out = execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(out);
+  } catch {
+    return null;
+  }
+}
+
+export function ephemeralPorts(): number {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return hi! - lo! + 1;
+  } catch {
+    return 16_384; // the IANA dynamic range, what macOS and Windows use
+  }
+}
+
+export function machineLimits(): Limits {
+  return {
+    openFiles: openFilesLimit() ?? 1024,
+    ephemeralPorts: ephemeralPorts(),
+    cpus: os.availableParallelism?.() ?? os.cpus().length,
+    wholeLoopbackNet: process.platform === 'linux',
+    memoryBytes: os.totalmem(),
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function pushbenchVersion(): string {
+  try {
+    return JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function environment(): Environment {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    arch: process.arch,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    openFilesLimit: openFilesLimit(),
+    commit: gitCommit(),
+    pushbenchVersion: pushbenchVersion(),
+  };
+}
+
+/** Whole-machine CPU counters from /proc/stat (ticks): all time, and what the hypervisor took (steal). */
+export interface CpuTicks {
+  total: number;
+  steal: number;
+}
+
+/** The machine's CPU counters now, or null where /proc/stat does not exist (not Linux). */
+export function cpuTicks(): CpuTicks | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already inside user and nice]
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return Number.isFinite(total) && fields.length >= 8 ? { total, steal: fields[7]! } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time a hypervisor gave to others between two readings (0 to 1): on a shared
+ * virtual machine a run can lose seconds of CPU it never saw, which reads as a slow run. Null when unknown.
+ */
+export function stealShare(before: CpuTicks | null, after: CpuTicks | null): number | null {
+  if (!before || !after || after.total <= before.total) return null;
+  return Math.max(0, (after.steal - before.steal) / (after.total - before.total));
+}

@@ -1,0 +1,131 @@
+/**
+ * Header profiles: the exact request heads the simulated clients send and the response heads the servers send,
+ * kept as data in scenarios/profiles/NAME.json so that header bytes are known and reproducible.
+ *
+ * Values may hold placeholders filled per request: {host} (host:port as dialled), {key} (Sec-WebSocket-Key),
+ * {length} (Content-Length), {date} (an IMF-fixdate, always 29 characters).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { HeaderList } from './framing.js';
+import { profilesDir } from '../paths.js';
+
+/** Which kind of request a head belongs to. Short and long polling share `poll`. */
+export type ExchangeKind = 'poll' | 'sse' | 'stream' | 'websocket';
+export const EXCHANGE_KINDS: readonly ExchangeKind[] = ['poll', 'sse', 'stream', 'websocket'];
+
+export interface HeaderProfile {
+  name: string;
+  description: string;
+  /** Where the profile came from (for captured ones: browser and version). */
+  source?: Record<string, string>;
+  /** Request path per kind; a poll adds `?since=N` after the subscribe request. */
+  paths: Record<ExchangeKind, string>;
+  requests: Record<ExchangeKind, HeaderList>;
+  /** For websocket: headers after the three the `ws` server always writes (Upgrade, Connection, Accept). */
+  responses: Record<ExchangeKind, HeaderList>;
+}
+
+const DEFAULT_PATHS: Record<ExchangeKind, string> = { poll: '/poll', sse: '/sse', stream: '/stream', websocket: '/ws' };
+
+export function listProfiles(dir = profilesDir): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return [];
+  }
+}
+
+function headerList(value: unknown, where: string): HeaderList {
+  if (!Array.isArray(value)) throw new UsageError(`${where} must be an array of [name, value] pairs`);
+  return value.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      throw new UsageError(`${where}[${i}] must be a [name, value] pair of strings`);
+    }
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(pair[0])) throw new UsageError(`${where}[${i}]: "${pair[0]}" is not a valid header name`);
+    if (/[\r\n]/.test(pair[1])) throw new UsageError(`${where}[${i}]: the value of ${pair[0]} contains a line break`);
+    return [pair[0], pair[1]] as const;
+  });
+}
+
+/** Checks a parsed profile object; throws a UsageError naming the first thing wrong. */
+export function parseProfile(raw: unknown, where: string): HeaderProfile {
+  if (typeof raw !== 'object' || raw === null) throw new UsageError(`${where}: a profile must be a JSON object`);
+  const o = raw as Record<string, unknown>;
+  if (typeof o.name !== 'string') throw new UsageError(`${where}: "name" must be a string`);
+  const requests = (o.requests ?? {}) as Record<string, unknown>;
+  const responses = (o.responses ?? {}) as Record<string, unknown>;
+  const paths = (o.paths ?? {}) as Record<string, unknown>;
+  const profile: HeaderProfile = {
+    name: o.name,
+    description: typeof o.description === 'string' ? o.description : '',
+    source: typeof o.source === 'object' && o.source !== null ? (o.source as Record<string, string>) : undefined,
+    paths: { ...DEFAULT_PATHS },
+    requests: {} as Record<ExchangeKind, HeaderList>,
+    responses: {} as Record<ExchangeKind, HeaderList>,
+  };
+  for (const kind of EXCHANGE_KINDS) {
+    profile.requests[kind] = headerList(requests[kind], `${where}: requests.${kind}`);
+    profile.responses[kind] = headerList(responses[kind] ?? [], `${where}: responses.${kind}`);
+    const p = paths[kind];
+    if (p !== undefined) {
+      if (typeof p !== 'string' || !p.startsWith('/') || /[\s?#]/.test(p)) throw new UsageError(`${where}: paths.${kind} must be an absolute path without query`);
+      profile.paths[kind] = p;
+    }
+  }
+  const ws = profile.requests.websocket.map(([n, v]) => `${n.toLowerCase()}:${v}`);
+  for (const need of ['sec-websocket-key:{key}', 'sec-websocket-version:13']) {
+    if (!ws.some((h) => h.toLowerCase() === need)) throw new UsageError(`${where}: requests.websocket must include ${need.replace(':', ': ')}`);
+  }
+  for (const kind of ['sse', 'stream'] as const) {
+    if (!profile.responses[kind].some(([n, v]) => n.toLowerCase() === 'transfer-encoding' && v === 'chunked')) {
+      throw new UsageError(`${where}: responses.${kind} must include Transfer-Encoding: chunked`);
+    }
+  }
+  if (!profile.responses.poll.some(([n, v]) => n.toLowerCase() === 'content-length' && v === '{length}')) {
+    throw new UsageError(`${where}: responses.poll must include Content-Length: {length}`);
+  }
+  return profile;
+}
+
+export function loadProfile(name: string, dir = profilesDir): HeaderProfile {
+  const file = path.join(dir, `${name}.json`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`unknown header profile "${name}"; available: ${listProfiles(dir).join(', ') || 'none'} (files in ${dir})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseProfile(raw, file);
+}
+
+export interface HeaderVars {
+  host?: string;
+  key?: string;
+  length?: number;
+  date?: string;
+}
+
+/** Fills the placeholders of a header list. */
+export function fillHeaders(list: HeaderList, vars: HeaderVars): Array<[string, string]> {
+  return list.map(([name, value]) => [
+    name,
+    value.replace(/\{(host|key|length|date)\}/g, (_, k: keyof HeaderVars) => {
+      const v = vars[k];
+      if (v === undefined) throw new Error(`header ${name} needs {${k}} but none was given`);
+      return String(v);
+    }),
+  ]);
+}
+
+/** IMF-fixdate as HTTP writes it (RFC 9110 §5.6.7): always 29 characters. */
+export function httpDate(d = new Date()): string {
+  return d.toUTCString();
+}

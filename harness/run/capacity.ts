@@ -1,0 +1,157 @@
+/**
+ * Capacity search: the largest client count a transport sustains on this machine, by stepping then bisecting over
+ * a predicate (one real run per probe), and the diagnosis of what ran out when a probe failed.
+ * The search is pure over its probe, so it is unit-tested against a synthetic oracle.
+ */
+import type { CompletedTransportRun, TransportRun } from '../../results/types.js';
+
+export interface SearchOptions {
+  /** First client count probed. */
+  start: number;
+  /** Never probe above this. */
+  max: number;
+  /** Never probe below this (stepping down when `start` already fails). */
+  min: number;
+  /** Multiplier between steps: probe k is round(start × factor^k), clamped to `max`. */
+  factor: number;
+  /** Stop bisecting when (firstFailed - maxPassed) / maxPassed is at most this. */
+  precision: number;
+  /**
+   * Probe a failing count again up to this many times; it passes if any probe passes. A shared machine's
+   * interference (a stall, another process) only ever makes a run slower, never faster, so the best of a few
+   * probes is what the machine sustains. 0 or absent: every count is probed once.
+   */
+  retries?: number;
+}
+
+export interface Probe {
+  clients: number;
+  ok: boolean;
+}
+
+export interface SearchResult<P extends Probe> {
+  /** Largest passing count, 0 when none passed. */
+  maxClients: number;
+  /** Smallest failing count above `maxClients`; null when `max` passed. */
+  firstFailedClients: number | null;
+  /** Every probe in the order it ran. */
+  steps: P[];
+}
+
+/**
+ * Steps geometrically from `start` (up while probes pass, down while they fail), then bisects between the largest
+ * pass and the smallest failure until they are within `precision`. Assumes failure is monotone in the client count;
+ * on a noisy machine a non-monotone answer is kept as measured (the steps record it).
+ */
+export async function searchCapacity<P extends Probe>(probe: (clients: number) => Promise<P>, o: SearchOptions): Promise<SearchResult<P>> {
+  if (!(o.factor > 1)) throw new RangeError(`factor must be above 1, got ${o.factor}`);
+  if (!(o.min >= 1 && o.min <= o.start && o.start <= o.max)) throw new RangeError(`need 1 <= min <= start <= max, got ${o.min}, ${o.start}, ${o.max}`);
+  const steps: P[] = [];
+  // Stepping and bisection never ask for a count twice; only a retry probes one again.
+  const run = async (clients: number): Promise<P> => {
+    let p = await probe(clients);
+    steps.push(p);
+    for (let r = 0; !p.ok && r < (o.retries ?? 0); r++) {
+      p = await probe(clients);
+      steps.push(p);
+    }
+    return p;
+  };
+  let lo = 0; // largest pass
+  let hi: number | null = null; // smallest failure
+  const first = await run(o.start);
+  if (first.ok) {
+    lo = o.start;
+    for (let k = 1; lo < o.max; k++) {
+      const n = Math.min(o.max, Math.round(o.start * o.factor ** k));
+      if (n <= lo) continue;
+      if ((await run(n)).ok) lo = n;
+      else {
+        hi = n;
+        break;
+      }
+    }
+  } else {
+    hi = o.start;
+    for (let k = 1; hi > o.min; k++) {
+      const n = Math.max(o.min, Math.round(o.start / o.factor ** k));
+      if (n >= hi) continue;
+      if ((await run(n)).ok) {
+        lo = n;
+        break;
+      }
+      hi = n;
+    }
+  }
+  while (hi !== null && lo > 0 && (hi - lo) / lo > o.precision) {
+    const mid = Math.round((lo + hi) / 2);
+    if (mid <= lo || mid >= hi) break;
+    if ((await run(mid)).ok) lo = mid;
+    else hi = mid;
+  }
+  return { maxClients: lo, firstFailedClients: hi, steps };
+}
+
+/** What a capacity probe passes on. */
+export interface Criteria {
+  p99Ms: number;
+  /** Cores of the machine (for the CPU diagnosis). */
+  cpus: number;
+  /** Physical memory (for the memory diagnosis). */
+  memoryBytes: number;
+}
+
+const CPU_BUSY_SHARE = 0.9;
+const MEMORY_BUSY_SHARE = 0.8;
+const LOOP_BUSY_P99_MS = 200;
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** Whether a run passes: completed, every client connected, nothing lost, p99 within the bound. */
+export function passes(run: TransportRun, c: Criteria): boolean {
+  return run.state === 'completed' && run.connect.connected === run.clients && run.messages.lost === 0 && run.latencyMs.p99 <= c.p99Ms;
+}
+
+/**
+ * Names the resource that ran out in a run, from its per-process costs and error counts, most specific first:
+ * descriptors, ports, memory, then CPU (server, clients, or the machine shared by both), then what failed.
+ * For a passing run it names the resource closest to its limit. Returns null only for a passing run with nothing busy.
+ */
+export function diagnose(run: TransportRun, c: Criteria): string | null {
+  if (run.state === 'errored') return `run errored: ${run.error}`;
+  const errors = run.connect.errors;
+  const count = (pred: (k: string) => boolean): number => Object.entries(errors).reduce((a, [k, v]) => a + (pred(k) ? v : 0), 0);
+  const emfile = count((k) => /EMFILE|ENFILE/.test(k));
+  if (emfile > 0) {
+    const where = count((k) => k.startsWith('server:') && /EMFILE|ENFILE/.test(k)) > 0 ? 'server' : 'client';
+    return `descriptors (${emfile} EMFILE/ENFILE in the ${where} processes)`;
+  }
+  const ports = count((k) => k === 'EADDRNOTAVAIL' || k === 'EADDRINUSE');
+  if (ports > 0) return `source ports (${ports} EADDRNOTAVAIL/EADDRINUSE)`;
+  const r = run as CompletedTransportRun;
+  const rss = r.server.rssBytes + r.clientWorkers.rssBytes;
+  if (rss >= c.memoryBytes * MEMORY_BUSY_SHARE) return `memory (${Math.round(rss / 2 ** 20)} MiB resident of ${Math.round(c.memoryBytes / 2 ** 20)} MiB)`;
+  const window = Math.max(0.001, r.windowS);
+  const serverCores = r.server.cpuSeconds / window;
+  const clientCores = r.clientWorkers.cpuSeconds / window;
+  const failed = !passes(run, { ...c });
+  const busy: string[] = [];
+  if (serverCores >= CPU_BUSY_SHARE * Math.min(c.cpus, r.server.processes)) {
+    busy.push(`server CPU (${r.server.processes} process(es) used ${serverCores.toFixed(2)} cores)`);
+  } else if (r.server.eventLoopDelay.p99Ms >= LOOP_BUSY_P99_MS) {
+    busy.push(`server CPU (event-loop delay p99 ${r.server.eventLoopDelay.p99Ms} ms)`);
+  }
+  if (r.clientWorkers.saturated) busy.push(`client CPU (${r.clientWorkers.saturationReason})`);
+  if (busy.length === 0 && serverCores + clientCores >= CPU_BUSY_SHARE * c.cpus) {
+    busy.push(`machine CPU (server ${serverCores.toFixed(2)} + clients ${clientCores.toFixed(2)} of ${c.cpus} cores)`);
+  }
+  if (busy.length > 0) return busy.join('; ');
+  if (!failed) return null;
+  const unconnected = r.clients - r.connect.connected;
+  if (unconnected > 0) {
+    const kinds = Object.entries(errors).map(([k, v]) => `${k} ${v}`).join(', ');
+    return `connecting (${unconnected} of ${r.clients} clients never subscribed${kinds ? `; ${kinds}` : ''})`;
+  }
+  if (r.messages.lost > 0) return `delivery (${r.messages.lost} of ${r.messages.expected} messages lost)`;
+  return `latency (p99 ${r.latencyMs.p99} ms > ${c.p99Ms} ms; server ${pct(serverCores / c.cpus)}, clients ${pct(clientCores / c.cpus)} of the machine's CPU)`;
+}

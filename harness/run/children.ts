@@ -1,0 +1,141 @@
+/**
+ * Child processes of a run: started from compiled JavaScript (no TypeScript loader in the children), watched, and
+ * always killed when the run ends, fails or is interrupted.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { distHarnessDir } from '../paths.js';
+
+const live = new Set<ChildProcess>();
+/** Set once the harness is shutting down (Ctrl-C): no new child starts and no result is written. */
+let stopping = false;
+
+export function isStopping(): boolean {
+  return stopping;
+}
+
+export interface Child<In, Out> {
+  process: ChildProcess;
+  send(msg: In): void;
+  /** Resolves with the first message of `type` (or one of `types`); rejects on a 'fatal' message, exit or timeout. */
+  next<T extends Out & { type: string }>(type: T['type'] | Array<T['type']>, timeoutMs: number): Promise<T>;
+  on(handler: (msg: Out) => void): void;
+  /** Last lines the child wrote to stderr, for error messages. */
+  stderrTail(): string;
+}
+
+export class ChildFailure extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Extra Node flags for the children, from PUSHBENCH_CHILD_NODE_ARGS (space-separated). */
+export function childNodeArgs(): string[] {
+  return (process.env.PUSHBENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
+export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker', role: string): Child<In, Out> {
+  if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
+  const proc = fork(path.join(distHarnessDir, "run", `${entry}.js`), [], {
+    // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.
+    // PUSHBENCH_CHILD_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
+    execArgv: ['--expose-gc', ...childNodeArgs()],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+  live.add(proc);
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const handlers: Array<(msg: Out) => void> = [];
+  proc.on('message', (m) => handlers.forEach((h) => h(m as Out)));
+  proc.once('exit', () => live.delete(proc));
+  const child: Child<In, Out> = {
+    process: proc,
+    send: (msg) => {
+      if (proc.connected) proc.send(msg as object);
+    },
+    on: (h) => handlers.push(h),
+    stderrTail: () => stderr.trim().split('\n').slice(-3).join(' | '),
+    next: (type, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const types = Array.isArray(type) ? type : [type];
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          const i = handlers.indexOf(onMsg);
+          if (i >= 0) handlers.splice(i, 1);
+          proc.off('exit', onExit);
+        };
+        const onMsg = (m: Out): void => {
+          if (types.includes(m.type)) {
+            cleanup();
+            resolve(m as never);
+          } else if (m.type === 'fatal') {
+            cleanup();
+            const f = m as unknown as { message: string; code?: string };
+            reject(new ChildFailure(`${role}: ${f.message}`, f.code));
+          }
+        };
+        const onExit = (code: number | null, signal: string | null): void => {
+          cleanup();
+          const tail = child.stderrTail();
+          reject(new ChildFailure(`${role} exited (${signal ?? `code ${code}`}) while the harness waited for "${types.join('/')}"${tail ? `: ${tail}` : ''}`));
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new ChildFailure(`${role} did not answer "${types.join('/')}" within ${Math.round(timeoutMs / 1000)} s`, 'TIMEOUT'));
+        }, timeoutMs);
+        handlers.push(onMsg);
+        proc.once('exit', onExit);
+      }),
+  };
+  return child;
+}
+
+/** Kills every child still alive; safe to call more than once, and from signal handlers. */
+export function killAll(): void {
+  for (const p of [...live]) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Kills every child and waits (briefly) until the kernel has reaped them, so none outlives the harness. */
+export async function killAllAndWait(timeoutMs = 2000): Promise<void> {
+  stopping = true;
+  const procs = [...live];
+  killAll();
+  await reap(procs, timeoutMs);
+  live.clear();
+}
+
+export function liveChildren(): number {
+  return live.size;
+}
+
+/** Waits until the given children have exited (or kills them after `timeoutMs`). */
+export async function reap(children: ChildProcess[], timeoutMs: number): Promise<void> {
+  await Promise.all(
+    children.map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          if (p.exitCode !== null || p.signalCode !== null) return resolve();
+          const t = setTimeout(() => {
+            p.kill('SIGKILL');
+          }, timeoutMs);
+          p.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        }),
+    ),
+  );
+}

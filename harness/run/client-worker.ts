@@ -1,0 +1,137 @@
+/**
+ * Child process entry: a share of the simulated clients, in a process of its own so that the load generator never
+ * shares an event loop with the server. Reports delivery, latency histogram, modelled bytes and its own cost.
+ */
+import { encodeHistogram } from '../../results/histogram.js';
+import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from './ipc.js';
+import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
+import { loadProfile } from '../protocol/profiles.js';
+import { Tally, type SimClient } from '../transports/client.js';
+import { TRANSPORTS } from '../transports/registry.js';
+
+const send = (msg: FromWorker): void => {
+  process.send?.(msg);
+};
+const meter = new ProcessMeter();
+const tally = new Tally();
+const clients: SimClient[] = [];
+let doneCount = 0;
+let finishing = false;
+let connectTimer: NodeJS.Timeout | null = null;
+
+process.on('disconnect', () => process.exit(0));
+
+/** Client i's source address and port: spread over the addresses by its index among all clients. */
+function source(config: WorkerConfig, i: number): { localAddress?: string; localPort?: number } {
+  const n = config.localAddresses.length;
+  if (n === 0) return {};
+  const g = (config.firstClient ?? 0) + i;
+  const localAddress = config.localAddresses[g % n];
+  return config.localPortBase ? { localAddress, localPort: config.localPortBase + Math.floor(g / n) } : { localAddress };
+}
+
+async function start(config: WorkerConfig): Promise<void> {
+  const profile = loadProfile(config.profile);
+  const factory = await TRANSPORTS[config.transport].client();
+  // Before any client exists: what this process costs with no connection, for memory per connection.
+  const idleRssBytes = settledRss();
+  const startedAt = Date.now();
+  const onSubscribed = (): void => {
+    tally.subscribed++;
+    if (tally.subscribed === config.clients) {
+      const connectMs = Date.now() - startedAt;
+      send({ type: 'subscribed', subscribed: tally.subscribed, connectMs, idleRssBytes, rssBytes: settledRss() });
+    }
+  };
+  const onDone = (): void => {
+    doneCount++;
+    if (finishing && doneCount === clients.length) send({ type: 'done' });
+  };
+  for (let i = 0; i < config.clients; i++) {
+    clients.push(
+      factory({
+        host: config.host,
+        port: config.port,
+        ...source(config, i),
+        profile,
+        options: config.options,
+        tally,
+        index: i,
+        onSubscribed,
+        onDone,
+      }),
+    );
+  }
+  // Open connections at the asked rate, in 10 ms batches so timers stay cheap.
+  const perTick = config.connectRate > 0 ? Math.max(1, Math.round(config.connectRate / 100)) : clients.length;
+  let next = 0;
+  const openSome = (): void => {
+    const end = Math.min(clients.length, next + perTick);
+    for (; next < end; next++) clients[next]!.start();
+    connectTimer = next < clients.length ? setTimeout(openSome, config.connectRate > 0 ? (perTick / config.connectRate) * 1000 : 0) : null;
+  };
+  openSome();
+
+  let lastReceived = 0;
+  setInterval(() => {
+    const h = tally.latency;
+    send({
+      type: 'progress',
+      subscribed: tally.subscribed,
+      received: tally.received,
+      bytesReceived: tally.bytesReceived,
+      cost: meter.sample(),
+      latencyP50Us: tally.received > lastReceived ? h.getValueAtPercentile(50) : 0,
+      latencyP99Us: tally.received > lastReceived ? h.getValueAtPercentile(99) : 0,
+    });
+    lastReceived = tally.received;
+  }, 1000).unref();
+}
+
+process.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'start':
+      startOrDie(start(msg.config), send);
+      break;
+    case 'window':
+      meter.startWindow();
+      // Latency counts from the first published message: anything before is not part of the measurement.
+      tally.latency.reset();
+      tally.timeline.reset(msg.startUs, msg.bucketS);
+      tally.latencyFromUs = msg.latencyFromUs;
+      break;
+    case 'finish':
+      finishing = true;
+      for (const c of clients) c.finish(msg.lastSeq);
+      if (doneCount === clients.length) send({ type: 'done' });
+      break;
+    case 'stop':
+      finishing = true;
+      if (connectTimer) clearTimeout(connectTimer);
+      for (const c of clients) c.stop();
+      break;
+    case 'report':
+      send({
+        type: 'report',
+        cost: meter.sample(),
+        tally: {
+          subscribed: tally.subscribed,
+          delivered: tally.delivered,
+          duplicated: tally.duplicated,
+          reordered: tally.reordered,
+          received: tally.received,
+          payloadBytes: tally.payloadBytes,
+          model: tally.model,
+          errors: tally.errors,
+          histogram: encodeHistogram(tally.latency),
+          timeline: tally.timeline.snapshot(),
+        },
+      });
+      break;
+    case 'close':
+      if (connectTimer) clearTimeout(connectTimer);
+      for (const c of clients) c.close();
+      setTimeout(() => process.exit(0), 200).unref();
+      break;
+  }
+});

@@ -1,0 +1,104 @@
+/** Messages between the harness and its child processes (server, client workers), over Node's IPC channel. */
+import type { ProcessCostSample } from '../measure/proc-stats.js';
+import type { TransportName, TransportOptions } from '../../results/types.js';
+import type { WireTotals } from '../measure/wire.js';
+import type { ModelBytes } from '../transports/client.js';
+import type { TimelineCounts } from '../../results/timeline.js';
+
+export interface ServerConfig {
+  transport: TransportName;
+  host: string;
+  port: number;
+  profile: string;
+  payloadBytes: number;
+  options: TransportOptions;
+  injectServerCostUs: number;
+  /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
+  processes: number;
+}
+
+/** One server process's own figures, reported so merged totals can be checked against their parts. */
+export interface ServerPart {
+  pid: number;
+  /** `primary` accepts and hands connections out (no sockets of its own); `worker` or `single` serve them. */
+  role: 'primary' | 'worker' | 'single';
+  wire: WireTotals;
+  cost: ProcessCostSample;
+  subscribers: number;
+}
+
+export type ToServer =
+  | { type: 'start'; config: ServerConfig }
+  /** Publish `count` messages, message k at startUs + (k - 1) * 1e6 / rate (monotonic microseconds). */
+  | { type: 'publish'; count: number; rate: number; startUs: number }
+  | { type: 'snapshot' }
+  /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
+  | { type: 'memory' };
+
+export type FromServer =
+  /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
+  | { type: 'ready' }
+  | { type: 'listening'; port: number }
+  | { type: 'published'; lastSeq: number; lateMaxMs: number }
+  | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
+  | { type: 'memory'; rssBytes: number; processes: number }
+  /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
+  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
+  | { type: 'fatal'; message: string; code?: string };
+
+export interface WorkerConfig {
+  transport: TransportName;
+  host: string;
+  port: number;
+  /** Source addresses to spread this worker's clients over. */
+  localAddresses: string[];
+  /** Index of this worker's first client among all clients (source address and port are assigned by it). */
+  firstClient?: number;
+  /** First source port per address when the planner assigns ports (client g: address g mod A, port base + g div A); 0 = kernel's choice. */
+  localPortBase?: number;
+  clients: number;
+  /** Connections this worker opens per second; 0 = all at once. */
+  connectRate: number;
+  profile: string;
+  options: TransportOptions;
+}
+
+export interface WorkerTally {
+  subscribed: number;
+  delivered: number;
+  duplicated: number;
+  reordered: number;
+  received: number;
+  payloadBytes: number;
+  model: ModelBytes;
+  errors: Record<string, number>;
+  /** Encoded HdrHistogram of latencies in microseconds. */
+  histogram: string;
+  /** Latency by publish time since the window's start. */
+  timeline: TimelineCounts;
+}
+
+export type ToWorker =
+  | { type: 'start'; config: WorkerConfig }
+  /** The window starts at `startUs` (the timeline's buckets count from it); latency percentiles from `latencyFromUs`. */
+  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number }
+  | { type: 'finish'; lastSeq: number }
+  | { type: 'stop' }
+  | { type: 'report' }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'progress'; subscribed: number; received: number; bytesReceived: number; cost: ProcessCostSample; latencyP50Us: number; latencyP99Us: number }
+  /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
+  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
+  | { type: 'done' }
+  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
+  | { type: 'fatal'; message: string };
+
+/** In a child: a start-up that fails is reported to the harness as 'fatal', then the child exits (code 3). */
+export function startOrDie(starting: Promise<void>, send: (msg: { type: 'fatal'; message: string }) => void): void {
+  starting.catch((e: Error) => {
+    send({ type: 'fatal', message: e.message });
+    setTimeout(() => process.exit(3), 50);
+  });
+}

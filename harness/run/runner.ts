@@ -1,0 +1,478 @@
+/**
+ * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
+ * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
+ */
+import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { cpuTicks, environment, machineLimits, stealShare } from '../measure/environment.js';
+import { EnvironmentError } from '../errors.js';
+import { nowUs } from '../protocol/feed.js';
+import { latencyStats, mergeEncoded } from '../../results/histogram.js';
+import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
+import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
+import { planRun, type Limits } from './plan.js';
+import type { ProcessCostSample } from '../measure/proc-stats.js';
+import type {
+  CompletedTransportRun,
+  LiveSample,
+  LoopDelayStats,
+  MemoryStats,
+  ResultsFile,
+  RunPlan,
+  RunOptions,
+  TransportName,
+  TransportOptions,
+  TransportRun,
+} from '../../results/types.js';
+import { SCHEMA_VERSION } from '../../results/types.js';
+
+export interface RunHooks {
+  /** About once a second during a run, and at every phase change. */
+  onSample?: (sample: LiveSample) => void;
+  /** A transport run has finished (completed or errored). */
+  onTransportDone?: (run: TransportRun) => void;
+  /** Overrides the machine's limits (tests). */
+  limits?: Limits;
+  /** Where the clients dial instead of the server itself (a delay proxy in front of it, for latency studies). */
+  dialAddress?: (server: { host: string; port: number; transport: TransportName }) => Promise<{ host: string; port: number }>;
+}
+
+/** A worker busier than this share of one core, or with a worse event-loop delay, cannot be trusted to keep time. */
+const SATURATED_CPU_SHARE = 0.9;
+const SATURATED_LOOP_P99_MS = 200;
+/** Lead time between telling the server to publish and its first message, so every process has the order. */
+const PUBLISH_LEAD_US = 300_000;
+
+type ServerChild = Child<ToServer, FromServer>;
+type WorkerChild = Child<ToWorker, FromWorker>;
+
+export function transportOptions(o: RunOptions): TransportOptions {
+  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate };
+}
+
+export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<ResultsFile> {
+  const startedAt = new Date().toISOString();
+  const limits = hooks.limits ?? machineLimits();
+  // Fail before anything starts if the machine cannot hold the plan.
+  planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
+  const runs: TransportRun[] = [];
+  const t0 = Date.now();
+  for (let repeat = 0; repeat < options.repeat; repeat++) {
+    for (const transport of options.transports) {
+      let run: TransportRun;
+      try {
+        run = await runTransport(options, transport, repeat, limits, hooks, t0);
+      } catch (e) {
+        killAll();
+        if (e instanceof EnvironmentError || isStopping()) throw e;
+        run = { ...runBase(options, transport, repeat), state: 'errored', error: (e as Error).message };
+      }
+      runs.push(run);
+      hooks.onTransportDone?.(run);
+    }
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'pushbench',
+    scenario: options.scenario,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: environment(),
+    options,
+    runs,
+  };
+}
+
+function runBase(o: RunOptions, transport: TransportName, repeat: number) {
+  return {
+    transport,
+    repeat,
+    clients: o.clients,
+    rate: o.rate,
+    payloadBytes: o.payloadBytes,
+    durationS: o.durationS,
+    profile: o.profile,
+    transportOptions: transportOptions(o),
+  };
+}
+
+async function runTransport(
+  o: RunOptions,
+  transport: TransportName,
+  repeat: number,
+  limits: Limits,
+  hooks: RunHooks,
+  t0: number,
+): Promise<CompletedTransportRun> {
+  const plan = planRun(o.clients, o.workers, o.host, limits, o.serverProcesses ?? 0);
+  const options = transportOptions(o);
+  let phase: LiveSample['phase'] = 'starting';
+  let published = 0;
+  const serverCost: { sample: ProcessCostSample | null } = { sample: null };
+  const progress = new Map<number, Extract<FromWorker, { type: 'progress' }>>();
+  let lastSampleReceived = 0;
+  let lastSampleBytes = 0;
+  let lastSampleAt = Date.now();
+  const emit = (): void => {
+    if (!hooks.onSample) return;
+    const now = Date.now();
+    const dt = Math.max(0.001, (now - lastSampleAt) / 1000);
+    let connected = 0;
+    let received = 0;
+    let bytes = 0;
+    let p50 = 0;
+    let p99 = 0;
+    const processes: LiveSample['processes'] = [];
+    for (const p of progress.values()) {
+      connected += p.subscribed;
+      received += p.received;
+      bytes += p.bytesReceived;
+      p50 = Math.max(p50, p.latencyP50Us);
+      p99 = Math.max(p99, p.latencyP99Us);
+      processes.push(processShare('client', p.cost));
+    }
+    if (serverCost.sample) processes.unshift(processShare('server', serverCost.sample));
+    hooks.onSample({
+      tMs: now - t0,
+      transport,
+      phase,
+      clients: o.clients,
+      connected,
+      published,
+      messagesPerS: Math.max(0, received - lastSampleReceived) / dt,
+      bytesPerS: Math.max(0, bytes - lastSampleBytes) / dt,
+      latencyMs: p99 > 0 ? { p50: p50 / 1000, p99: p99 / 1000 } : null,
+      processes,
+    });
+    lastSampleReceived = received;
+    lastSampleBytes = bytes;
+    lastSampleAt = now;
+  };
+  const setPhase = (p: LiveSample['phase']): void => {
+    phase = p;
+    emit();
+  };
+  const ticker = setInterval(emit, 1000);
+
+  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  const workers: WorkerChild[] = [];
+  try {
+    server.on((m) => {
+      if (m.type === 'sample') {
+        serverCost.sample = m.cost;
+        published = m.published;
+      }
+    });
+    setPhase('starting');
+    server.send({
+      type: 'start',
+      config: {
+        transport,
+        host: o.host,
+        port: o.port,
+        profile: o.profile,
+        payloadBytes: o.payloadBytes,
+        options,
+        injectServerCostUs: o.injectServerCostUs,
+        processes: plan.serverProcesses,
+      },
+    });
+    let port: number;
+    try {
+      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+    } catch (e) {
+      if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
+        throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
+      }
+      if (e instanceof ChildFailure && (e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES')) {
+        throw new EnvironmentError(`cannot listen on ${o.host}:${o.port} (${e.code}); use a loopback address and a port above 1023`);
+      }
+      throw e;
+    }
+    // Memory is a measurement like any other: a server too busy to answer in time leaves it out, it does not fail the run.
+    const memory = (): Promise<number | null> => {
+      const m = server.next<Extract<FromServer, { type: 'memory' }>>('memory', 30_000);
+      server.send({ type: 'memory' });
+      return m.then(
+        (r) => r.rssBytes,
+        (e: unknown) => {
+          if (e instanceof ChildFailure && e.code === 'TIMEOUT') return null;
+          throw e;
+        },
+      );
+    };
+    const serverIdleRssBytes = await memory();
+
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
+    setPhase('connecting');
+    const connectStart = Date.now();
+    const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
+    for (let i = 0; i < plan.workers; i++) {
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      w.on((m) => {
+        if (m.type === 'progress') progress.set(i, m);
+      });
+      w.send({
+        type: 'start',
+        config: {
+          transport,
+          host: dialled.host,
+          port: dialled.port,
+          localAddresses: plan.localAddresses,
+          firstClient: plan.clientsPerWorker.slice(0, i).reduce((a, b) => a + b, 0),
+          localPortBase: plan.localPortBase,
+          clients: plan.clientsPerWorker[i]!,
+          connectRate: workerRate,
+          profile: o.profile,
+          options,
+        },
+      });
+      workers.push(w);
+    }
+    // Connecting may take as long as the asked connect rate needs, plus slack for a busy machine.
+    const connectBudgetMs = 30_000 + (o.connectRate > 0 ? (o.clients / o.connectRate) * 2000 : o.clients * 2);
+    const subscribed = await Promise.allSettled(
+      workers.map((w) => w.next<Extract<FromWorker, { type: 'subscribed' }>>('subscribed', connectBudgetMs)),
+    );
+    const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
+    if (fatal && fatal.status === 'rejected') throw fatal.reason;
+    const connectMs = Date.now() - connectStart;
+    // A server that died while clients connected (nothing was waiting on it then) fails the run now, not after the
+    // publish timeout.
+    if (server.process.exitCode !== null || server.process.signalCode !== null) {
+      const tail = server.stderrTail();
+      throw new ChildFailure(`${transport} server exited (${server.process.signalCode ?? `code ${server.process.exitCode}`}) while clients connected${tail ? `: ${tail}` : ''}`);
+    }
+    const workerMemory = subscribed.map((s) => (s.status === 'fulfilled' ? s.value : null));
+    const serverConnectedRssBytes = await memory();
+    const clientsAll = workerMemory.every((m) => m && m.idleRssBytes !== undefined && m.rssBytes !== undefined);
+    const memoryStats: MemoryStats | undefined =
+      clientsAll && serverIdleRssBytes !== null && serverConnectedRssBytes !== null
+        ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
+        : undefined;
+
+    setPhase('publishing');
+    const count = Math.max(1, Math.round(o.rate * o.durationS));
+    const startUs = nowUs() + PUBLISH_LEAD_US;
+    const ticksAtStart = cpuTicks();
+    const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
+    const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
+    server.send({ type: 'publish', count, rate: o.rate, startUs });
+    const { lastSeq } = await publishedMsg;
+    published = lastSeq;
+
+    setPhase('draining');
+    const done = workers.map((w) => w.next('done', o.drainTimeoutMs));
+    for (const w of workers) w.send({ type: 'finish', lastSeq });
+    const drained = await Promise.allSettled(done);
+    if (drained.some((d) => d.status === 'rejected')) {
+      for (const w of workers) w.send({ type: 'stop' });
+      await Promise.allSettled(workers.map((w) => w.next('done', 10_000)));
+    }
+    const snapshot = server.next<Extract<FromServer, { type: 'snapshot' }>>('snapshot', 15_000);
+    server.send({ type: 'snapshot' });
+    const snap = await snapshot;
+    // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
+    // stretches the window further.
+    const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
+    const stolen = stealShare(ticksAtStart, cpuTicks());
+    const reports = await Promise.all(
+      workers.map((w) => {
+        const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);
+        w.send({ type: 'report' });
+        return r;
+      }),
+    );
+
+    setPhase('closing');
+    for (const w of workers) w.send({ type: 'close' });
+    await reap(workers.map((w) => w.process), 5_000);
+    server.process.kill('SIGTERM');
+    await reap([server.process], 5_000);
+    setPhase('done');
+
+    return assemble(o, transport, repeat, {
+      port,
+      count: lastSeq,
+      windowS,
+      connectMs,
+      snap,
+      reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
+      memory: memoryStats,
+      stealShare: stolen,
+      plan: {
+        serverProcesses: plan.serverProcesses,
+        clientWorkers: plan.workers,
+        localAddresses: plan.localAddresses,
+        serverFds: plan.serverFds,
+        workerFds: plan.workerFds,
+        openFilesLimit: limits.openFiles,
+      },
+    });
+  } finally {
+    clearInterval(ticker);
+    for (const w of workers) w.process.kill('SIGKILL');
+    server.process.kill('SIGKILL');
+  }
+}
+
+/** (connected - idle) / connections for the server (summed over its processes) and the client workers. Exported for tests. */
+export function perConnection(connections: number, serverIdle: number, serverConnected: number, workers: Array<[number, number]>): MemoryStats {
+  const clientIdle = workers.reduce((a, [idle]) => a + idle, 0);
+  const clientConnected = workers.reduce((a, [, rss]) => a + rss, 0);
+  const per = (idle: number, connected: number): number => (connections > 0 ? Math.round((connected - idle) / connections) : 0);
+  return {
+    serverIdleRssBytes: serverIdle,
+    serverConnectedRssBytes: serverConnected,
+    serverBytesPerConnection: per(serverIdle, serverConnected),
+    clientIdleRssBytes: clientIdle,
+    clientConnectedRssBytes: clientConnected,
+    clientBytesPerConnection: per(clientIdle, clientConnected),
+  };
+}
+
+function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveSample['processes'][number] {
+  return { role, pid: cost.pid, cpuPercent: cost.wallSeconds > 0 ? (100 * cost.cpuSeconds) / cost.wallSeconds : 0, rssBytes: cost.rssBytes };
+}
+
+function worstLoop(samples: LoopDelayStats[]): LoopDelayStats {
+  return {
+    p50Ms: Math.max(0, ...samples.map((s) => s.p50Ms)),
+    p99Ms: Math.max(0, ...samples.map((s) => s.p99Ms)),
+    maxMs: Math.max(0, ...samples.map((s) => s.maxMs)),
+  };
+}
+
+const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface Collected {
+  port: number;
+  count: number;
+  windowS: number;
+  connectMs: number;
+  snap: Extract<FromServer, { type: 'snapshot' }>;
+  reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
+  memory?: MemoryStats;
+  plan?: RunPlan;
+  /** Share of the machine's CPU the hypervisor took during the window, when known. */
+  stealShare?: number | null;
+}
+
+/** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
+export function assemble(o: RunOptions, transport: TransportName, repeat: number, c: Collected): CompletedTransportRun {
+  const sum = (f: (t: WorkerTally) => number): number => c.reports.reduce((a, r) => a + f(r.tally), 0);
+  const delivered = sum((t) => t.delivered);
+  const expected = o.clients * c.count;
+  const errors: Record<string, number> = {};
+  for (const r of c.reports) for (const [k, v] of Object.entries(r.tally.errors)) errors[k] = (errors[k] ?? 0) + v;
+  // The server's accept errors are connection errors too, marked so they are not taken for a client's.
+  for (const [k, v] of Object.entries(c.snap.acceptErrors ?? {})) errors[`server:${k}`] = (errors[`server:${k}`] ?? 0) + v;
+  const model = {
+    setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
+    c2sBytes: sum((t) => t.model.c2s),
+    s2cBytes: sum((t) => t.model.s2c),
+  };
+  const w = c.snap.wire;
+  const steadyC2s = w.total.c2sBytes - w.setup.c2sBytes;
+  const steadyS2c = w.total.s2cBytes - w.setup.s2cBytes;
+  const payloadBytes = sum((t) => t.payloadBytes);
+  const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
+  const subscribed = sum((t) => t.subscribed);
+  const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
+  const clientCosts = c.reports.map((r) => r.cost);
+  const busiest = clientCosts.reduce((a, s) => Math.max(a, s.wallSeconds > 0 ? s.cpuSeconds / s.wallSeconds : 0), 0);
+  const loop = worstLoop(clientCosts.map((s) => s.eventLoopDelay));
+  const saturationReason =
+    busiest >= SATURATED_CPU_SHARE
+      ? `a client worker used ${Math.round(busiest * 100)}% of a core`
+      : loop.p99Ms >= SATURATED_LOOP_P99_MS
+        ? `a client worker's event-loop delay p99 was ${loop.p99Ms} ms`
+        : null;
+  const serverCpu = c.snap.cost.cpuSeconds;
+  return {
+    ...runBase(o, transport, repeat),
+    state: 'completed',
+    published: c.count,
+    windowS: round(c.windowS),
+    connect: { connected: subscribed, durationMs: c.connectMs, errors, rampPerS: c.connectMs > 0 ? round((subscribed * 1000) / c.connectMs, 1) : 0 },
+    messages: {
+      expected,
+      delivered,
+      lost: Math.max(0, expected - delivered),
+      duplicated: sum((t) => t.duplicated),
+      reordered: sum((t) => t.reordered),
+    },
+    wire: {
+      setup: w.setup,
+      c2sBytes: steadyC2s,
+      s2cBytes: steadyS2c,
+      payloadBytes,
+      perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - payloadBytes) },
+      perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
+      model,
+      matchesModel:
+        model.setup.c2sBytes === w.setup.c2sBytes &&
+        model.setup.s2cBytes === w.setup.s2cBytes &&
+        model.c2sBytes === steadyC2s &&
+        model.s2cBytes === steadyS2c,
+    },
+    throughput: {
+      messagesPerS: round(delivered / c.windowS, 1),
+      c2sBitsPerS: Math.round((steadyC2s * 8) / c.windowS),
+      s2cBitsPerS: Math.round((steadyS2c * 8) / c.windowS),
+    },
+    latencyMs: {
+      ...latencyStats(hist),
+      overTime: mergeTimelines(
+        c.reports.map((r) => r.tally.timeline),
+        timelineBucketS(o.durationS),
+      ),
+    },
+    server: {
+      address: `${o.host}:${c.port}`,
+      processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,
+      cpuSeconds: round(serverCpu),
+      cpuSecondsPerMessage: delivered > 0 ? serverCpu / delivered : 0,
+      maxRssBytes: c.snap.cost.maxRssBytes,
+      rssBytes: c.snap.cost.rssBytes,
+      eventLoopDelay: c.snap.cost.eventLoopDelay,
+      connections: w.connections,
+      ...(c.snap.parts
+        ? {
+            perProcess: c.snap.parts.map((p) => ({
+              pid: p.pid,
+              role: p.role,
+              cpuSeconds: round(p.cost.cpuSeconds),
+              rssBytes: p.cost.rssBytes,
+              maxRssBytes: p.cost.maxRssBytes,
+              connections: p.wire.connections,
+              setup: p.wire.setup,
+              total: p.wire.total,
+              eventLoopDelay: p.cost.eventLoopDelay,
+            })),
+          }
+        : {}),
+      ...(c.snap.acceptErrors && Object.keys(c.snap.acceptErrors).length > 0 ? { acceptErrors: c.snap.acceptErrors } : {}),
+    },
+    clientWorkers: {
+      processes: c.reports.length,
+      cpuSeconds: round(clientCosts.reduce((a, s) => a + s.cpuSeconds, 0)),
+      maxRssBytes: Math.max(0, ...clientCosts.map((s) => s.maxRssBytes)),
+      rssBytes: clientCosts.reduce((a, s) => a + s.rssBytes, 0),
+      eventLoopDelay: loop,
+      saturated: saturationReason !== null,
+      saturationReason,
+      perProcess: c.reports.map((r) => ({
+        pid: r.cost.pid,
+        subscribed: r.tally.subscribed,
+        delivered: r.tally.delivered,
+        cpuSeconds: round(r.cost.cpuSeconds),
+        rssBytes: r.cost.rssBytes,
+        histogram: r.tally.histogram,
+      })),
+    },
+    ...(c.memory ? { memory: c.memory } : {}),
+    ...(c.plan ? { plan: c.plan } : {}),
+    ...(c.stealShare !== undefined && c.stealShare !== null ? { machine: { stealShare: round(c.stealShare, 4) } } : {}),
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * Child process entry: one transport's server on its own event loop, never shared with the load generator.
+ * Driven by the harness over IPC (see ipc.ts); reports socket byte counts, CPU, memory and event-loop delay.
+ *
+ * With `processes > 1` this process becomes a node:cluster primary: it forks that many workers (this same file)
+ * that share one listening port, handed connections round-robin, relays the harness's orders to all of them and
+ * merges their answers (counters added, memory summed, worst event-loop delay). Every worker publishes on the same
+ * schedule (`startUs`, `rate`) and a body encodes its due time, so message k is byte-identical in every process.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { Feed, nowUs } from '../protocol/feed.js';
+import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
+import { ProcessMeter, settledRss, type ProcessCostSample } from '../measure/proc-stats.js';
+import { loadProfile } from '../protocol/profiles.js';
+import type { TransportServer } from '../transports/server.js';
+import { TRANSPORTS } from '../transports/registry.js';
+import { WireLedger, type WireTotals } from '../measure/wire.js';
+
+const send = (msg: FromServer): void => {
+  process.send?.(msg);
+};
+const meter = new ProcessMeter();
+const wire = new WireLedger();
+let server: http.Server | null = null;
+let transport: TransportServer | null = null;
+let feed: Feed | null = null;
+/** Accept errors after listening (EMFILE, ENFILE): counted, never fatal, so a run at the limit reports instead of dying. */
+const acceptErrors: Record<string, number> = {};
+
+// The harness going away (Ctrl-C, crash) must never leave a server behind.
+process.on('disconnect', () => process.exit(0));
+
+async function start(config: ServerConfig): Promise<void> {
+  const profile = loadProfile(config.profile);
+  feed = new Feed(config.payloadBytes);
+  server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 });
+  // Keep-alive connections stay open as long as the client wants them, as they would behind a push service.
+  server.keepAliveTimeout = 0;
+  server.on('connection', (socket) => wire.track(socket));
+  server.on('clientError', (_e, socket) => socket.destroy());
+  const factory = await TRANSPORTS[config.transport].server();
+  transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
+  const onListenError = (e: NodeJS.ErrnoException): void => {
+    send({ type: 'fatal', message: e.message, code: e.code });
+    setTimeout(() => process.exit(3), 50);
+  };
+  server.once('error', onListenError);
+  // The kernel caps the accept queue at net.core.somaxconn; ask for the most so a fast ramp is not dropped.
+  server.listen({ port: config.port, host: config.host, backlog: 65_535 }, () => {
+    server!.off('error', onListenError);
+    server!.on('error', (e: NodeJS.ErrnoException) => {
+      acceptErrors[e.code ?? 'ERROR'] = (acceptErrors[e.code ?? 'ERROR'] ?? 0) + 1;
+    });
+    const addr = server!.address();
+    send({ type: 'listening', port: typeof addr === 'object' && addr ? addr.port : config.port });
+    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: feed!.lastSeq }), 1000).unref();
+  });
+}
+
+/** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
+function publish(count: number, rate: number, startUs: number): void {
+  const periodUs = 1e6 / rate;
+  let next = 1;
+  let lateMaxMs = 0;
+  const tick = (): void => {
+    let now = nowUs();
+    while (next <= count && startUs + (next - 1) * periodUs <= now) {
+      const dueUs = Math.round(startUs + (next - 1) * periodUs);
+      lateMaxMs = Math.max(lateMaxMs, (now - dueUs) / 1000);
+      const { seq, body } = feed!.publish(dueUs);
+      transport!.onPublish(seq, body);
+      next++;
+      now = nowUs();
+    }
+    if (next > count) {
+      send({ type: 'published', lastSeq: feed!.lastSeq, lateMaxMs });
+      return;
+    }
+    const waitMs = (startUs + (next - 1) * periodUs - nowUs()) / 1000;
+    setTimeout(tick, Math.max(0, waitMs));
+  };
+  meter.startWindow();
+  tick();
+}
+
+function serve(msg: ToServer): void {
+  switch (msg.type) {
+    case 'start':
+      startOrDie(start(msg.config), send);
+      break;
+    case 'publish':
+      publish(msg.count, msg.rate, msg.startUs);
+      break;
+    case 'snapshot': {
+      const snap = { wire: wire.snapshot(), cost: meter.sample(), subscribers: transport?.subscribers() ?? 0 };
+      const role = cluster.isWorker ? 'worker' : 'single';
+      send({ type: 'snapshot', ...snap, acceptErrors, parts: [{ pid: process.pid, role, ...snap }] });
+      break;
+    }
+    case 'memory':
+      send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
+      break;
+  }
+}
+
+// ---- cluster primary ------------------------------------------------------------------------------------------
+
+const ZERO_WIRE: WireTotals = { setup: { c2sBytes: 0, s2cBytes: 0 }, total: { c2sBytes: 0, s2cBytes: 0 }, connections: 0, connectionsOpened: 0 };
+
+/** Adds wire totals of several processes: every counter is a sum. Exported for tests. */
+export function addWire(parts: readonly WireTotals[]): WireTotals {
+  const out = structuredClone(ZERO_WIRE);
+  for (const w of parts) {
+    out.setup.c2sBytes += w.setup.c2sBytes;
+    out.setup.s2cBytes += w.setup.s2cBytes;
+    out.total.c2sBytes += w.total.c2sBytes;
+    out.total.s2cBytes += w.total.s2cBytes;
+    out.connections += w.connections;
+    out.connectionsOpened += w.connectionsOpened;
+  }
+  return out;
+}
+
+/** CPU and resident memory added over processes, the largest single process, the worst event-loop delay. Exported for tests. */
+export function addCost(parts: readonly ProcessCostSample[], pid = process.pid): ProcessCostSample {
+  return {
+    pid,
+    cpuSeconds: parts.reduce((a, p) => a + p.cpuSeconds, 0),
+    wallSeconds: Math.max(0, ...parts.map((p) => p.wallSeconds)),
+    rssBytes: parts.reduce((a, p) => a + p.rssBytes, 0),
+    maxRssBytes: Math.max(0, ...parts.map((p) => p.maxRssBytes)),
+    eventLoopDelay: {
+      p50Ms: Math.max(0, ...parts.map((p) => p.eventLoopDelay.p50Ms)),
+      p99Ms: Math.max(0, ...parts.map((p) => p.eventLoopDelay.p99Ms)),
+      maxMs: Math.max(0, ...parts.map((p) => p.eventLoopDelay.maxMs)),
+    },
+  };
+}
+
+function addCounts(parts: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+class Primary {
+  private readonly workers: Worker[] = [];
+  private readonly latest = new Map<Worker, { cost: ProcessCostSample; connections: number; published: number }>();
+
+  constructor(private readonly config: ServerConfig) {}
+
+  /** Sends `msg` to every worker and resolves with each one's next message of `type`. */
+  private gather<T extends FromServer['type']>(msg: ToServer, type: T): Promise<Array<Extract<FromServer, { type: T }>>> {
+    return Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<Extract<FromServer, { type: T }>>((resolve) => {
+            const on = (m: FromServer): void => {
+              if (m.type !== type) return;
+              w.off('message', on);
+              resolve(m as Extract<FromServer, { type: T }>);
+            };
+            w.on('message', on);
+            w.send(msg);
+          }),
+      ),
+    );
+  }
+
+  async start(): Promise<void> {
+    cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), serialization: 'advanced', silent: false });
+    const ready: Array<Promise<void>> = [];
+    for (let i = 0; i < this.config.processes; i++) {
+      const w = cluster.fork();
+      this.workers.push(w);
+      ready.push(new Promise((resolve) => w.on('message', (m: FromServer) => m.type === 'ready' && resolve())));
+      w.on('message', (m: FromServer) => {
+        if (m.type === 'sample') this.latest.set(w, { cost: m.cost, connections: m.connections, published: m.published });
+        else if (m.type === 'fatal') send(m);
+      });
+      w.on('exit', (code, signal) => {
+        if (!stopping) {
+          send({ type: 'fatal', message: `server worker ${w.process.pid} exited (${signal ?? `code ${code}`})` });
+          setTimeout(() => process.exit(1), 50);
+        }
+      });
+    }
+    await Promise.all(ready);
+    const listening = await this.gather({ type: 'start', config: { ...this.config, processes: 1 } }, 'listening');
+    send({ type: 'listening', port: listening[0]!.port });
+    setInterval(() => {
+      const parts = [...this.latest.values()];
+      send({
+        type: 'sample',
+        cost: addCost([meter.sample(), ...parts.map((p) => p.cost)]),
+        connections: parts.reduce((a, p) => a + p.connections, 0),
+        // Every process publishes the same sequence: the slowest one says how far all of them are.
+        published: parts.length > 0 ? Math.min(...parts.map((p) => p.published)) : 0,
+      });
+    }, 1000).unref();
+  }
+
+  async handle(msg: ToServer): Promise<void> {
+    switch (msg.type) {
+      case 'start':
+        return;
+      case 'publish': {
+        meter.startWindow();
+        const done = await this.gather(msg, 'published');
+        send({ type: 'published', lastSeq: Math.min(...done.map((d) => d.lastSeq)), lateMaxMs: Math.max(...done.map((d) => d.lateMaxMs)) });
+        return;
+      }
+      case 'snapshot': {
+        const snaps = await this.gather(msg, 'snapshot');
+        const own: ServerPart = { pid: process.pid, role: 'primary', wire: structuredClone(ZERO_WIRE), cost: meter.sample(), subscribers: 0 };
+        const parts: ServerPart[] = [own, ...snaps.flatMap((s) => s.parts ?? [])];
+        send({
+          type: 'snapshot',
+          wire: addWire(snaps.map((s) => s.wire)),
+          cost: addCost(parts.map((p) => p.cost)),
+          subscribers: snaps.reduce((a, s) => a + s.subscribers, 0),
+          acceptErrors: addCounts(snaps.map((s) => s.acceptErrors ?? {})),
+          parts,
+        });
+        return;
+      }
+      case 'memory': {
+        const own = settledRss();
+        const mem = await this.gather(msg, 'memory');
+        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length });
+        return;
+      }
+    }
+  }
+}
+
+let primary: Primary | null = null;
+let stopping = false;
+process.once('SIGTERM', () => {
+  stopping = true;
+  for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+  process.exit(0);
+});
+
+process.on('message', (msg: ToServer) => {
+  try {
+    if (msg.type === 'start' && cluster.isPrimary && msg.config.processes > 1) {
+      // Round-robin is the default on Linux; said explicitly because the OS's choice is badly skewed.
+      cluster.schedulingPolicy = cluster.SCHED_RR;
+      primary = new Primary(msg.config);
+      startOrDie(primary.start(), send);
+      return;
+    }
+    if (primary) {
+      primary.handle(msg).catch((e: Error) => send({ type: 'fatal', message: e.message }));
+      return;
+    }
+    serve(msg);
+  } catch (e) {
+    send({ type: 'fatal', message: (e as Error).message });
+  }
+});
+
+if (cluster.isWorker) send({ type: 'ready' });

@@ -1,0 +1,259 @@
+/**
+ * What every simulated client shares: the per-worker tally (delivery, latency, modelled bytes, errors), the
+ * per-client sequence check, and the interface the worker drives.
+ */
+import net from 'node:net';
+import { decodeMessage, nowUs } from '../protocol/feed.js';
+import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
+import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
+import { LatencyTimeline } from '../../results/timeline.js';
+import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
+import type { TransportOptions } from '../../results/types.js';
+
+/** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
+export interface ModelBytes {
+  setupC2s: number;
+  setupS2c: number;
+  c2s: number;
+  s2c: number;
+}
+
+/** One worker's counts; every field adds across workers. */
+export class Tally {
+  subscribed = 0;
+  /** Distinct messages received (sum over clients). */
+  delivered = 0;
+  duplicated = 0;
+  reordered = 0;
+  /** Every message body received, duplicates included. */
+  received = 0;
+  payloadBytes = 0;
+  /** Bytes read from the clients' sockets, for live throughput. */
+  bytesReceived = 0;
+  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly errors: Record<string, number> = {};
+  readonly latency: Histogram = newHistogram();
+  readonly timeline = new LatencyTimeline();
+  /** Messages published before this (the warm-up) are left out of `latency`. */
+  latencyFromUs = 0;
+
+  error(code: string): void {
+    this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+}
+
+/** Sequence check of one client: what arrived in order, ahead of order, or again. */
+export class Delivery {
+  /** Every sequence number up to this one has arrived. */
+  contiguous = 0;
+  private ahead: Set<number> | null = null;
+  private maxSeq = 0;
+
+  constructor(private readonly tally: Tally) {}
+
+  /** Handles one message body; returns its sequence number, or -1 when the bytes are not a message. */
+  receive(buf: Buffer, start: number, end: number): number {
+    const msg = decodeMessage(buf, start, end);
+    const t = this.tally;
+    if (!msg) {
+      t.error('BAD_MESSAGE');
+      return -1;
+    }
+    const latencyUs = nowUs() - msg.publishUs;
+    if (msg.publishUs >= t.latencyFromUs) recordUs(t.latency, latencyUs);
+    t.timeline.record(msg.publishUs, latencyUs);
+    t.received++;
+    t.payloadBytes += end - start;
+    const seq = msg.seq;
+    if (seq <= this.contiguous || this.ahead?.has(seq)) {
+      t.duplicated++;
+      return seq;
+    }
+    if (seq < this.maxSeq) t.reordered++;
+    if (seq > this.maxSeq) this.maxSeq = seq;
+    t.delivered++;
+    if (seq === this.contiguous + 1) {
+      this.contiguous++;
+      if (this.ahead) {
+        while (this.ahead.delete(this.contiguous + 1)) this.contiguous++;
+        if (this.ahead.size === 0) this.ahead = null;
+      }
+    } else (this.ahead ??= new Set()).add(seq);
+    return seq;
+  }
+
+  /** Where a poll or a resumed stream continues from: the highest sequence number seen or skipped at subscription. */
+  get cursor(): number {
+    return this.maxSeq > this.contiguous ? this.maxSeq : this.contiguous;
+  }
+}
+
+export interface ClientContext {
+  host: string;
+  port: number;
+  /** Loopback source address to connect from (spreads clients over more than one port range). */
+  localAddress?: string;
+  /**
+   * Source port to bind, chosen by the planner: bind() to port 0 searches the port table and slows to a few hundred
+   * connections a second once tens of thousands of ports are taken; an explicit port costs nothing.
+   */
+  localPort?: number;
+  profile: HeaderProfile;
+  options: TransportOptions;
+  tally: Tally;
+  /** This client's index in its worker, for spreading poll phases evenly. */
+  index: number;
+  /** Called once, when the client's subscribe exchange has completed. */
+  onSubscribed(): void;
+  /** Called once, when the client has every message up to the last one (see `finish`) or was stopped. */
+  onDone(): void;
+}
+
+export interface SimClient {
+  /** Connects and subscribes. */
+  start(): void;
+  /** Publishing has ended at `lastSeq`: stop once every message up to it has arrived. */
+  finish(lastSeq: number): void;
+  /** The drain timeout passed: stop asking for more now. */
+  stop(): void;
+  /** Teardown: close the connection. */
+  close(): void;
+}
+
+export type ClientFactory = (ctx: ClientContext) => SimClient;
+
+/** Where every socket of this process reads into: reads are handled one at a time, to completion. */
+const READ_BUFFER = Buffer.allocUnsafe(65_536);
+
+/** Pause before a client re-opens a connection that failed or was closed under it. */
+export const RETRY_MS = 1000;
+
+/**
+ * The connection life every client shares: one socket at a time, errors counted by code, and the
+ * done/stop/close states the worker drives.
+ */
+export class Lifecycle {
+  socket: net.Socket | null = null;
+  stopped = false;
+  /** The last sequence number that will be published, once known. */
+  lastSeq = Infinity;
+  private done = false;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    readonly delivery: Delivery,
+  ) {}
+
+  /**
+   * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every read goes
+   * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
+   * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped). When the
+   * peer closes it without an error while `unanswered()` names a code (a request still waiting), that code is counted.
+   *
+   * Reads land in one buffer the whole worker shares (`onread`), not in a fresh buffer each through the stream
+   * machinery: `onData` must copy whatever it keeps past its return.
+   */
+  open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
+    const { ctx } = this;
+    const tally = ctx.tally;
+    const s = net.connect({
+      host: ctx.host,
+      port: ctx.port,
+      localAddress: ctx.localAddress,
+      localPort: ctx.localPort,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          tally.bytesReceived += n;
+          try {
+            onData((buf as Buffer).subarray(0, n));
+          } catch (e) {
+            tally.error(errorCode(e));
+            s.destroy();
+          }
+          return true;
+        },
+      },
+    });
+    let failed = false;
+    this.socket = s;
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      failed = true;
+      tally.error(errorCode(e));
+      // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
+      if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
+    });
+    s.on('close', () => {
+      if (!failed && !this.stopped && unanswered) {
+        const code = unanswered();
+        if (code) tally.error(code);
+      }
+      if (this.socket === s) this.socket = null;
+      if (onClose) onClose();
+      else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
+    });
+    return s;
+  }
+
+  markDone(): void {
+    if (this.done) return;
+    this.done = true;
+    this.ctx.onDone();
+  }
+
+  /** True once every message up to the last one has arrived. */
+  complete(): boolean {
+    return this.delivery.contiguous >= this.lastSeq;
+  }
+
+  /** The SimClient of a push transport: done when complete, nothing to cancel on stop. */
+  pushClient(connect: () => void, close: () => void = () => this.socket?.destroy()): SimClient {
+    return {
+      start: connect,
+      finish: (seq) => {
+        this.lastSeq = seq;
+        if (this.complete()) this.markDone();
+      },
+      stop: () => {
+        this.stopped = true;
+        this.markDone();
+      },
+      close: () => {
+        this.stopped = true;
+        close();
+      },
+    };
+  }
+}
+
+/** The error code an error event carries, for counting by kind. */
+export function errorCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code) return code;
+  const message = (e as Error)?.message ?? '';
+  return /^[A-Z_0-9]+$/.test(message) ? message : 'ERROR';
+}
+
+/** A request head from the profile, as the string to write and its modelled size. */
+export function requestHead(
+  ctx: ClientContext,
+  kind: keyof HeaderProfile['requests'],
+  target: string,
+  vars: { key?: string } = {},
+  extra: HeaderList = [],
+): { text: string; modelBytes: number } {
+  const startLine = `GET ${target} HTTP/1.1`;
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: `${ctx.host}:${ctx.port}`, ...vars }), ...extra];
+  return { text: httpHeadString(startLine, headers), modelBytes: httpHeadBytes(startLine, headers) };
+}
+
+/**
+ * Modelled size of a response head from the profile as a function of its Content-Length (Date is always 29
+ * characters). Built once per client: only the length's digits vary from one response to the next.
+ */
+export function responseHeadModel(statusLine: string, headers: HeaderList): (length?: number) => number {
+  const placeholders = headers.reduce((n, [, v]) => n + (v.match(/\{length\}/g)?.length ?? 0), 0);
+  const withOneDigit = httpHeadBytes(statusLine, fillHeaders(headers, { length: 0, date: 'x'.repeat(29) }));
+  return (length = 0) => withOneDigit + placeholders * (decimalDigits(length) - 1);
+}

@@ -1,0 +1,127 @@
+/**
+ * Short and long polling clients. Both subscribe with a request that has no cursor (answered at once with the
+ * current sequence number), then ask `?since=CURSOR`. Short polling asks every `intervalMs` on a fixed schedule;
+ * long polling asks again as soon as an answer arrives. Keep-alive: one connection, re-opened if the server
+ * closes it (a profile with `Connection: close` gets a new connection per poll).
+ */
+import { decimalDigits } from '../../protocol/framing.js';
+import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
+import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+
+const STATUS_200 = 'HTTP/1.1 200 OK';
+
+export function createPollingClient(ctx: ClientContext, hold: boolean): SimClient {
+  const { tally, profile } = ctx;
+  const path = profile.paths.poll;
+  const life = new Lifecycle(ctx, new Delivery(tally));
+  const { delivery } = life;
+  const subscribe = requestHead(ctx, 'poll', path);
+  // A poll's head is the same but for the cursor's digits: written as the text before and after them.
+  const pollBase = requestHead(ctx, 'poll', `${path}?since=`);
+  const cursorAt = pollBase.text.indexOf(' HTTP/1.1\r\n');
+  const pollBefore = pollBase.text.slice(0, cursorAt);
+  const pollAfter = pollBase.text.slice(cursorAt);
+  const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
+
+  let parser: ResponseParser | null = null;
+  let subscribed = false;
+  let inFlight = false;
+  let timer: NodeJS.Timeout | null = null;
+  let nextPollAt = 0;
+  let bodyBytes = 0;
+  let subscribeBody = '';
+  const lines = new LineSplitter();
+
+  const markDone = (): void => {
+    if (timer) clearTimeout(timer);
+    life.markDone();
+  };
+
+  const onHead = (head: ResponseHead): void => {
+    bodyBytes = 0;
+    if (head.status !== 200) tally.error(`HTTP_${head.status}`);
+  };
+  const onBody = (buf: Buffer, start: number, end: number): void => {
+    bodyBytes += end - start;
+    if (!subscribed) subscribeBody += buf.toString('latin1', start, end);
+    else lines.push(buf, start, end, (b, s, e) => delivery.receive(b, s, e));
+  };
+  const onEnd = (): void => {
+    inFlight = false;
+    const bytes = responseHeadBytes(bodyBytes) + bodyBytes;
+    if (!subscribed) {
+      // The request counts once the server has answered it: the cluster primary may accept and close a connection
+      // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+      tally.model.setupC2s += subscribe.modelBytes;
+      tally.model.setupS2c += bytes;
+      subscribed = true;
+      const seq = Number(subscribeBody);
+      // Messages published before the subscription are not this client's: its cursor starts at the head.
+      if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
+      ctx.onSubscribed();
+    } else tally.model.s2c += bytes;
+    lines.reset();
+    if (life.stopped || life.complete()) return markDone();
+    schedule();
+  };
+
+  const connect = () => {
+    parser = new ResponseParser({ onHead, onBody, onEnd });
+    return life.open(
+      (chunk) => parser!.execute(chunk),
+      send,
+      () => {
+        if (!inFlight) return;
+        // The answer never came: ask again after a pause, on a new connection.
+        inFlight = false;
+        if (!life.stopped) timer = setTimeout(send, RETRY_MS);
+      },
+      () => (inFlight ? 'CLOSED_BEFORE_RESPONSE' : null),
+    );
+  };
+
+  function send(): void {
+    timer = null;
+    if (life.stopped) return;
+    const s = life.socket && !life.socket.destroyed ? life.socket : connect();
+    inFlight = true;
+    if (!subscribed) {
+      s.write(subscribe.text);
+      return;
+    }
+    const cursor = delivery.cursor;
+    nextPollAt = Date.now() + ctx.options.intervalMs;
+    tally.model.c2s += pollBase.modelBytes + decimalDigits(cursor);
+    s.write(pollBefore + cursor + pollAfter);
+  }
+
+  function schedule(): void {
+    if (hold) return send();
+    const wait = nextPollAt - Date.now();
+    // Overdue (or interval 0): ask now, without a timer per poll; the write itself is asynchronous.
+    if (wait <= 0) return send();
+    timer = setTimeout(send, wait);
+  }
+
+  return {
+    start() {
+      // Spread the first polls of a worker's clients evenly over one interval (golden-ratio sequence).
+      nextPollAt = Date.now() + ((ctx.index * 0.618_033_988_75) % 1) * ctx.options.intervalMs;
+      send();
+    },
+    finish(seq) {
+      life.lastSeq = seq;
+      // A long poll held by the server stays unanswered once nothing more will be published: done all the same.
+      if (life.complete() && (!inFlight || hold)) markDone();
+    },
+    stop() {
+      life.stopped = true;
+      markDone();
+    },
+    close() {
+      life.stopped = true;
+      if (timer) clearTimeout(timer);
+      life.socket?.destroy();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * SSE and HTTP streaming clients: one GET, one long chunked response, messages parsed out of the body.
+ * SSE reads `id:` and `data:` lines and resumes with Last-Event-ID after a dropped connection; the streaming
+ * client reads newline-delimited bodies and, after a drop, simply reconnects (what it missed is counted lost).
+ */
+import { chunkBytes, sseEventBytes } from '../../protocol/framing.js';
+import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
+import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+
+const STATUS_200 = 'HTTP/1.1 200 OK';
+const DATA_FIELD = Buffer.from('data: ');
+const ID_FIELD = Buffer.from('id: ');
+
+/** Bytes [start, end) begin with `prefix`. */
+function hasPrefix(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buf[start + k] !== prefix[k]) return false;
+  return true;
+}
+
+/** The decimal number in bytes [start, end), or -1 when they are not all digits. */
+function decimalAt(buf: Buffer, start: number, end: number): number {
+  if (end <= start) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
+  const { tally, profile } = ctx;
+  const kind = sse ? 'sse' : 'stream';
+  const life = new Lifecycle(ctx, new Delivery(tally));
+  const { delivery } = life;
+  const lines = new LineSplitter();
+  const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses[kind]);
+  let subscribedOnce = false;
+  let lastEventId = -1;
+  let eventId = -1;
+  let data: Buffer | null = null;
+
+  const received = (seq: number, payloadBytes: number): void => {
+    // The model: one chunk per message, carrying the SSE event or the body and its newline.
+    tally.model.s2c += chunkBytes(sse ? sseEventBytes(seq, payloadBytes) : payloadBytes + 1);
+    if (life.complete()) life.markDone();
+  };
+
+  const onSseLine = (buf: Buffer, start: number, end: number): void => {
+    if (end === start) {
+      // Blank line: dispatch the event.
+      if (data) {
+        const seq = delivery.receive(data, 0, data.length);
+        if (eventId >= 0) lastEventId = eventId;
+        if (seq > 0) received(eventId >= 0 ? eventId : seq, data.length);
+      }
+      data = null;
+      eventId = -1;
+      return;
+    }
+    if (hasPrefix(buf, start, end, DATA_FIELD)) {
+      // A view, not a copy: the blank line usually follows in the same read (onBody copies it if not).
+      data = buf.subarray(start + DATA_FIELD.length, end);
+    } else if (hasPrefix(buf, start, end, ID_FIELD)) {
+      eventId = decimalAt(buf, start + ID_FIELD.length, end);
+    }
+  };
+  const onStreamLine = (buf: Buffer, start: number, end: number): void => {
+    const seq = delivery.receive(buf, start, end);
+    if (seq > 0) received(seq, end - start);
+  };
+
+  let requestBytes = 0;
+  const onHead = (head: ResponseHead): void => {
+    // The request counts once the server has answered it: the cluster primary may accept and close a connection
+    // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+    tally.model.setupC2s += requestBytes;
+    requestBytes = 0;
+    if (head.status !== 200) {
+      tally.error(`HTTP_${head.status}`);
+      return;
+    }
+    tally.model.setupS2c += responseHeadBytes();
+    if (!subscribedOnce) {
+      subscribedOnce = true;
+      ctx.onSubscribed();
+    }
+  };
+  const onBody = (buf: Buffer, start: number, end: number): void => {
+    lines.push(buf, start, end, sse ? onSseLine : onStreamLine);
+    // An event whose blank line has not arrived yet: keep its data past this read (the read buffer is reused).
+    if (data) data = Buffer.from(data);
+  };
+
+  const connect = (): void => {
+    const extra: Array<[string, string]> = sse && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
+    const req = requestHead(ctx, kind, profile.paths[kind], {}, extra);
+    lines.reset();
+    let parser: ResponseParser | null = null;
+    const s = life.open(
+      (chunk) => parser!.execute(chunk),
+      connect,
+      undefined,
+      () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
+    );
+    parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
+    requestBytes = req.modelBytes;
+    s.write(req.text);
+  };
+
+  return life.pushClient(connect);
+}

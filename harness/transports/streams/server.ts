@@ -1,0 +1,63 @@
+/**
+ * SSE and HTTP streaming share one server shape: one long chunked response per client, one chunk per message.
+ * They differ only in how a message is framed inside the body: SSE `id:`/`data:` fields, or the body and a newline.
+ */
+import type http from 'node:http';
+import type net from 'node:net';
+import { broadcast, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
+import type { ExchangeKind } from '../../protocol/profiles.js';
+import { NEWLINE } from '../../protocol/feed.js';
+
+export interface StreamFraming {
+  kind: Extract<ExchangeKind, 'sse' | 'stream'>;
+  /** The body bytes of one message. Built once per message and written to every subscriber. */
+  frame(seq: number, body: Buffer): Buffer;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** One HTTP/1.1 chunk (RFC 9112 §7.1), byte for byte what Node's `res.write` sends for the same data. */
+export function chunk(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF]);
+}
+
+export function createStreamServer(ctx: ServerContext, framing: StreamFraming): TransportServer {
+  // The response is chunked and its head is out, so each message is one prepared chunk written to the socket.
+  const open = new Map<http.ServerResponse, net.Socket>();
+  const head = ctx.profile.responses[framing.kind];
+
+  ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    writeProfileHead(res, 200, head);
+    res.flushHeaders();
+    const socket = req.socket;
+    ctx.wire.markSetup(socket);
+    // An SSE client that reconnects says where it was; resume from there so nothing is lost.
+    const lastId = Number(req.headers['last-event-id']);
+    if (framing.kind === 'sse' && Number.isInteger(lastId) && lastId >= 0) {
+      for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) socket.write(chunk(framing.frame(seq, ctx.feed.body(seq))));
+    }
+    open.set(res, socket);
+    res.once('close', () => open.delete(res));
+  });
+
+  return {
+    onPublish(seq, body) {
+      broadcast(open.values(), chunk(framing.frame(seq, body)), ctx.injectServerCostUs);
+    },
+    subscribers: () => open.size,
+    closeAll() {
+      for (const res of open.keys()) res.destroy();
+      open.clear();
+      ctx.http.closeAllConnections();
+    },
+  };
+}
+
+/** `id: N\ndata: BODY\n\n` (WHATWG HTML §9.2). */
+export const SSE_FRAMING: StreamFraming = {
+  kind: 'sse',
+  frame: (seq, body) => Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), body, Buffer.from('\n\n')]),
+};
+
+/** The forever response: each message is the body and a newline, in a chunk of its own. */
+export const STREAM_FRAMING: StreamFraming = { kind: 'stream', frame: (_seq, body) => Buffer.concat([body, NEWLINE]) };

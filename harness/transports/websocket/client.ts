@@ -1,0 +1,168 @@
+/**
+ * An RFC 6455 client on a raw socket: the upgrade request is the profile's head byte for byte, frames from the
+ * server are parsed here, pings are answered with masked pongs. With permessage-deflate (RFC 7692) it offers what
+ * browsers offer and inflates with context takeover, as `ws` servers compress by default.
+ */
+import { randomBytes } from 'node:crypto';
+import zlib from 'node:zlib';
+import { WS_101_STATUS_LINE, httpHeadBytes, wsAcceptKey, wsFrameHeaderBytes, wsHandshakeResponseHeaders } from '../../protocol/framing.js';
+import { parseHead } from '../../protocol/http1.js';
+import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type SimClient } from '../client.js';
+
+const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
+const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** A masked frame from the client (RFC 6455 §5.3): pong, close. Payloads here are always short. */
+function maskedFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i & 3]!;
+  return frame;
+}
+
+export function createWebSocketClient(ctx: ClientContext): SimClient {
+  const { tally, profile } = ctx;
+  const life = new Lifecycle(ctx, new Delivery(tally));
+  const deflate = ctx.options.perMessageDeflate;
+  let subscribedOnce = false;
+
+  const deliver = (payload: Buffer): void => {
+    life.delivery.receive(payload, 0, payload.length);
+    if (life.complete()) life.markDone();
+  };
+
+  const connect = (): void => {
+    const key = randomBytes(16).toString('base64');
+    const extra: Array<[string, string]> = deflate ? [['Sec-WebSocket-Extensions', DEFLATE_OFFER]] : [];
+    const req = requestHead(ctx, 'websocket', profile.paths.websocket, { key }, extra);
+    let pending: Buffer | null = null;
+    let open = false;
+    let inflater: zlib.InflateRaw | null = null;
+    let inflating: Promise<void> = Promise.resolve();
+    let fragments: Buffer[] | null = null;
+    let fragmentsCompressed = false;
+
+    const message = (payload: Buffer, compressed: boolean): void => {
+      if (!compressed) return deliver(payload);
+      // Inflate in order, one message at a time, keeping the window between messages (context takeover).
+      inflating = inflating.then(
+        () =>
+          new Promise<void>((resolve) => {
+            const out: Buffer[] = [];
+            const onData = (d: Buffer): number => out.push(d);
+            inflater!.on('data', onData);
+            inflater!.write(Buffer.concat([payload, DEFLATE_TAIL]));
+            inflater!.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+              inflater!.off('data', onData);
+              deliver(Buffer.concat(out));
+              resolve();
+            });
+          }),
+      );
+    };
+
+    const frames = (buf: Buffer): void => {
+      let i = 0;
+      while (buf.length - i >= 2) {
+        const b0 = buf[i]!;
+        const b1 = buf[i + 1]!;
+        let len = b1 & 0x7f;
+        let at = i + 2;
+        if (len === 126) {
+          if (buf.length - i < 4) break;
+          len = buf.readUInt16BE(i + 2);
+          at = i + 4;
+        } else if (len === 127) {
+          if (buf.length - i < 10) break;
+          len = Number(buf.readBigUInt64BE(i + 2));
+          at = i + 10;
+        }
+        if (b1 & 0x80) throw new Error('WS_MASKED_SERVER_FRAME');
+        if (buf.length - at < len) break;
+        const payload = buf.subarray(at, at + len);
+        const opcode = b0 & 0x0f;
+        const fin = (b0 & 0x80) !== 0;
+        const rsv1 = (b0 & 0x40) !== 0;
+        i = at + len;
+        // The model: every data frame is a server frame header (no mask) and its payload as sent.
+        if (opcode <= 2) tally.model.s2c += wsFrameHeaderBytes(len, false) + len;
+        if (opcode === 1 || opcode === 2) {
+          // Uncompressed delivery is synchronous, so the payload is read in place; inflating is not, so it copies.
+          if (fin) message(rsv1 ? Buffer.from(payload) : payload, rsv1);
+          else {
+            fragments = [Buffer.from(payload)];
+            fragmentsCompressed = rsv1;
+          }
+        } else if (opcode === 0) {
+          fragments?.push(Buffer.from(payload));
+          if (fin && fragments) {
+            message(Buffer.concat(fragments), fragmentsCompressed);
+            fragments = null;
+          }
+        } else if (opcode === 9) s.write(maskedFrame(0xa, Buffer.from(payload)));
+        else if (opcode === 8) {
+          s.end(maskedFrame(0x8, Buffer.alloc(0)));
+          return;
+        }
+      }
+      pending = i < buf.length ? Buffer.from(buf.subarray(i)) : null;
+    };
+
+    const onData = (chunk: Buffer): void => {
+      let buf: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+      pending = null;
+      if (!open) {
+        const head = parseHead(buf);
+        if (!head) {
+          pending = Buffer.from(buf);
+          return;
+        }
+        // The request counts once the server has answered it: the cluster primary may accept and close a connection
+        // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+        tally.model.setupC2s += req.modelBytes;
+        if (head.status !== 101) throw new Error(`HTTP_${head.status}`);
+        if (head.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
+        const ext = head.headers['sec-websocket-extensions'];
+        if (ext) {
+          if (!deflate || !ext.startsWith('permessage-deflate')) throw new Error('WS_UNEXPECTED_EXTENSION');
+          inflater = zlib.createInflateRaw({ windowBits: 15 });
+        }
+        const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
+        tally.model.setupS2c += httpHeadBytes(
+          WS_101_STATUS_LINE,
+          wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]),
+        );
+        open = true;
+        if (!subscribedOnce) {
+          subscribedOnce = true;
+          ctx.onSubscribed();
+        }
+        buf = buf.subarray(head.headBytes);
+      }
+      frames(buf);
+    };
+    const s = life.open(
+      onData,
+      connect,
+      () => {
+        inflater?.close();
+        if (!life.stopped) setTimeout(() => !life.stopped && connect(), RETRY_MS);
+      },
+      () => (open ? null : s.bytesRead === 0 ? 'CLOSED_BEFORE_HANDSHAKE' : 'CLOSED_IN_HANDSHAKE'),
+    );
+    s.write(req.text);
+  };
+
+  return life.pushClient(connect, () => {
+    const s = life.socket;
+    if (!s || s.destroyed) return;
+    // A clean close handshake, then the socket goes whatever the server does.
+    s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
+    setTimeout(() => s.destroy(), 500).unref();
+  });
+}
+
+export const createClient = createWebSocketClient;
