@@ -60,6 +60,13 @@ export class WireLedger {
     return this.live.size;
   }
 
+  /** Bytes written by the server but still in its user-space socket buffers (Node's writableLength), all sockets. */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const socket of this.live.keys()) n += socket.writableLength;
+    return n;
+  }
+
   snapshot(): WireTotals {
     let c2s = this.closedC2s;
     let s2c = this.closedS2c;

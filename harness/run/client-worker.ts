@@ -8,6 +8,7 @@ import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
 import { TRANSPORTS } from '../transports/registry.js';
+import { FaultWatch } from '../faults/watch.js';
 
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
@@ -18,6 +19,8 @@ const clients: SimClient[] = [];
 let doneCount = 0;
 let finishing = false;
 let connectTimer: NodeJS.Timeout | null = null;
+/** Fault runs only. */
+let faultWatch: FaultWatch | null = null;
 
 process.on('disconnect', () => process.exit(0));
 
@@ -47,7 +50,15 @@ async function start(config: WorkerConfig): Promise<void> {
     doneCount++;
     if (finishing && doneCount === clients.length) send({ type: 'done' });
   };
+  const fault = config.fault;
+  if (fault) faultWatch = new FaultWatch();
+  // Client g is slow when the running count of the share crosses an integer at g: evenly spread over every worker.
+  const slow = (i: number): boolean => {
+    const g = (config.firstClient ?? 0) + i;
+    return !!fault && Math.floor((g + 1) * fault.slowShare + 1e-9) > Math.floor(g * fault.slowShare + 1e-9);
+  };
   for (let i = 0; i < config.clients; i++) {
+    const watch = faultWatch ? { watch: faultWatch.client(slow(i)), slowReadBytesPerS: fault!.slowReadBytesPerS } : {};
     clients.push(
       factory({
         host: config.host,
@@ -59,6 +70,7 @@ async function start(config: WorkerConfig): Promise<void> {
         index: i,
         onSubscribed,
         onDone,
+        ...watch,
       }),
     );
   }
@@ -99,6 +111,10 @@ process.on('message', (msg: ToWorker) => {
       tally.latency.reset();
       tally.timeline.reset(msg.startUs, msg.bucketS);
       tally.latencyFromUs = msg.latencyFromUs;
+      faultWatch?.window(msg.startUs);
+      break;
+    case 'fault':
+      faultWatch?.mark(msg.mark);
       break;
     case 'finish':
       finishing = true;
@@ -126,6 +142,7 @@ process.on('message', (msg: ToWorker) => {
           histogram: encodeHistogram(tally.latency),
           timeline: tally.timeline.snapshot(),
         },
+        ...(faultWatch ? { fault: faultWatch.report() } : {}),
       });
       break;
     case 'close':

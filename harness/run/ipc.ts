@@ -4,6 +4,7 @@ import type { TransportName, TransportOptions } from '../../results/types.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
+import type { FaultMark, FaultWorkerReport } from '../faults/watch.js';
 
 export interface ServerConfig {
   transport: TransportName;
@@ -15,6 +16,11 @@ export interface ServerConfig {
   injectServerCostUs: number;
   /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
   processes: number;
+  /**
+   * A server restarted during a fault run: before listening, its feed holds every message of this schedule due so
+   * far (a durable feed), and it publishes the rest on schedule without being told.
+   */
+  resumeFeed?: { count: number; rate: number; startUs: number };
 }
 
 /** One server process's own figures, reported so merged totals can be checked against their parts. */
@@ -43,7 +49,7 @@ export type FromServer =
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
   | { type: 'memory'; rssBytes: number; processes: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
-  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
+  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number; bufferedBytes?: number }
   | { type: 'fatal'; message: string; code?: string };
 
 export interface WorkerConfig {
@@ -61,6 +67,14 @@ export interface WorkerConfig {
   connectRate: number;
   profile: string;
   options: TransportOptions;
+  /** Fault runs: record each client's fault (harness/faults/watch.ts); slow consumers among them. */
+  fault?: WorkerFaultConfig;
+}
+
+export interface WorkerFaultConfig {
+  /** Share of the clients that read slowly once the fault begins (evenly spread by global client index), and how slowly. */
+  slowShare: number;
+  slowReadBytesPerS: number;
 }
 
 export interface WorkerTally {
@@ -82,6 +96,8 @@ export type ToWorker =
   | { type: 'start'; config: WorkerConfig }
   /** The window starts at `startUs` (the timeline's buckets count from it); latency percentiles from `latencyFromUs`. */
   | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number }
+  /** Fault runs: the fault begins now (harness/faults/watch.ts). */
+  | { type: 'fault'; mark: FaultMark }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }
@@ -92,7 +108,7 @@ export type FromWorker =
   /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
   | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
   | { type: 'done' }
-  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
+  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample; fault?: FaultWorkerReport }
   | { type: 'fatal'; message: string };
 
 /** In a child: a start-up that fails is reported to the harness as 'fatal', then the child exits (code 3). */

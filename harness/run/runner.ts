@@ -24,6 +24,8 @@ import type {
   TransportRun,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
+import type { FaultTransportStats } from '../../results/types.js';
+import { FaultRun } from '../faults/run.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -46,7 +48,13 @@ type ServerChild = Child<ToServer, FromServer>;
 type WorkerChild = Child<ToWorker, FromWorker>;
 
 export function transportOptions(o: RunOptions): TransportOptions {
-  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate };
+  return {
+    intervalMs: o.intervalMs,
+    longPollTimeoutMs: o.longPollTimeoutMs,
+    perMessageDeflate: o.perMessageDeflate,
+    ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
+    ...(o.resume === false ? { resume: false } : {}),
+  };
 }
 
 export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<ResultsFile> {
@@ -56,11 +64,12 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
+  const faults: FaultTransportStats[] = [];
   for (let repeat = 0; repeat < options.repeat; repeat++) {
     for (const transport of options.transports) {
       let run: TransportRun;
       try {
-        run = await runTransport(options, transport, repeat, limits, hooks, t0);
+        run = await runTransport(options, transport, repeat, limits, hooks, t0, faults);
       } catch (e) {
         killAll();
         if (e instanceof EnvironmentError || isStopping()) throw e;
@@ -79,6 +88,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     environment: environment(),
     options,
     runs,
+    ...(options.fault ? { faults: { spec: options.fault, resume: options.resume !== false, heartbeatMs: options.heartbeatMs ?? 0, transports: faults } } : {}),
   };
 }
 
@@ -102,6 +112,7 @@ async function runTransport(
   limits: Limits,
   hooks: RunHooks,
   t0: number,
+  faults: FaultTransportStats[] = [],
 ): Promise<CompletedTransportRun> {
   const plan = planRun(o.clients, o.workers, o.host, limits, o.serverProcesses ?? 0);
   const options = transportOptions(o);
@@ -153,29 +164,31 @@ async function runTransport(
   };
   const ticker = setInterval(emit, 1000);
 
-  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  // `let`: a server-restart fault replaces the process.
+  let server: ServerChild = spawnChild('server-process', `${transport} server`);
   const workers: WorkerChild[] = [];
+  let fault: FaultRun | null = null;
+  const onServer = (m: FromServer): void => {
+    if (m.type === 'sample') {
+      serverCost.sample = m.cost;
+      published = m.published;
+      fault?.onServerSample(m.cost, m.bufferedBytes);
+    }
+  };
+  const serverConfig = {
+    transport,
+    host: o.host,
+    port: o.port,
+    profile: o.profile,
+    payloadBytes: o.payloadBytes,
+    options,
+    injectServerCostUs: o.injectServerCostUs,
+    processes: plan.serverProcesses,
+  };
   try {
-    server.on((m) => {
-      if (m.type === 'sample') {
-        serverCost.sample = m.cost;
-        published = m.published;
-      }
-    });
+    server.on(onServer);
     setPhase('starting');
-    server.send({
-      type: 'start',
-      config: {
-        transport,
-        host: o.host,
-        port: o.port,
-        profile: o.profile,
-        payloadBytes: o.payloadBytes,
-        options,
-        injectServerCostUs: o.injectServerCostUs,
-        processes: plan.serverProcesses,
-      },
-    });
+    server.send({ type: 'start', config: serverConfig });
     let port: number;
     try {
       port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
@@ -202,7 +215,8 @@ async function runTransport(
     };
     const serverIdleRssBytes = await memory();
 
-    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
+    if (o.fault) fault = await FaultRun.prepare(o, { host: o.host, port });
+    const dialled = fault?.dial ?? (hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port });
     setPhase('connecting');
     const connectStart = Date.now();
     const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
@@ -224,6 +238,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          ...(fault ? { fault: fault.workerConfig() } : {}),
         },
       });
       workers.push(w);
@@ -256,9 +271,40 @@ async function runTransport(
     const ticksAtStart = cpuTicks();
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
     for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
-    const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
+    const publishTimeoutMs = (o.durationS + 60) * 1000;
+    let publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', publishTimeoutMs);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
-    const { lastSeq } = await publishedMsg;
+    fault?.inject({
+      startUs,
+      rate: o.rate,
+      count,
+      tell: (msg) => workers.forEach((w) => w.send(msg)),
+      restartServer: async (downMs) => {
+        server.process.kill('SIGKILL');
+        await reap([server.process], 5_000);
+        await new Promise((r) => setTimeout(r, downMs));
+        server = spawnChild('server-process', `${transport} server (restarted)`);
+        server.on(onServer);
+        publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', publishTimeoutMs);
+        server.send({ type: 'start', config: { ...serverConfig, port, resumeFeed: { count, rate: o.rate, startUs } } });
+        await server.next('listening', 15_000);
+      },
+    });
+    // A restart kills the server that was to say 'published' on purpose: wait for its successor instead.
+    const awaitPublished = async (): Promise<Extract<FromServer, { type: 'published' }>> => {
+      for (;;) {
+        const waiting = publishedMsg;
+        try {
+          return await waiting;
+        } catch (e) {
+          if (!fault?.restarting) throw e;
+          await fault.restarting;
+          if (fault.failure) throw fault.failure;
+          if (publishedMsg === waiting) throw e;
+        }
+      }
+    };
+    const { lastSeq } = await awaitPublished();
     published = lastSeq;
 
     setPhase('draining');
@@ -291,7 +337,7 @@ async function runTransport(
     await reap([server.process], 5_000);
     setPhase('done');
 
-    return assemble(o, transport, repeat, {
+    const completed = assemble(o, transport, repeat, {
       port,
       count: lastSeq,
       windowS,
@@ -309,8 +355,11 @@ async function runTransport(
         openFilesLimit: limits.openFiles,
       },
     });
+    if (fault) faults.push(fault.collect(completed, reports.flatMap((r) => (r.fault ? [r.fault] : []))));
+    return completed;
   } finally {
     clearInterval(ticker);
+    await fault?.close();
     for (const w of workers) w.process.kill('SIGKILL');
     server.process.kill('SIGKILL');
   }

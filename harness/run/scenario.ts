@@ -10,6 +10,7 @@ import { scenariosDir } from '../paths.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { parseTransports } from '../transports/registry.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
+import { checkFaultFits, parseFaultSpec } from '../faults/spec.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
 export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
@@ -49,7 +50,8 @@ type Spec =
   | { kind: 'bool' }
   | { kind: 'string' }
   | { kind: 'transports' }
-  | { kind: 'host' };
+  | { kind: 'host' }
+  | { kind: 'fault' };
 
 /** Every option: its flag, its scenario-file key, and what values it takes. */
 const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string }> = {
@@ -72,6 +74,9 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory for results files' },
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path' },
   '--repeat': { key: 'repeat', spec: { kind: 'int', min: 1, max: 1000 }, help: 'measure each transport N times, interleaved' },
+  '--fault': { key: 'fault', spec: { kind: 'fault' }, help: 'a fault during the window, as JSON (scenarios/faults-*.json)' },
+  '--resume': { key: 'resume', spec: { kind: 'bool' }, help: 'clients resume from their last message after a reconnect (default; --no-resume: start over)' },
+  '--heartbeat-ms': { key: 'heartbeatMs', spec: { kind: 'int', min: 0, max: 600_000 }, help: 'heartbeats/pings and client liveness timeouts, 0 = off' },
   '--inject-server-cost-us': { key: 'injectServerCostUs', spec: { kind: 'int', min: 0, max: 1_000_000 }, help: 'testing only: busy-wait per message written' },
 };
 
@@ -102,6 +107,18 @@ function coerce(name: string, spec: Spec, raw: unknown): unknown {
       return raw;
     case 'transports':
       return parseTransports(Array.isArray(raw) ? raw.join(',') : String(raw));
+    case 'fault': {
+      if (raw === null) return null;
+      let value = raw;
+      if (typeof raw === 'string') {
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          fail('a JSON object such as {"kind":"server-restart","atS":4,"downS":2}');
+        }
+      }
+      return parseFaultSpec(value, name);
+    }
     case 'host': {
       const h = String(raw);
       if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) && h !== '::1' && h !== 'localhost') {
@@ -161,6 +178,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
     if (name === '--dashboard') dashboard = true;
     else if (name === '--no-report') report = false;
     else if (name === '--no-permessage-deflate') flags['--permessage-deflate'] = false;
+    else if (name === '--no-resume') flags['--resume'] = false;
     else {
       const o = OPTIONS[name];
       if (!o) throw new UsageError(`unknown flag ${name}; see pushbench run --help`);
@@ -187,6 +205,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   if ((options.warmupS ?? 0) >= options.durationS) {
     throw new UsageError(`--warmup ${options.warmupS} leaves nothing of --duration ${options.durationS} to measure; make it shorter than the duration`);
   }
+  checkFaultFits(options);
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;
   }
