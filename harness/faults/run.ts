@@ -84,7 +84,8 @@ export class FaultRun {
     this.startUs = inj.startUs;
     const periodUs = 1e6 / inj.rate;
     const endUs = inj.startUs + faultEndS(f, this.o.durationS) * 1e6;
-    const live = Math.ceil((endUs - inj.startUs) / periodUs - 1e-9) + 1;
+    // The first message due strictly after the fault ends (message k is due at startUs + (k - 1) x period).
+    const live = Math.floor((endUs - inj.startUs) / periodUs + 1e-9) + 2;
     this.liveFromSeq = f.kind === 'slow-consumer' || live > inj.count ? Number.POSITIVE_INFINITY : live;
     if (this.proxy) {
       const proxy = this.proxy;
