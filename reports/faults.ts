@@ -8,7 +8,8 @@ import { faultLabel } from './charts.js';
 import { formatNumber } from './format.js';
 
 const cell = (n: number | null | undefined, unit = ''): string => (n === null || n === undefined ? '–' : `${formatNumber(n)}${unit}`);
-const seconds = (ms: number | null | undefined): string => (ms === null || ms === undefined ? 'never' : `${formatNumber(ms / 1000)} s`);
+const seconds = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? 'never' : ms < 1000 ? `${formatNumber(ms)} ms` : `${formatNumber(ms / 1000)} s`;
 const mib = (b: number | null | undefined): string => (b === null || b === undefined ? '–' : `${formatNumber(b / 1048576)} MiB`);
 const escape = (s: string): string => s.replace(/\|/g, '\\|');
 
