@@ -92,7 +92,7 @@ export type FaultSpec =
   | { kind: 'partition'; atS: number; forS: number }
   /** From `atS` on, `share` of the clients read at most `readBytesPerS` (the server may buffer what they cannot take). */
   | { kind: 'slow-consumer'; atS: number; share: number; readBytesPerS: number }
-  /** The proxy resets every connection at once and every client reconnects: how long until all are back. */
+  /** The server resets every connection at once (TCP RST) and every client reconnects: how long until all are back. */
   | { kind: 'reconnect-storm'; atS: number };
 
 export type FaultKind = FaultSpec['kind'];
@@ -115,7 +115,7 @@ export interface FaultTransportStats {
   endS: number;
   /** First message published after the fault ended: a client holding it is live again. Null when none was. */
   liveFromSeq: number | null;
-  /** Connections the proxy cut, or slow clients; the server restart and partition reach every client. */
+  /** Connections cut (drop, storm), or slow clients; the server restart and partition reach every client. */
   affected: number;
   /** The run's delivery counts (same as `runs[].messages`). */
   messages: MessageCounts;
@@ -136,7 +136,8 @@ export interface FaultTransportStats {
   completeMs: number | null;
   /**
    * Bytes through the proxy (both directions) from the fault's start until `recoverMs`, what the seconds before the
-   * fault carried on average over the same time, and the excess: the cost of recovering. Absent without a proxy.
+   * fault carried on average over the same time, and the excess: the cost of recovering. Absent without a proxy
+   * (slow consumer, reconnect storm) or a recovery.
    */
   recoveryBytes?: { totalBytes: number; baselineBytes: number; excessBytes: number };
   /** Server process: CPU share of one core and resident memory, before the fault and at their peak after it. */

@@ -116,6 +116,7 @@ test('reconnect storm: every connection reset at once, every client subscribed a
   const results = await faultRun(['sse'], { kind: 'reconnect-storm', atS: 1.5 }, { durationS: 4 });
   const f = faultOf(results, 'sse');
   assert.equal(f.affected, CLIENTS);
+  assert.deepEqual(f.detect.by, { ECONNRESET: CLIENTS });
   assert.equal(f.resubscribe.clients, CLIENTS);
   assert.ok(f.resubscribe.lastMs !== null);
   assert.equal(f.messages.lost, 0);

@@ -31,6 +31,8 @@ export interface FaultInjection {
   tell(msg: ToWorker): void;
   /** Kills the server (SIGKILL), waits `downMs`, starts it again on the same port with its feed; resolves once it listens. */
   restartServer(downMs: number): Promise<void>;
+  /** Has the server reset every connection at once (TCP RST); resolves with how many. */
+  resetConnections(): Promise<number>;
 }
 
 /** How often the proxy's byte counters are read. */
@@ -114,7 +116,12 @@ export class FaultRun {
           this.affected = this.proxy!.drop(f.share);
           break;
         case 'reconnect-storm':
-          this.affected = this.proxy!.drop(1);
+          // The server resets its own connections: at 10,000 clients a proxy in this process would need more
+          // descriptors than one process may hold.
+          void inj.resetConnections().then(
+            (n) => void (this.affected = n),
+            (e: Error) => void (this.failure = e),
+          );
           break;
         case 'partition':
           this.affected = this.proxy!.open();

@@ -64,7 +64,10 @@ export function faultEndS(f: FaultSpec, durationS: number): number {
   }
 }
 
-/** Network faults act in the proxy; the slow consumer reads slowly in the client and needs none. */
+/**
+ * Network faults act in the proxy; the slow consumer reads slowly in the client, and the reconnect storm has the
+ * server reset its own connections (a proxy in the harness would need two descriptors per client).
+ */
 export function needsProxy(f: FaultSpec): boolean {
-  return f.kind !== 'slow-consumer';
+  return f.kind !== 'slow-consumer' && f.kind !== 'reconnect-storm';
 }

@@ -39,7 +39,9 @@ export type ToServer =
   | { type: 'publish'; count: number; rate: number; startUs: number }
   | { type: 'snapshot' }
   /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
-  | { type: 'memory' };
+  | { type: 'memory' }
+  /** Fault runs (reconnect storm): reset every client connection at once (TCP RST). */
+  | { type: 'reset-all' };
 
 export type FromServer =
   /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
@@ -48,6 +50,7 @@ export type FromServer =
   | { type: 'published'; lastSeq: number; lateMaxMs: number }
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
   | { type: 'memory'; rssBytes: number; processes: number }
+  | { type: 'reset'; connections: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
   | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number; bufferedBytes?: number }
   | { type: 'fatal'; message: string; code?: string };

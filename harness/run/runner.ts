@@ -289,6 +289,11 @@ async function runTransport(
         server.send({ type: 'start', config: { ...serverConfig, port, resumeFeed: { count, rate: o.rate, startUs } } });
         await server.next('listening', 15_000);
       },
+      resetConnections: async () => {
+        const reset = server.next<Extract<FromServer, { type: 'reset' }>>('reset', 15_000);
+        server.send({ type: 'reset-all' });
+        return (await reset).connections;
+      },
     });
     // A restart kills the server that was to say 'published' on purpose: wait for its successor instead.
     const awaitPublished = async (): Promise<Extract<FromServer, { type: 'published' }>> => {

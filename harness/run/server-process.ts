@@ -110,6 +110,9 @@ function serve(msg: ToServer): void {
     case 'memory':
       send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
       break;
+    case 'reset-all':
+      send({ type: 'reset', connections: wire.resetAll() });
+      break;
   }
 }
 
@@ -232,6 +235,11 @@ class Primary {
           acceptErrors: addCounts(snaps.map((s) => s.acceptErrors ?? {})),
           parts,
         });
+        return;
+      }
+      case 'reset-all': {
+        const done = await this.gather(msg, 'reset');
+        send({ type: 'reset', connections: done.reduce((a, d) => a + d.connections, 0) });
         return;
       }
       case 'memory': {
