@@ -407,7 +407,8 @@ export function renderKaazingReport(results: KaazingResults): string {
   const out: string[] = [
     `# The ${results.article.pollOverheadBytes}-bytes-vs-${results.article.websocketFrameBytes} table, measured`,
     '',
-    `Generated from \`pushbench kaazing\` results (${results.startedAt} – ${results.finishedAt}); do not edit by hand — rerun \`${results.command}\`.`,
+    `Measured by \`${results.command}\` from ${results.startedAt} to ${results.finishedAt} on ${e.cpuModel} (${e.cpuCount} cores). ` +
+      'Rendered by `pushbench docs` from the results file the marker above names; do not edit by hand: re-render it, or rerun the study.',
     '',
     `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client, ` +
       `measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
@@ -434,7 +435,8 @@ export function renderKaazingReport(results: KaazingResults): string {
     '',
     `- Date: ${results.finishedAt}`,
     `- Node ${e.node} on ${e.os} ${e.arch}, ${e.cpuCount} × ${e.cpuModel}, ${num(e.totalMemoryBytes / 2 ** 30, 1)} GiB memory, open-files limit ${e.openFilesLimit ?? 'unknown'}`,
-    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}` : ''}`,
+    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}${e.dirty ? ' with uncommitted changes' : ''}` : ''}`,
+    `- Command: \`${results.command}\``,
     '- Loopback only: TCP over 127.0.0.1, no NIC, no real network delay except the proxy\'s.',
     '',
   );

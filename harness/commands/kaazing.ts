@@ -28,7 +28,6 @@ import { writeProfileHead } from '../transports/server.js';
 import { ackOnlySegments, diffBySocket, readTcpStats, tcpIpHeaderBytes, type TcpSocketStats } from '../measure/tcp-stats.js';
 import { TRANSPORT_NAMES, type LiveSample, type ResultsFile, type RunOptions, type TransportName } from '../../results/types.js';
 import {
-  renderKaazingReport,
   type ArticleFigures,
   type FramingModel,
   type KaazingCase,
@@ -39,6 +38,7 @@ import {
   type ProfileHeads,
   type TcpPerMessage,
 } from '../../reports/kaazing.js';
+import { renderKaazingDocument } from '../../reports/docs.js';
 
 /** The study as scenarios/kaazing.json describes it. */
 export interface KaazingScenario {
@@ -517,8 +517,9 @@ function refusal(clients: number): string | null {
   }
 }
 
-function render(results: KaazingResults, reportFile: string): void {
-  writeFileAtomic(reportFile, renderKaazingReport(results));
+/** The whole report is one generated part over `source`, so `pushbench docs` re-renders it the same way. */
+function render(results: KaazingResults, reportFile: string, source: string): void {
+  writeFileAtomic(reportFile, renderKaazingDocument(results, path.relative(process.cwd(), path.resolve(source)).split(path.sep).join('/')));
   process.stderr.write(`wrote ${reportFile}\n`);
 }
 
@@ -537,7 +538,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`cannot read kaazing results ${args.render}: ${(e as Error).message.split('\n')[0]}`);
     }
     if (results?.study !== 'kaazing') throw new UsageError(`${args.render} is not a kaazing results file (no "study": "kaazing"); pass the file \`pushbench kaazing\` wrote`);
-    render(results, args.reportFile);
+    render(results, args.reportFile, args.render);
     return EXIT.ok;
   }
   const profiles = args.profiles ?? scenario.profiles;
@@ -608,6 +609,6 @@ export async function main(argv: string[]): Promise<number> {
   };
   writeFileAtomic(args.jsonFile, JSON.stringify(results, null, 2) + '\n');
   process.stderr.write(`wrote ${args.jsonFile}\n`);
-  render(results, args.reportFile);
+  render(results, args.reportFile, args.jsonFile);
   return failed ? EXIT.failed : EXIT.ok;
 }
