@@ -190,7 +190,10 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
         `overhead per message (${int(c.extrapolatedFrom.clients)} clients, ${c.extrapolatedFrom.resultsFile ?? 'no results file'}) x ${int(c.clients)} clients x ${results.rate} message/s.`,
       '',
     );
-  } else if (c.resultsFile) out.push(`Measured; results: \`${c.resultsFile}\`.`, '');
+  } else if (c.resultsFile) {
+    // The study's results file holds every run of the case; the run's own file is a by-product, not always kept.
+    out.push(`Measured: the runs are in the study's results file (the run also wrote \`${c.resultsFile.split('/').pop()}\` beside it).`, '');
+  }
   if (!got || got.rows.length === 0) {
     const errors = c.runs.filter((r) => r.state === 'errored').map((r) => `${r.transport}: ${r.state === 'errored' ? r.error : ''}`);
     out.push(`No completed run for this case${errors.length ? ` (${errors.join('; ')})` : ''}.`, '');

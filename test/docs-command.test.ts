@@ -110,3 +110,18 @@ test('unpaired and unknown markers are input errors with the line', () => {
   assert.throws(() => parseParts('<!-- pushbench:begin nonsense source=x.json -->\n<!-- pushbench:end -->\n', 'X.md'), /unknown generated part "nonsense"/);
   assert.throws(() => parseParts('<!-- pushbench:begin quick-table -->\n<!-- pushbench:end -->\n', 'X.md'), /names no results file/);
 });
+
+test('pushbench kaazing --render writes the same document pushbench docs publishes', () => {
+  const committed = readFileSync(path.join(packageRoot, 'reports', 'kaazing.md'), 'utf8');
+  const [part] = parseParts(committed, 'reports/kaazing.md');
+  assert.ok(part && part.kind === 'kaazing' && part.sources.length === 1);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-kaazing-render-'));
+  try {
+    const out = path.join(dir, 'kaazing.md');
+    const r = spawnSync(process.execPath, [cli, 'kaazing', '--render', part.sources[0]!, '--report', out], { cwd: packageRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), committed);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

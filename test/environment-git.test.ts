@@ -13,7 +13,10 @@ import { packageRoot } from '../harness/paths.js';
 
 const envModule = pathToFileURL(path.join(packageRoot, 'dist', 'harness', 'measure', 'environment.js')).href;
 
-/** Loads environment.js in a fresh process started in `cwd`, changes the tree, then reads environment(). */
+/**
+ * Loads environment.js in a fresh process started in `cwd` as `pushbench run quick` would (argv[1] the script),
+ * runs `during` (which changes the tree), then reads environment().
+ */
 function environmentIn(cwd: string, during: string): { commit: string | null; dirty: boolean | null; command: string } {
   const script = `
     const { environment } = await import(${JSON.stringify(envModule)});
@@ -21,7 +24,7 @@ function environmentIn(cwd: string, during: string): { commit: string | null; di
     ${during}
     const e = environment();
     process.stdout.write(JSON.stringify({ commit: e.commit, dirty: e.dirty, command: e.command }));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'run', 'quick'], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'cli.js', 'run', 'quick'], { cwd, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
