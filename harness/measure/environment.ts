@@ -71,8 +71,12 @@ export function gitState(dir: string): GitState {
  * dependency, the package folder is not the project being measured.
  */
 const gitAtStart: GitState = gitState(process.cwd());
-/** The command line as typed, from the same moment. */
-const commandAtStart = ['pushbench', ...process.argv.slice(2)].join(' ');
+/** The command line, from the same moment: `pushbench …` through the CLI, `node SCRIPT …` otherwise (micro-benchmarks). */
+const commandAtStart = (() => {
+  const script = process.argv[1] ?? '';
+  const name = /(^|[\\/])(cli\.js|pushbench)$/.test(script) ? 'pushbench' : `node ${path.relative(process.cwd(), script) || script}`;
+  return [name, ...process.argv.slice(2)].join(' ');
+})();
 
 export function pushbenchVersion(): string {
   try {
