@@ -76,6 +76,8 @@ export function parseParts(text: string, doc: string): Part[] {
       const sources = (args.source ?? '').split(',').filter(Boolean);
       delete args.source;
       if (!sources.length) throw new DocsInputError(`${doc}:${i + 1}: the ${m[1]} part names no results file; add source=docs/results/FILE.json`);
+      const outside = sources.find((x) => !x.startsWith('docs/results/') || x.split('/').includes('..'));
+      if (outside) throw new DocsInputError(`${doc}:${i + 1}: ${outside} is not in docs/results/; copy the results file there (it is committed) and name it as docs/results/FILE`);
       if (!RENDERERS[m[1]!]) throw new DocsInputError(`${doc}:${i + 1}: unknown generated part "${m[1]}"; known: ${Object.keys(RENDERERS).join(', ')}`);
       open = { kind: m[1]!, sources, args, line: i + 1, begin: line, start: next };
     } else if (line === END) {

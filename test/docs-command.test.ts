@@ -105,10 +105,13 @@ test('a marker naming a missing results file is an input error: exit 2, one line
 });
 
 test('unpaired and unknown markers are input errors with the line', () => {
-  assert.throws(() => parseParts('a\n<!-- pushbench:begin quick-table source=x.json -->\nb\n', 'X.md'), /X\.md:2: the quick-table part is never closed/);
+  assert.throws(() => parseParts('a\n<!-- pushbench:begin quick-table source=docs/results/x.json -->\nb\n', 'X.md'), /X\.md:2: the quick-table part is never closed/);
   assert.throws(() => parseParts('<!-- pushbench:end -->\n', 'X.md'), /X\.md:1: .* without a pushbench:begin/);
-  assert.throws(() => parseParts('<!-- pushbench:begin nonsense source=x.json -->\n<!-- pushbench:end -->\n', 'X.md'), /unknown generated part "nonsense"/);
+  assert.throws(() => parseParts('<!-- pushbench:begin nonsense source=docs/results/x.json -->\n<!-- pushbench:end -->\n', 'X.md'), /unknown generated part "nonsense"/);
   assert.throws(() => parseParts('<!-- pushbench:begin quick-table -->\n<!-- pushbench:end -->\n', 'X.md'), /names no results file/);
+  // Only committed results: a run's own results/ folder is git-ignored, so CI could never re-render from it.
+  assert.throws(() => parseParts('<!-- pushbench:begin kaazing source=results/kaazing.json -->\n<!-- pushbench:end -->\n', 'X.md'), /X\.md:1: results\/kaazing\.json is not in docs\/results\//);
+  assert.throws(() => parseParts('<!-- pushbench:begin kaazing source=docs/results/../../x.json -->\n<!-- pushbench:end -->\n', 'X.md'), /is not in docs\/results\//);
 });
 
 test('pushbench kaazing --render writes the same document pushbench docs publishes', () => {
