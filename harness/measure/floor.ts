@@ -28,6 +28,7 @@ export interface FloorSideCost {
 export type FloorFromChild =
   | { type: 'listening'; port: number }
   | { type: 'connected'; count: number }
+  | { type: 'ready' }
   | { type: 'done'; cost: FloorSideCost }
   | { type: 'fatal'; message: string; code?: string };
 
@@ -88,6 +89,8 @@ export async function measureFloorPoint(opts: FloorOptions, connections: number)
     const frame = floorFrame(opts.payloadBytes);
     const ticks = Math.max(1, Math.round(opts.rate * opts.durationS));
     receiver.send({ type: 'start', role: 'receiver', expectedBytes: frame.length * ticks * connections });
+    // The receiver must have zeroed its count before the first frame leaves: the two children's IPC is not ordered.
+    await receiver.next('ready', 10_000);
     const receiverDone = receiver.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);
     sender.send({ type: 'start', role: 'sender', frame, ticks, periodMs: 1000 / opts.rate, connections });
     const s = await sender.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);

@@ -106,6 +106,7 @@ process.on('message', (m: FloorToChild) => {
       else {
         receivedBytes = 0;
         expectedBytes = m.expectedBytes;
+        send({ type: 'ready' });
       }
     } else if (m.type === 'stop') {
       for (const s of sockets) s.destroy();
