@@ -77,3 +77,52 @@ test('pushbench floor refuses a count above what one process can hold', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr.trim(), /^pushbench: --counts 99999999 is not a whole number from 1 to \d+$/);
 });
+
+test('applyFloor holds each side against the nearest per-process count; findFloor skips other CPUs', async () => {
+  const { applyFloor, findFloor, nearestFloorPoint } = await import('../harness/measure/floor.js');
+  const { writeFileSync } = await import('node:fs');
+  const side = (us: number) => ({ userUsPerMessage: us / 2, systemUsPerMessage: us / 2, cpuUsPerMessage: us, cores: 0.1 });
+  const floor = {
+    tool: 'pushbench',
+    kind: 'floor',
+    schemaVersion: 1,
+    startedAt: '2026-12-01T00:00:00.000Z',
+    finishedAt: '2026-12-01T00:01:00.000Z',
+    environment: { cpuModel: 'Test CPU', cpuCount: 2 },
+    frameBytes: 23,
+    rate: 1,
+    durationS: 10,
+    points: [
+      { connections: 1000, ticks: 10, messages: 10_000, sender: side(20), receiver: side(8) },
+      { connections: 10_000, ticks: 10, messages: 100_000, sender: side(10), receiver: side(6) },
+    ],
+  } as unknown as FloorResults;
+  assert.equal(nearestFloorPoint(floor.points, 5000)!.connections, 10_000, '5,000 is nearer 10,000 than 1,000 on a log scale');
+  assert.equal(nearestFloorPoint(floor.points, 2000)!.connections, 1000);
+  const run = {
+    state: 'completed',
+    clients: 20_000,
+    messages: { delivered: 200_000 },
+    server: { processes: 2, cpuSecondsPerMessage: 12e-6 },
+    clientWorkers: { processes: 20, cpuSeconds: 1.8 },
+  };
+  const results = { runs: [run, { state: 'errored' }] } as never;
+  applyFloor(results, floor, 'floor.json');
+  assert.deepEqual((run as { cpuFloor?: unknown }).cpuFloor, {
+    file: 'floor.json',
+    floorStartedAt: '2026-12-01T00:00:00.000Z',
+    serverFloorUsPerMessage: 10,
+    serverFloorConnections: 10_000,
+    clientFloorUsPerMessage: 8,
+    clientFloorConnections: 1000,
+    serverRatio: 1.2,
+    clientRatio: 1.125,
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-find-'));
+  writeFileSync(path.join(dir, 'floor-a.json'), JSON.stringify(floor));
+  writeFileSync(path.join(dir, 'floor-b.json'), JSON.stringify({ ...floor, startedAt: '2026-12-02T00:00:00.000Z', environment: { cpuModel: 'Other CPU', cpuCount: 2 } }));
+  writeFileSync(path.join(dir, 'floor-c.json'), '{ not json');
+  const found = findFloor([dir, path.join(dir, 'missing')], { cpuModel: 'Test CPU', cpuCount: 2 });
+  assert.equal(found?.file, path.join(dir, 'floor-a.json'), 'the newer file is from another CPU and is skipped');
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 4 }), null);
+});

@@ -3,11 +3,10 @@
  * several connection counts. Every run's CPU per message is read against it (docs/scale.md).
  */
 import path from 'node:path';
-import { environment, machineLimits } from '../measure/environment.js';
+import { machineLimits } from '../measure/environment.js';
 import { EXIT, UsageError, parseFlags } from '../errors.js';
-import { floorMaxConnections, measureFloorPoint } from '../measure/floor.js';
+import { floorMaxConnections, measureFloor } from '../measure/floor.js';
 import { writeResults } from '../../results/io.js';
-import { FLOOR_SCHEMA_VERSION, type FloorResults } from '../../results/floor.js';
 import { formatFloorTable } from '../../reports/floor.js';
 import { isStopping } from '../run/children.js';
 
@@ -61,26 +60,10 @@ export async function main(argv: string[]): Promise<number> {
   const rate = num('rate', values.rate!, 0.1, 100);
   const payloadBytes = num('payload', values.payload!, 16, 125, true);
   const file = path.resolve(values.json ?? path.join('results', `floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`));
-  const startedAt = new Date().toISOString();
-  const env = environment();
-  const points = [];
-  for (const count of counts) {
-    process.stderr.write(`floor: ${count.toLocaleString('en-US')} connections, ${durationS} s at ${rate}/s ...\n`);
-    points.push(await measureFloorPoint({ counts, host: '127.0.0.1', payloadBytes, rate, durationS }, count));
-    if (isStopping()) return EXIT.interrupted;
-  }
-  const results: FloorResults = {
-    tool: 'pushbench',
-    kind: 'floor',
-    schemaVersion: FLOOR_SCHEMA_VERSION,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    environment: env,
-    frameBytes: payloadBytes + 2,
-    rate,
-    durationS,
-    points,
-  };
+  const results = await measureFloor({ counts, host: '127.0.0.1', payloadBytes, rate, durationS }, (count) =>
+    process.stderr.write(`floor: ${count.toLocaleString('en-US')} connections, ${durationS} s at ${rate}/s ...\n`),
+  );
+  if (isStopping()) return EXIT.interrupted;
   writeResults(results as never, file);
   process.stdout.write(formatFloorTable(results) + '\n');
   process.stderr.write(`results: ${file}\n`);
