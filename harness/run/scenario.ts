@@ -2,11 +2,11 @@
  * Scenarios are data (scenarios/NAME.json); flags override them; everything is validated before anything starts.
  * One flat options object merged over documented defaults, as autocannon does it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
-import { scenariosDir } from '../paths.js';
+import { scenariosDir, studiesDir } from '../paths.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { parseTransports } from '../transports/registry.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
@@ -118,6 +118,8 @@ export function loadScenarioFile(name: string, dir = scenariosDir): Partial<RunO
   try {
     text = readFileSync(path.join(dir, `${name}.json`), 'utf8');
   } catch {
+    // A study has a command of its own (its data is not run options): say which, rather than "unknown".
+    if (existsSync(path.join(studiesDir, `${name}.json`))) throw new UsageError(`"${name}" is a study, not a run scenario: run it with pushbench ${name}`);
     throw new UsageError(`unknown scenario "${name}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir})`);
   }
   let raw: Record<string, unknown>;
