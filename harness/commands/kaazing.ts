@@ -3,8 +3,9 @@
  * Parses the flags over the study's scenario, runs the study, writes its results file and renders
  * reports/kaazing.md from it. `pushbench kaazing --render FILE` only re-renders the Markdown from an existing file.
  */
-import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../data-files.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { loadKaazingScenario, type KaazingScenario } from '../studies/kaazing/scenario.js';
@@ -144,12 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (args.render) {
-    let results: KaazingResults;
-    try {
-      results = JSON.parse(readFileSync(args.render, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`cannot read kaazing results ${args.render}: ${(e as Error).message.split('\n')[0]}`);
-    }
+    const cannot = (e: Error): string => `cannot read kaazing results ${args.render}: ${e.message.split('\n')[0]}`;
+    const results = readJsonFile(args.render, { unreadable: cannot, invalid: cannot }) as KaazingResults;
     if (results?.study !== 'kaazing') throw new UsageError(`${args.render} is not a kaazing results file (no "study": "kaazing"); pass the file \`pushbench kaazing\` wrote`);
     render(results, args.reportFile);
     return EXIT.ok;

@@ -4,8 +4,8 @@
  * rate, payload, duration) it carries the use cases, the header profiles, the latency set-up and the article's own
  * figures, which the report prints beside the measured ones.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../../data-files.js';
 import { UsageError } from '../../errors.js';
 import { packageRoot, studiesDir } from '../../paths.js';
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../../protocol/feed.js';
@@ -147,12 +147,8 @@ export function parseKaazingScenario(raw: unknown, where: string): KaazingScenar
 }
 
 export function loadKaazingScenario(file = KAAZING_SCENARIO_FILE): KaazingScenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const cannot = (e: Error): string => `cannot read ${file}: ${e.message.split('\n')[0]}`;
+  const raw = readJsonFile(file, { unreadable: cannot, invalid: cannot });
   const relative = path.relative(packageRoot, file);
   return parseKaazingScenario(raw, relative.startsWith('..') ? file : relative);
 }
