@@ -3,6 +3,7 @@
  * runs of a few clients per mode (WebSocket, long polling, short polling with keep-alive and with a new connection
  * per poll), and the claim's own comparison exchange by exchange.
  */
+import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -152,7 +153,7 @@ export async function probeExchanges(o: { delayMs: number; jitterMs: number; sam
     await new Promise<void>((resolve) => client.once('open', () => resolve()));
     for (let i = 0; i < o.samples; i++) {
       const t0 = performance.now();
-      const got = new Promise<void>((resolve) => client.once('message', () => resolve()));
+      const got = once(client, 'message');
       serverSide.send(body, { binary: false });
       await got;
       wsMs.push(performance.now() - t0);

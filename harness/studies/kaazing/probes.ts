@@ -3,6 +3,7 @@
  * over each transport's publishing window (harness/measure/tcp-stats.ts), and one RFC 6455 message each way counted
  * at a real socket.
  */
+import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -117,12 +118,12 @@ export async function measureWsFrames(payloadBytes: number): Promise<{ payloadBy
     await new Promise<void>((resolve) => (client.readyState === WebSocket.OPEN ? resolve() : client.once('open', () => resolve())));
     const body = 'x'.repeat(payloadBytes);
     const read0 = socket.bytesRead;
-    const got = new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    const got = once(ws, 'message');
     client.send(body);
     await got;
     const c2sFrameBytes = socket.bytesRead - read0;
     const written0 = socket.bytesWritten;
-    const back = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    const back = once(client, 'message');
     ws.send(body);
     await back;
     return { payloadBytes, c2sFrameBytes, s2cFrameBytes: socket.bytesWritten - written0 };
