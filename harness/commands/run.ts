@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       onTransportDone: (r) => progress.done(r),
     }, planned);
     if (isStopping()) return EXIT.interrupted;
-    await holdAgainstFloor(results, options, plan, progress);
+    await holdAgainstFloor(results, options, planned.plan, progress);
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
