@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   const limits = machineLimits();
   const plan = planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
   const progress = new Progress();
-  progress.note(describePlan(plan, options.clients, limits));
+  progress.note(describePlan(plan, options.clients, limits, options));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +

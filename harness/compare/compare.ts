@@ -46,7 +46,7 @@ function groupsOfResults(file: ResultsFile): GroupSamples[] {
     const completed = runs.filter((r): r is CompletedTransportRun => r.state === 'completed');
     const errored = runs.find((r) => r.state === 'errored');
     const values = new Map<string, number[]>();
-    for (const metric of RESULTS_METRICS) values.set(metric.id, completed.map((r) => metric.read(r)));
+    for (const metric of RESULTS_METRICS) values.set(metric.id, completed.map((r) => metric.read(r)).filter((v): v is number => v !== null));
     groups.push({ group: transport, error: errored && errored.state === 'errored' ? errored.error : null, values });
   }
   return groups;

@@ -89,8 +89,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; subscribed: number; received: number; bytesReceived: number; cost: ProcessCostSample; latencyP50Us: number; latencyP99Us: number }
-  /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
-  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
+  /**
+   * `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection (the
+   * median of the readings in `idleRssSamples` and `rssSamples`).
+   */
+  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number; idleRssSamples?: number[]; rssSamples?: number[] }
   | { type: 'done' }
   | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
   | { type: 'fatal'; message: string };
