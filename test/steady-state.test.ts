@@ -64,3 +64,20 @@ test('the warm-up seconds are left out, and a short or empty series is unjudged'
   gaps.count[2] = 0;
   assert.equal(judgeSteadyState(gaps).seconds, 5);
 });
+
+test('the printed table stars an overloaded run\'s p99 and says why; a saturated machine is noted with its sides', async () => {
+  const { formatTable } = await import('../reports/table.js');
+  const { completedRun, resultsFile } = await import('./compare-fixtures.js');
+  const steady = judgeSteadyState(series(Array.from({ length: 10 }, (_, i) => 638 + (i * (2237 - 638)) / 9)));
+  const run = {
+    ...completedRun('websocket', 0),
+    steady,
+    machine: { stealShare: 0, saturated: true, saturationReason: 'the 2 cores were at least 90% busy in 9 of 10 s (server 1.2 cores, clients 0.7, everything else 0.1, on average)' },
+  };
+  const table = formatTable(resultsFile([run]));
+  assert.match(table, /\d\*\s/, 'p99 starred');
+  assert.match(table, /OVERLOADED\* \(mean latency rose \d+ ms over 10 s/);
+  assert.match(table, /MACHINE SATURATED \(the 2 cores were at least 90% busy in 9 of 10 s \(server 1\.2 cores/);
+  const sustained = formatTable(resultsFile([{ ...completedRun('websocket', 0), steady: judgeSteadyState(series(Array(10).fill(400))) }]));
+  assert.doesNotMatch(sustained, /OVERLOADED|\d\*/);
+});
