@@ -6,7 +6,7 @@
 import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../results/types.js';
 import { formatNumber } from './format.js';
 import { receivedBodyBytes } from '../results/types.js';
-import { serverBytesPerConnection } from '../results/memory.js';
+import { memoryPerConnection } from '../results/memory.js';
 import { CAPACITY_COLUMNS, capacityRows } from './table.js';
 import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';
 
@@ -99,9 +99,7 @@ export function overheadBytesPerMessage(run: CompletedTransportRun): number {
  * the process's baseline included.
  */
 export function memoryBytesPerConnection(run: CompletedTransportRun): number | null {
-  if (run.memory) return serverBytesPerConnection(run);
-  const connections = run.connect.connected;
-  return connections > 0 ? run.server.rssBytes / connections : null;
+  return memoryPerConnection(run);
 }
 
 /** Overhead bits per second a run actually moved: per-message overhead × delivered messages / window. */

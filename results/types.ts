@@ -232,7 +232,7 @@ export interface ClientProcessPart {
  * readings after a full garbage collection, all processes of the role added; per connection = (connected - idle) /
  * connections, or null (with the reason) when the difference is within the noise: `noiseBytes` is the larger of the
  * spread of the idle readings and of the connected readings, and a difference counts only above
- * max(3 x noise, 1 MiB). Never negative. Schema 1 files have single readings and no noise.
+ * max(3 x noise, 1 MiB). Never negative. Schema 1 files have single readings and no noise (readers null a negative one).
  */
 export interface MemoryStats {
   serverIdleRssBytes: number;

@@ -124,5 +124,8 @@ test('memory per connection is connected minus idle over the connections, each s
   assert.equal(m.serverBytesPerConnection, 100_000);
   assert.equal(m.clientIdleRssBytes, 20e6);
   assert.equal(m.clientBytesPerConnection, 20_000);
-  assert.equal(perConnection(0, 1, 2, []).serverBytesPerConnection, 0);
+  // No connection: no figure (null with the reason), never a division by zero.
+  const none = perConnection(0, 1, 2, []);
+  assert.equal(none.serverBytesPerConnection, null);
+  assert.match(none.serverReason!, /no connection/);
 });

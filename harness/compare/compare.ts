@@ -314,6 +314,8 @@ export function compareFiles(
       const row = blank(group, metric, mp);
       const base = b?.values.get(metric.id) ?? [];
       const cand = c?.values.get(metric.id) ?? [];
+      // Completed runs on both sides and no figure on either (memory within its noise floor): nothing to judge.
+      if (b && c && !b.error && !c.error && base.length === 0 && cand.length === 0) continue;
       row.baseline = summarize(base);
       row.candidate = summarize(cand);
       if (c?.error && !b?.error) {

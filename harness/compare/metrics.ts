@@ -5,7 +5,7 @@
  * Statistical metrics are timings and resource use, which vary run to run and need repeats.
  */
 import type { CompletedTransportRun } from '../../results/types.js';
-import { serverBytesPerConnection } from '../../results/memory.js';
+import { memoryPerConnection } from '../../results/memory.js';
 import type { MetricKind, Worse } from './types.js';
 
 export interface MetricDefinition {
@@ -77,8 +77,9 @@ export const RESULTS_METRICS: readonly MetricDefinition[] = [
   statistical('latencyMs.p99', 'latency p99', 'ms', 'higher', 15, (r) => r.latencyMs.p99),
   statistical('throughput.messagesPerS', 'throughput', 'msg/s', 'lower', 5, (r) => r.throughput.messagesPerS),
   statistical('server.cpuSecondsPerMessage', 'server CPU per message', 's', 'higher', 10, (r) => r.server.cpuSecondsPerMessage),
-  // Connected minus idle per connection, null within the noise (results/memory.ts): the table's and report's definition.
-  statistical('server.rssBytesPerClient', 'server memory per connection', 'B', 'higher', 10, (r) => serverBytesPerConnection(r)),
+  // The report's definition (results/memory.ts): connected minus idle per connection, null within the noise; end-of-window
+  // resident memory per connected client for runs that did not measure it.
+  statistical('server.rssBytesPerClient', 'server memory per connection', 'B', 'higher', 10, (r) => memoryPerConnection(r)),
 ];
 
 /** The one metric of a micro-benchmark task. */
