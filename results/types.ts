@@ -246,6 +246,12 @@ export interface MemoryStats {
   clientBytesPerConnection: number | null;
   clientNoiseBytes?: number;
   clientReason?: string;
+  /**
+   * Least-squares slope of the server's resident memory against open connections over readings at each quarter of
+   * the connect ramp plus idle and connected: bytes per added connection (absent when the ramp was too short for a
+   * reading between idle and connected).
+   */
+  serverSlopeBytesPerConnection?: number;
 }
 
 /**

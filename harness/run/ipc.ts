@@ -41,7 +41,8 @@ export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'published'; lastSeq: number; lateMaxMs: number }
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
-  | { type: 'memory'; rssBytes: number; processes: number }
+  /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
+  | { type: 'memory'; rssBytes: number; processes: number; connections?: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
   | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
   | { type: 'fatal'; message: string; code?: string };

@@ -6,7 +6,7 @@ import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from 
 import { execFileSync } from 'node:child_process';
 import { environment, machineLimits } from '../measure/environment.js';
 import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
-import { perConnectionBytes, RSS_READINGS } from '../measure/memory.js';
+import { perConnectionBytes, rssSlope, RSS_READINGS } from '../measure/memory.js';
 import { judgeSteadyState } from '../measure/steady.js';
 import { EnvironmentError } from '../errors.js';
 import { nowUs } from '../protocol/feed.js';
@@ -62,6 +62,13 @@ export function transportOptions(o: RunOptions): TransportOptions {
 export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<ResultsFile> {
   const startedAt = new Date().toISOString();
   const limits = hooks.limits ?? machineLimits();
+  if (options.cpuSplit && cpuSplit(limits.cpus)) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      throw new EnvironmentError('--cpu-split needs taskset (util-linux) to pin processes to cores; install it or leave --cpu-split out');
+    }
+  }
   // Fail before anything starts if the machine cannot hold the plan.
   planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
   const runs: TransportRun[] = [];
@@ -203,17 +210,18 @@ async function runTransport(
       throw e;
     }
     // Memory is a measurement like any other: a server too busy to answer in time leaves it out, it does not fail the run.
-    const reading = (): Promise<number | null> => {
+    const readingAt = (): Promise<{ rssBytes: number; connections: number } | null> => {
       const m = server.next<Extract<FromServer, { type: 'memory' }>>('memory', 30_000);
       server.send({ type: 'memory' });
       return m.then(
-        (r) => r.rssBytes,
+        (r) => ({ rssBytes: r.rssBytes, connections: r.connections ?? 0 }),
         (e: unknown) => {
           if (e instanceof ChildFailure && e.code === 'TIMEOUT') return null;
           throw e;
         },
       );
     };
+    const reading = async (): Promise<number | null> => (await readingAt())?.rssBytes ?? null;
     // Several readings: one alone is within the noise of the next (harness/measure/memory.ts).
     const memory = async (): Promise<number[] | null> => {
       const out: number[] = [];
@@ -255,10 +263,29 @@ async function runTransport(
       workers.push(w);
     }
     // Connecting may take as long as the asked connect rate needs, plus slack for a busy machine.
+    // A reading at each quarter of a ramp long enough to have quarters: the slope of memory against connections,
+    // free of the process's base. One reading at a time: a reply answers whichever request waits.
+    const rampPoints: Array<{ connections: number; rssBytes: number }> = [];
+    let rampReading: Promise<void> = Promise.resolve();
+    let nextQuarter = 1;
+    const rampTimer = setInterval(() => {
+      let connected = 0;
+      for (const p of progress.values()) connected += p.subscribed;
+      const quarter = Math.floor((connected * 4) / o.clients);
+      if (quarter >= nextQuarter && quarter < 4) {
+        nextQuarter = quarter + 1;
+        rampReading = rampReading.then(async () => {
+          const r = await readingAt().catch(() => null);
+          if (r) rampPoints.push(r);
+        });
+      }
+    }, 500);
     const connectBudgetMs = 30_000 + (connectRate.ratePerS > 0 ? (o.clients / connectRate.ratePerS) * 2000 : o.clients * 2);
     const subscribed = await Promise.allSettled(
       workers.map((w) => w.next<Extract<FromWorker, { type: 'subscribed' }>>('subscribed', connectBudgetMs)),
     );
+    clearInterval(rampTimer);
+    await rampReading;
     const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
     if (fatal && fatal.status === 'rejected') throw fatal.reason;
     const connectMs = Date.now() - connectStart;
@@ -280,6 +307,14 @@ async function runTransport(
             workerMemory.map((m) => [m!.idleRssSamples ?? [m!.idleRssBytes!], m!.rssSamples ?? [m!.rssBytes!]]),
           )
         : undefined;
+    if (memoryStats && rampPoints.length > 0) {
+      const slope = rssSlope([
+        { connections: 0, rssBytes: memoryStats.serverIdleRssBytes },
+        ...rampPoints,
+        { connections: workerMemory.reduce((a, m) => a + (m?.subscribed ?? 0), 0), rssBytes: memoryStats.serverConnectedRssBytes },
+      ]);
+      if (slope !== null) memoryStats.serverSlopeBytesPerConnection = slope;
+    }
 
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));

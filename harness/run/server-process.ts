@@ -102,7 +102,7 @@ function serve(msg: ToServer): void {
       break;
     }
     case 'memory':
-      send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
+      send({ type: 'memory', rssBytes: settledRss(), processes: 1, connections: wire.connections });
       break;
   }
 }
@@ -240,7 +240,7 @@ class Primary {
       case 'memory': {
         const own = settledRss();
         const mem = await this.gather(msg, 'memory');
-        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length });
+        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length, connections: mem.reduce((a, m) => a + (m.connections ?? 0), 0) });
         return;
       }
     }
