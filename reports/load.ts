@@ -25,7 +25,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function checkResults(raw: unknown, file: string): ResultsFile {
   const where = `${file} is not a pushbench results file`;
   if (!isObject(raw) || raw.tool !== 'pushbench') throw new ReportInputError(`${where} ("tool" is not "pushbench"); pass files written by pushbench run`);
-  if (raw.schemaVersion !== 1) throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads version 1 — re-run the benchmark or use a matching pushbench`);
+  if (raw.schemaVersion !== 1 && raw.schemaVersion !== 2) {
+    throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads versions 1 and 2 — re-run the benchmark or use a matching pushbench`);
+  }
   for (const key of ['scenario', 'startedAt', 'finishedAt'] as const) {
     if (typeof raw[key] !== 'string') throw new ReportInputError(`${where} ("${key}" must be a string)`);
   }

@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   // Refuse a plan the machine cannot hold before printing or starting anything.
   const planned = planFor(options, machineLimits());
   const progress = new Progress();
-  progress.note(describePlan(planned.plan, options.clients, planned.limits));
+  progress.note(describePlan(planned.plan, options.clients, planned.limits, options));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
