@@ -115,8 +115,11 @@ export async function loadReportInput(file: string): Promise<ReportInput> {
   return { kind: 'results', file, results: checkResults(raw, file) };
 }
 
-/** Every `*.json` under the given directories (subdirectories included), sorted by path; missing directories give none. */
-export async function jsonFilesUnder(dirs: string[]): Promise<string[]> {
+/**
+ * Every `*.json` in the given directories, sorted by path; missing directories give none. With `recursive`,
+ * subdirectories too, except node_modules and hidden ones.
+ */
+export async function jsonFilesUnder(dirs: string[], recursive = true): Promise<string[]> {
   const out: string[] = [];
   async function walk(dir: string): Promise<void> {
     let entries;
@@ -127,7 +130,9 @@ export async function jsonFilesUnder(dirs: string[]): Promise<string[]> {
     }
     for (const e of entries) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
+      if (e.isDirectory()) {
+        if (recursive && e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(full);
+      }
       else if (e.isFile() && e.name.endsWith('.json')) out.push(full);
     }
   }

@@ -94,9 +94,11 @@ test('the report of a results directory keeps every run: index and history list 
   const dir = await mkdtemp(path.join(tmpdir(), 'pushbench-all-'));
   try {
     const results = path.join(dir, 'results');
-    await mkdir(path.join(results, 'older'), { recursive: true });
+    await mkdir(path.join(results, 'elsewhere'), { recursive: true });
     await copyFile(fixture('quick'), path.join(results, 'quick-1.json'));
-    await copyFile(fixture('quick-small'), path.join(results, 'older', 'quick-2.json'));
+    await copyFile(fixture('quick-small'), path.join(results, 'quick-2.json'));
+    // A run's report reads its own directory, not what lies below it.
+    await copyFile(fixture('quick-small'), path.join(results, 'elsewhere', 'quick-x.json'));
     await copyFile(path.join(packageRoot, 'test', 'fixtures', 'kaazing-small.json'), path.join(results, 'kaazing.json'));
     await writeFile(path.join(results, 'micro.json'), JSON.stringify({ tool: 'pushbench', kind: 'micro', tasks: [] }));
     const out = path.join(dir, 'site');
@@ -118,7 +120,7 @@ test('the report of a results directory keeps every run: index and history list 
   }
 });
 
-test('bare pushbench report renders every file in ./results, not only the newest', async () => {
+test('bare pushbench report renders every file in ./results and its subfolders (not node_modules), not only the newest', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'pushbench-bare-'));
   const cwd = process.cwd();
   const stdout = process.stdout.write;
@@ -126,7 +128,10 @@ test('bare pushbench report renders every file in ./results, not only the newest
   try {
     await mkdir(path.join(dir, 'results'));
     await copyFile(fixture('quick'), path.join(dir, 'results', 'a.json'));
-    await copyFile(fixture('quick-small'), path.join(dir, 'results', 'b.json'));
+    await mkdir(path.join(dir, 'results', 'older'));
+    await copyFile(fixture('quick-small'), path.join(dir, 'results', 'older', 'b.json'));
+    await mkdir(path.join(dir, 'results', 'node_modules'));
+    await copyFile(fixture('quick-small'), path.join(dir, 'results', 'node_modules', 'c.json'));
     process.chdir(dir);
     let err = '';
     process.stdout.write = (() => true) as typeof process.stdout.write;

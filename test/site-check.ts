@@ -95,12 +95,15 @@ export async function checkSite(browser: Browser, dir: string): Promise<PageChec
   return out;
 }
 
-/** `node dist/test/site-check.js DIR`: checks a built site and exits 1 on any problem. */
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+/**
+ * `node dist/test/site-check.js DIR`: checks a built site and exits 1 on any problem. `node --test dist/test/` also
+ * loads this file (everything in a test folder counts): without a DIR, or under the test runner, it does nothing.
+ */
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]) && process.argv[2] && !process.env.NODE_TEST_CONTEXT) {
   const { launchChromium } = await import('../harness/capture/browser.js');
   const browser = await launchChromium();
   try {
-    const results = await checkSite(browser, process.argv[2] ?? '.');
+    const results = await checkSite(browser, process.argv[2]);
     let bad = 0;
     for (const r of results) {
       process.stdout.write(`${r.problems.length ? 'FAIL' : 'ok  '} ${r.page} (${r.charts} charts)\n`);

@@ -67,11 +67,12 @@ function resultsDirs(): string[] {
 }
 
 /**
- * Rebuilds the site in `outDir` from every file in `resultsDir` (what `pushbench run` does after writing its results,
- * so the index and history keep every run, not only the last). Files the report does not render are skipped.
+ * Rebuilds the site in `outDir` from every file in `resultsDir`, not its subdirectories (what `pushbench run` does
+ * after writing its results, so the index and history keep every run, not only the last). Files the report does not
+ * render are skipped.
  */
 export async function reportResultsDir(resultsDir: string, outDir: string): Promise<SiteWritten> {
-  const files = await jsonFilesUnder([resultsDir]);
+  const files = await jsonFilesUnder([resultsDir], false);
   return writeReport(files, outDir, { skipUnknown: true });
 }
 
