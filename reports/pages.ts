@@ -219,12 +219,19 @@ function runBadges(r: ResultsFile): string {
   return badges.map((b) => ` <span class="badge">${h(b)}</span>`).join('');
 }
 
+/** The transports of a file, each once, with how many runs it had when more than one (a capacity search has dozens). */
+function transportList(r: ResultsFile): string {
+  const counts = new Map<string, number>();
+  for (const run of r.runs) counts.set(run.transport, (counts.get(run.transport) ?? 0) + 1);
+  return [...counts].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ');
+}
+
 /** The front page: the verdict, the studies, every run newest first, and the history page of every scenario. */
 export function indexPageHtml(entries: IndexEntry[], histories: Array<{ scenario: string; href: string; runs: number }>, verdict: IndexVerdict = { charts: [], sentences: [], studies: [] }): string {
   const sorted = [...entries].sort((a, b) => (a.results.startedAt < b.results.startedAt ? 1 : a.results.startedAt > b.results.startedAt ? -1 : 0));
   const rows = sorted
     .map(({ results: r, href, historyHref }) => {
-      return `<tr><th scope="row"><a href="${h(href)}">${h(r.scenario)}</a>${runBadges(r)}</th><td>${h(r.startedAt)}</td><td>${h(r.environment.commit?.slice(0, 12) ?? 'unknown')}</td><td>${h(machineText(r))}</td><td>${h(r.runs.map((x) => x.transport).join(', '))}</td><td><a href="${h(historyHref)}">history</a></td></tr>`;
+      return `<tr><th scope="row"><a href="${h(href)}">${h(r.scenario)}</a>${runBadges(r)}</th><td>${h(r.startedAt)}</td><td>${h(r.environment.commit?.slice(0, 12) ?? 'unknown')}</td><td>${h(machineText(r))}</td><td>${h(transportList(r))}</td><td><a href="${h(historyHref)}">history</a></td></tr>`;
     })
     .join('\n');
   const runsTable = `<table class="text"><caption>Runs, newest first</caption><thead><tr><th scope="col">scenario</th><th scope="col">started</th><th scope="col">commit</th><th scope="col">machine</th><th scope="col">transports</th><th scope="col">trend</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;

@@ -59,7 +59,9 @@ code { overflow-wrap: anywhere; }
   h2 { break-after: avoid; }
   figure.chart, table, .findings { break-inside: avoid; }
   figure.chart { border: none; padding: 0; }
-  .canvas-wrap { height: 16rem; }
+  .chart-body { display: block; }
+  .canvas-wrap { height: 16rem; width: 100%; }
+  .pair { display: block; }
   .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }

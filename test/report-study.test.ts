@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../harness/paths.js';
 import { MEBI, rowsFor, tcpByTransport, type KaazingResults } from '../reports/kaazing.js';
@@ -74,4 +74,15 @@ test('ratios, TCP segments and the page', () => {
 test('tableCsv: numbers without separators, missing values empty, text quoted when it must be', () => {
   const csv = tableCsv({ columns: ['name', 'B/msg', 'note'], rows: [['a, b', '1,234,567', 'say "hi"'], ['c', '–', '0.5']] });
   assert.equal(csv, 'name,B/msg,note\r\n"a, b",1234567,"say ""hi"""\r\nc,,0.5\r\n');
+});
+
+test('no compiled report module loads the harness at run time (types only)', () => {
+  const dir = path.join(packageRoot, 'dist', 'reports');
+  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.js'));
+  assert.ok(files.includes('study.js') && files.includes('comparison.js') && files.includes('verdict.js'));
+  for (const f of files) {
+    const js = readFileSync(path.join(dir, f), 'utf8');
+    assert.doesNotMatch(js, /from ['"](\.\.\/)+harness\//, f);
+    assert.doesNotMatch(js, /import\(['"](\.\.\/)+harness\//, f);
+  }
 });
