@@ -159,7 +159,7 @@ export async function writeReport(files: string[], outDir: string, options: Site
   const histories = [...scenarios].map(([scenario, series]) => ({ scenario, href: historyNames.get(scenario)!, runs: series.length }));
   const series = verdictSeries(all);
   const verdictCharts = series.length ? [verdictOverheadChart(series), verdictCostChart(series)] : [];
-  pages.push({ name: 'index.html', html: indexPageHtml(entries, histories, { charts: verdictCharts, sentences: verdictSentences(all), studies: studyLinks }), charts: verdictCharts });
+  pages.push({ name: 'index.html', html: indexPageHtml(entries, histories, { charts: verdictCharts, sentences: verdictSentences(all, studies.map((x) => x.study)), studies: studyLinks }), charts: verdictCharts });
 
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   await mkdir(path.join(outDir, 'data'), { recursive: true });

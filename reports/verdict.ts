@@ -9,6 +9,7 @@ import { TRANSPORT_NAMES } from '../results/types.js';
 import type { ChartDataset, ChartSpec } from './charts.js';
 import { byTransport, completedRuns, overheadBytesPerMessage, transportColour } from './charts.js';
 import { formatNumber } from './format.js';
+import { rowsFor, type KaazingResults } from './kaazing.js';
 import { latencyDistribution } from './latency.js';
 
 /** At most this many scenarios on the front page's charts (the newest ones); older ones are on their pages. */
@@ -192,7 +193,7 @@ export function verdictCostChart(series: readonly VerdictSeries[]): ChartSpec {
 }
 
 /** A few sentences generated from the data: cost relative to WebSocket, and what the machine sustained. */
-export function verdictSentences(all: readonly ResultsFile[]): string[] {
+export function verdictSentences(all: readonly ResultsFile[], studies: readonly KaazingResults[] = []): string[] {
   const out: string[] = [];
   const ref = referenceFile(all);
   if (ref) {
@@ -223,6 +224,11 @@ export function verdictSentences(all: readonly ResultsFile[]): string[] {
     out.push(`Server CPU per delivered message: WebSocket ${formatNumber(wsCpu)} µs; ${cpu.join(', ')}.`);
     if (wsP99 !== null) out.push(`Latency p99 from publish to receipt: WebSocket ${formatNumber(wsP99)} ms; ${p99.join(', ')}.`);
   }
+  const study = [...studies].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0];
+  if (study) {
+    const sentence = studySentence(study);
+    if (sentence) out.push(sentence);
+  }
   const cap = newestCapacity(all);
   if (cap && cap.capacity) {
     const c = cap.capacity;
@@ -252,4 +258,24 @@ export function verdictSentences(all: readonly ResultsFile[]): string[] {
     out.push(`Largest runs measured: ${parts.join('; ')}.`);
   }
   return out;
+}
+
+/** The newest kaazing study in one sentence: the article's ratio against the measured one, with its heads. */
+export function studySentence(study: KaazingResults): string | null {
+  const profile = study.profiles.find((p) => p.profile === 'kaazing-2009') ?? study.profiles[0];
+  if (!profile) return null;
+  const c = study.cases.find((x) => x.profile === profile.profile && !x.extrapolatedFrom);
+  if (!c) return null;
+  const rows = rowsFor(c, study.cases, study.rate)?.rows ?? [];
+  const poll = rows.find((r) => r.transport === 'short-polling');
+  const ws = rows.find((r) => r.transport === 'websocket');
+  if (!poll || !ws || ws.c2s + ws.s2c <= 0) return null;
+  const a = study.article;
+  const one = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return (
+    `The kaazing study (${study.startedAt.slice(0, 10)}, ${study.environment.cpuModel} × ${study.environment.cpuCount}): with profile ${profile.profile}, ` +
+    `use case ${c.useCase} (${formatNumber(c.clients)} clients), short polling spent ${formatNumber(poll.c2s + poll.s2c)} B of headers per message against WebSocket’s ` +
+    `${formatNumber(ws.c2s + ws.s2c)} B, ${one((poll.c2s + poll.s2c) / (ws.c2s + ws.s2c))} : 1; the article computed ${a.pollOverheadBytes} / ${a.websocketFrameBytes} = ` +
+    `${one(a.pollOverheadBytes / a.websocketFrameBytes)} : 1 and claimed ${a.claimedRatios.join(' or ')}.`
+  );
 }

@@ -71,3 +71,18 @@ test('an overloaded run is marked on the index and on its page', () => {
   const page = runPageHtml(big, [], [], 'run.html');
   assert.ok(page.includes('completed, overloaded: latency grew 40 ms per second'));
 });
+
+test('the newest kaazing study is one sentence: measured ratio beside the article’s', async () => {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { packageRoot } = await import('../harness/paths.js');
+  const { rowsFor } = await import('../reports/kaazing.js');
+  const study = JSON.parse(readFileSync(path.join(packageRoot, 'test', 'fixtures', 'kaazing-small.json'), 'utf8'));
+  const sentences = verdictSentences([], [study]);
+  assert.equal(sentences.length, 1);
+  const a = study.cases.find((c: { profile: string; useCase: string }) => c.profile === 'kaazing-2009' && c.useCase === 'A');
+  const rows = rowsFor(a, study.cases, study.rate)!.rows;
+  const bytes = (t: string) => rows.filter((r) => r.transport === t).map((r) => r.c2s + r.s2c)[0]!;
+  const ratio = (bytes('short-polling') / bytes('websocket')).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  assert.ok(sentences[0]!.includes(`${ratio} : 1; the article computed 871 / 2 = 435.5 : 1 and claimed 500:1 or 1000:1.`), sentences[0]);
+});
