@@ -6,7 +6,7 @@
 import type { CompletedTransportRun, ErroredTransportRun, ResultsFile } from '../results/types.js';
 import type { ChartSpec, DataTable } from './charts.js';
 import { completedRuns, numericLeaves, runLabel } from './charts.js';
-import { overloadedReason } from './verdict.js';
+import { machineSaturation, overloadedReason } from './verdict.js';
 import { escapeHtml as h, formatBytes, formatNumber, jsonForScript } from './format.js';
 
 /** Element id of the JSON the page script reads: `{ charts: { [id]: ChartConfig } }`. */
@@ -139,6 +139,7 @@ function summaryTable(results: ResultsFile): string {
         'completed',
         overloadedReason(c) !== null ? `overloaded: ${overloadedReason(c)}` : null,
         c.clientWorkers.saturated ? `load generator saturated: ${c.clientWorkers.saturationReason ?? 'no reason recorded'}` : null,
+        machineSaturation(c) !== null ? `machine saturated: ${machineSaturation(c)}` : null,
       ].filter((x) => x !== null).join(', '),
       `${formatNumber(c.connect.connected)} / ${formatNumber(c.clients)}`,
       formatNumber(c.published),

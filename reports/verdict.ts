@@ -19,20 +19,30 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 const byStart = (a: ResultsFile, b: ResultsFile): number => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0);
 
 /**
- * Why a run was marked overloaded, or null. Read defensively: newer harnesses record `overloaded` on a completed
- * run as a boolean, a reason, or an object with a reason; older files do not have it.
+ * Why a run was marked overloaded, or null. Read defensively, so files from before and after the field all render:
+ * `steady: { state: 'overloaded', reason }` (latency grew across the window: no steady state), or an `overloaded`
+ * field as a boolean, a reason, or an object with a reason.
  */
 export function overloadedReason(run: CompletedTransportRun): string | null {
-  const o = (run as unknown as { overloaded?: unknown }).overloaded;
+  const r = run as unknown as { steady?: { state?: unknown; reason?: unknown }; overloaded?: unknown };
+  if (r.steady && r.steady.state === 'overloaded') return typeof r.steady.reason === 'string' && r.steady.reason ? r.steady.reason : 'latency grew across the window';
+  const o = r.overloaded;
   if (o === true) return 'overloaded';
   if (typeof o === 'string' && o.length > 0) return o;
   if (typeof o === 'object' && o !== null) {
-    const r = o as { overloaded?: unknown; reason?: unknown };
-    if (r.overloaded === false) return null;
-    if (typeof r.reason === 'string' && r.reason.length > 0) return r.reason;
-    if (r.overloaded === true) return 'overloaded';
+    const x = o as { overloaded?: unknown; reason?: unknown };
+    if (x.overloaded === false) return null;
+    if (typeof x.reason === 'string' && x.reason.length > 0) return x.reason;
+    if (x.overloaded === true) return 'overloaded';
   }
   return null;
+}
+
+/** Why the whole machine was marked saturated during a run (`machine.saturated`, newer harnesses), or null. */
+export function machineSaturation(run: CompletedTransportRun): string | null {
+  const m = (run as unknown as { machine?: { saturated?: unknown; saturationReason?: unknown } }).machine;
+  if (!m || m.saturated !== true) return null;
+  return typeof m.saturationReason === 'string' && m.saturationReason ? m.saturationReason : 'cores busy most of the window';
 }
 
 /** Transports in the registry's order, unknown names after them. */
@@ -146,6 +156,7 @@ function costPoints(series: readonly VerdictSeries[]): CostPoint[] {
       const marks = [
         ...runs.map(overloadedReason).filter((x): x is string => x !== null).map((x) => `overloaded: ${x}`),
         ...runs.filter((x) => x.clientWorkers.saturated).map((x) => `generator saturated: ${x.clientWorkers.saturationReason ?? 'no reason recorded'}`),
+        ...runs.map(machineSaturation).filter((x): x is string => x !== null).map((x) => `machine saturated: ${x}`),
       ];
       points.push({ transport, scenario: s.label, clients: Math.max(...runs.map((x) => x.clients)), p99Ms: p99, cpuUsPerMessage: mean(runs.map((x) => x.server.cpuSecondsPerMessage * 1e6)), marks: [...new Set(marks)] });
     }
@@ -252,7 +263,7 @@ export function verdictSentences(all: readonly ResultsFile[], studies: readonly 
   if (largest.size) {
     const parts = transportOrder(largest.keys()).map((t) => {
       const { run, file } = largest.get(t)!;
-      const marks = [overloadedReason(run) ? `marked overloaded: ${overloadedReason(run)}` : null, run.clientWorkers.saturated ? 'load generator saturated' : null, run.messages.lost > 0 ? `${formatNumber(run.messages.lost)} messages lost` : null].filter(Boolean);
+      const marks = [overloadedReason(run) ? `marked overloaded: ${overloadedReason(run)}` : null, run.clientWorkers.saturated ? 'load generator saturated' : null, machineSaturation(run) ? 'machine saturated' : null, run.messages.lost > 0 ? `${formatNumber(run.messages.lost)} messages lost` : null].filter(Boolean);
       return `${t} ${formatNumber(run.connect.connected)} of ${formatNumber(run.clients)} clients connected, p99 ${formatNumber(run.latencyMs.p99)} ms (${file.scenario}, ${day(file)}${marks.length ? `; ${marks.join(', ')}` : ''})`;
     });
     out.push(`Largest runs measured: ${parts.join('; ')}.`);
@@ -274,7 +285,7 @@ export function studySentence(study: KaazingResults): string | null {
   const one = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (
     `The kaazing study (${study.startedAt.slice(0, 10)}, ${study.environment.cpuModel} × ${study.environment.cpuCount}): with profile ${profile.profile}, ` +
-    `use case ${c.useCase} (${formatNumber(c.clients)} clients), short polling spent ${formatNumber(poll.c2s + poll.s2c)} B of headers per message against WebSocket’s ` +
+    `use case ${c.useCase} (${formatNumber(c.clients)} clients), short polling spent ${formatNumber(poll.c2s + poll.s2c)} B of headers and framing per message against WebSocket’s ` +
     `${formatNumber(ws.c2s + ws.s2c)} B, ${one((poll.c2s + poll.s2c) / (ws.c2s + ws.s2c))} : 1; the article computed ${a.pollOverheadBytes} / ${a.websocketFrameBytes} = ` +
     `${one(a.pollOverheadBytes / a.websocketFrameBytes)} : 1 and claimed ${a.claimedRatios.join(' or ')}.`
   );

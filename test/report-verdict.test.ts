@@ -30,12 +30,14 @@ const capacity: ResultsFile = {
 };
 const all = [full, sseOnly, big, capacity];
 
-test('overloadedReason reads a boolean, a reason or an object, and nothing when absent', () => {
+test('overloadedReason reads steady.state, or an overloaded boolean, reason or object, and nothing when absent', () => {
   assert.equal(overloadedReason(ws()), null);
   assert.equal(overloadedReason({ ...ws(), overloaded: true } as CompletedTransportRun), 'overloaded');
   assert.equal(overloadedReason({ ...ws(), overloaded: 'backlog' } as CompletedTransportRun), 'backlog');
   assert.equal(overloadedReason({ ...ws(), overloaded: { overloaded: false, reason: 'x' } } as CompletedTransportRun), null);
   assert.equal(overloadedReason(overloadedRun), 'latency grew 40 ms per second');
+  assert.equal(overloadedReason({ ...ws(), steady: { state: 'overloaded', reason: 'mean rose 300 ms' } } as unknown as CompletedTransportRun), 'mean rose 300 ms');
+  assert.equal(overloadedReason({ ...ws(), steady: { state: 'sustained', reason: 'level' } } as unknown as CompletedTransportRun), null);
 });
 
 test('series: per scenario, per transport, the newest file that measured it; capacity searches apart', () => {
