@@ -8,7 +8,7 @@
  */
 import type { ChartDataset, ChartSpec } from './charts.js';
 import { transportColour } from './charts.js';
-import { escapeHtml as h, formatNumber } from './format.js';
+import { escapeHtml as h, formatNumber, slug } from './format.js';
 import { closerToMebi, completed, MEBI, rowsFor, tcpByTransport, type KaazingCase, type KaazingResults, type Row } from './kaazing.js';
 import { figureHtml, layout, section, tableHtml, type PageLink } from './pages.js';
 
@@ -81,6 +81,11 @@ export function articleFigure(results: KaazingResults): ChartSpec {
   };
 }
 
+/** Chart id of a profile's measured figure (also part of its CSV file's name). */
+export function measuredId(profile: string): string {
+  return `measured-${slug(profile)}`;
+}
+
 /** The same figure measured with one header profile: short polling and WebSocket, against the article's bit rates. */
 export function measuredFigure(results: KaazingResults, profile: string): ChartSpec {
   const a = results.article;
@@ -95,7 +100,8 @@ export function measuredFigure(results: KaazingResults, profile: string): ChartS
   const artWs = art.map((u) => (u ? u.websocketBitsPerS / 1e6 : null));
   const extrapolated = cases.filter((c) => c.extrapolatedFrom).map((c) => c.useCase);
   return {
-    id: `measured-${profile}`,
+    // The id names a CSV file: a profile name from the file must not reach the path as it is.
+    id: measuredId(profile),
     title: `Measured with profile ${profile}`,
     caption:
       `Header and framing overhead throughput, both directions, in megabits per second (bit/s ÷ 10^6), logarithmic axis: measured bytes per delivered ` +
@@ -389,8 +395,8 @@ export function studyPageHtml(results: KaazingResults, charts: ChartSpec[], nav:
   const a = results.article;
   const e = results.environment;
   const first = results.profiles[0]?.profile;
-  const pair = `<div class="pair">\n${fig('article-figure')}\n${first ? fig(`measured-${first}`) : ''}\n</div>`;
-  const others = results.profiles.slice(1).map((p) => fig(`measured-${p.profile}`)).join('\n');
+  const pair = `<div class="pair">\n${fig('article-figure')}\n${first ? fig(measuredId(first)) : ''}\n</div>`;
+  const others = results.profiles.slice(1).map((p) => fig(measuredId(p.profile))).join('\n');
   const parts = [
     `<p class="meta">${h(results.startedAt)} – ${h(results.finishedAt)} · commit ${h(e.commit ?? 'unknown')} · ${h(`${e.cpuModel} × ${e.cpuCount}, Node ${e.node}, ${e.os} ${e.arch}`)}</p>`,
     `<p>Source of the claim: ${h(a.source)}. Every use case sends ${formatNumber(results.rate)} message/s of ${formatNumber(results.payloadBytes)} B per client, measured for ${formatNumber(results.durationS)} s per transport; ` +

@@ -71,6 +71,15 @@ test('ratios, TCP segments and the page', () => {
   assert.ok(html.includes(`id="fig-measured-${study.profiles[0]!.profile}"`));
 });
 
+test('a profile name from the file cannot steer where its CSV goes', () => {
+  const hostile = structuredClone(study);
+  for (const c of hostile.cases) if (c.profile === 'minimal') c.profile = '../../<b>x';
+  hostile.profiles.find((p) => p.profile === 'minimal')!.profile = '../../<b>x';
+  const ids = studyCharts(hostile).map((c) => c.id);
+  assert.ok(ids.includes('measured-b-x'), ids.join(' '));
+  for (const id of ids) assert.match(id, /^[a-z0-9-]+$/);
+});
+
 test('tableCsv: numbers without separators, missing values empty, text quoted when it must be', () => {
   const csv = tableCsv({ columns: ['name', 'B/msg', 'note'], rows: [['a, b', '1,234,567', 'say "hi"'], ['c', '–', '0.5']] });
   assert.equal(csv, 'name,B/msg,note\r\n"a, b",1234567,"say ""hi"""\r\nc,,0.5\r\n');
