@@ -13,7 +13,7 @@ import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './laten
 /** A Chart.js dataset, JSON only. */
 export interface ChartDataset {
   label: string;
-  data: Array<number | null | { x: number; y: number }>;
+  data: Array<number | null | { x: number | string; y: number }>;
   [option: string]: unknown;
 }
 

@@ -9,7 +9,7 @@ import { resultsPath, writeResults } from '../../results/io.js';
 import { runScenario } from '../run/runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
-import { DEFAULT_REPORT_DIR } from './report.js';
+import { DEFAULT_REPORT_DIR, reportResultsDir } from './report.js';
 import { holdAgainstFloor } from '../measure/floor.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
@@ -63,8 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
     progress.note(`results: ${file}`);
     if (report) {
-      const { writeReport } = await import('../../reports/site.js');
-      const { indexPath } = await writeReport([file], DEFAULT_REPORT_DIR);
+      // Every results file beside this one, so the index and the history keep the earlier runs.
+      const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
       progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
     }
     const failed = results.runs.some((r) => r.state === 'errored');
