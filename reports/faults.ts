@@ -91,3 +91,40 @@ export function renderFaultTables(files: readonly ResultsFile[]): string {
   }
   return out.join('\n\n') + '\n';
 }
+
+/** "6.5 s (sse) to 9.96 s (short-polling)": the range of a figure over transport runs, each end named. */
+function range(entries: FaultTransportStats[], value: (t: FaultTransportStats) => number | null): string {
+  const known = entries.map((t) => ({ t, v: value(t) })).filter((x): x is { t: FaultTransportStats; v: number } => x.v !== null);
+  if (known.length === 0) return 'never';
+  const lo = known.reduce((a, b) => (b.v < a.v ? b : a));
+  const hi = known.reduce((a, b) => (b.v > a.v ? b : a));
+  const show = (x: { t: FaultTransportStats; v: number }): string => `${seconds(x.v)} (${x.t.transport})`;
+  return lo === hi ? show(lo) : `${show(lo)} to ${show(hi)}`;
+}
+
+/**
+ * One Markdown bullet per results file with a fault: what was lost and duplicated, and within what time the last
+ * client was live and complete again — the bound each fault recovered within, from the file.
+ */
+export function renderFaultSummary(files: readonly ResultsFile[]): string {
+  const lines = files
+    .filter((f) => f.faults && f.faults.transports.length > 0)
+    .map((file) => {
+      const f = file.faults!;
+      const ts = f.transports;
+      const lost = ts.every((t) => t.messages.lost === 0)
+        ? 'nothing lost'
+        : `lost ${ts.map((t) => `${formatNumber(t.messages.lost)} (${t.transport})`).join(', ')} of ${formatNumber(ts[0]!.messages.expected)} each`;
+      const dup = ts.reduce((a, t) => a + t.messages.duplicated, 0);
+      const head = `**${faultLabel(f.spec)}**${f.heartbeatMs > 0 ? `, heartbeats every ${formatNumber(f.heartbeatMs)} ms` : ''}, ${f.resume ? 'resume on' : 'resume off'}, ${formatNumber(ts[0]!.clients)} clients`;
+      const detected = ts.some((t) => t.detect.clients > 0) ? `; noticed (last client) after ${range(ts.filter((t) => t.detect.clients > 0), (t) => t.detect.maxMs)}` : '';
+      const silent = ts.filter((t) => t.detect.clients === 0 && t.liveFromSeq !== null).map((t) => t.transport);
+      const complete = ts.every((t) => t.liveFromSeq === null)
+        ? ''
+        : ts.every((t) => t.completeMs === null)
+          ? '; what was missed never arrived'
+          : `; the last client missed nothing again after ${range(ts, (t) => t.completeMs)}` + (ts.some((t) => t.completeMs === null) ? ' ("never": it lost messages)' : '');
+      return `- ${head}: ${lost}, ${formatNumber(dup)} duplicated${detected}${silent.length ? ` (${silent.join(', ')}: not noticed)` : ''}${complete}.`;
+    });
+  return lines.length ? lines.join('\n') + '\n' : '';
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { packageRoot } from '../harness/paths.js';
 import type { FaultTransportStats, ResultsFile } from '../results/types.js';
 import { faultTimelineChart, runCharts } from '../reports/charts.js';
-import { FAULT_TABLE_COLUMNS, renderFaultTables } from '../reports/faults.js';
+import { FAULT_TABLE_COLUMNS, renderFaultSummary, renderFaultTables } from '../reports/faults.js';
 import { runPageHtml } from '../reports/pages.js';
 
 const quick = JSON.parse(readFileSync(path.join(packageRoot, 'test', 'fixtures', 'results-quick.json'), 'utf8')) as ResultsFile;
@@ -54,7 +54,7 @@ test('fault timeline chart: absent without a faults section; one line per transp
   assert.deepEqual(spec.table.rows[4], ['4', '544', '300']);
   assert.match(spec.caption, /server restart at 2 s, down 1 s/);
   assert.equal(runCharts(withFaults)[0]!.id, 'fault-timeline');
-  assert.match(runPageHtml(withFaults, runCharts(withFaults), []), /id="fault"/);
+  assert.match(runPageHtml(withFaults, runCharts(withFaults), [], 'run.html'), /id="fault"/);
 });
 
 test('fault table: one Markdown row per fault and transport run, figures copied from the file', () => {
@@ -69,4 +69,13 @@ test('fault table: one Markdown row per fault and transport run, figures copied 
   );
   assert.match(lines[3]!, /\| websocket \| 100 \| 100 \| 300 \| 0 \| 0 \|.*\| 2\.9 s \| never \|/);
   assert.ok(!md.includes('slow clients'), 'no slow-consumer table without slow consumers');
+});
+
+test('fault summary: one bullet per file, the ranges named by transport, loss spelled out when there is any', () => {
+  assert.equal(renderFaultSummary([quick]), '');
+  assert.equal(
+    renderFaultSummary([withFaults]),
+    '- **server restart at 2 s, down 1 s**, resume on, 100 clients: lost 0 (sse), 300 (websocket) of 1,000 each, 0 duplicated; ' +
+      'noticed (last client) after 41 ms (sse); the last client missed nothing again after 2.9 s (sse) ("never": it lost messages).\n',
+  );
 });

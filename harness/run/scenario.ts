@@ -2,11 +2,12 @@
  * Scenarios are data (scenarios/NAME.json); flags override them; everything is validated before anything starts.
  * One flat options object merged over documented defaults, as autocannon does it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { listJsonNames, readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
-import { scenariosDir } from '../paths.js';
+import { scenariosDir, studiesDir } from '../paths.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { parseTransports } from '../transports/registry.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
@@ -23,7 +24,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   intervalMs: 1000,
   longPollTimeoutMs: 30_000,
   perMessageDeflate: false,
-  connectRate: 0,
+  connectRate: 'auto',
   host: '127.0.0.1',
   port: 0,
   workers: 0,
@@ -37,16 +38,12 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
 };
 
 export function listScenarios(dir = scenariosDir): string[] {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return [];
-  }
+  return listJsonNames(dir);
 }
 
 type Spec =
   | { kind: 'int'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
+  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean; auto?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
   | { kind: 'transports' }
@@ -65,7 +62,8 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--interval-ms': { key: 'intervalMs', spec: { kind: 'int', min: 10, max: 3_600_000 }, help: 'short polling interval' },
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time' },
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
-  '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000 }, help: 'new connections per second, 0 = at once' },
+  '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000, auto: true }, help: 'new connections per second, 0 = all at once, auto (default) = planned' },
+  '--cpu-split': { key: 'cpuSplit', spec: { kind: 'bool' }, help: 'pin servers and clients to disjoint cores (taskset)' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind' },
   '--port': { key: 'port', spec: { kind: 'int', min: 0, max: 65_535 }, help: 'server port, 0 = any free port' },
   '--workers': { key: 'workers', spec: { kind: 'int', min: 0, max: 256 }, help: 'client worker processes, 0 = planned' },
@@ -93,6 +91,7 @@ function coerce(name: string, spec: Spec, raw: unknown): unknown {
       return n;
     }
     case 'number': {
+      if (spec.auto && raw === 'auto') return 'auto';
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       const lowOk = spec.exclusiveMin ? n > spec.min : n >= spec.min;
       if (!Number.isFinite(n) || !lowOk || n > spec.max) fail(`a number ${spec.exclusiveMin ? 'above' : 'from'} ${spec.min} ${spec.exclusiveMin ? 'and at most' : 'to'} ${spec.max}`);
@@ -131,18 +130,14 @@ function coerce(name: string, spec: Spec, raw: unknown): unknown {
 
 export function loadScenarioFile(name: string, dir = scenariosDir): Partial<RunOptions> & { description?: string } {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`"${name}" is not a scenario name; available: ${listScenarios(dir).join(', ')}`);
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, `${name}.json`), 'utf8');
-  } catch {
-    throw new UsageError(`unknown scenario "${name}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir})`);
-  }
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`scenarios/${name}.json is not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = readJsonFile(path.join(dir, `${name}.json`), {
+    // A study has a command of its own (its data is not run options): say which, rather than "unknown".
+    unreadable: () =>
+      existsSync(path.join(studiesDir, `${name}.json`))
+        ? `"${name}" is a study, not a run scenario: run it with pushbench ${name}`
+        : `unknown scenario "${name}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir})`,
+    invalid: (e) => `scenarios/${name}.json is not valid JSON: ${e.message}`,
+  }) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const byKey = new Map(Object.entries(OPTIONS).map(([flag, o]) => [o.key as string, { flag, ...o }]));
   for (const [k, v] of Object.entries(raw)) {

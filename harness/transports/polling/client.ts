@@ -7,8 +7,8 @@
  * what was published meanwhile. With heartbeats on, a poll unanswered for 2.5 heartbeat intervals (long polling:
  * after its hold time) is taken for lost.
  */
-import { decimalDigits } from '../../protocol/framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
+import { PollingModel, pollRequestBytes } from './model.js';
 import { Delivery, IDLE_HEARTBEATS, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
@@ -25,6 +25,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   const pollBefore = pollBase.text.slice(0, cursorAt);
   const pollAfter = pollBase.text.slice(cursorAt);
   const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
+  const model = new PollingModel(tally.model);
 
   const heartbeatMs = ctx.options.heartbeatMs ?? 0;
   const pollTimeoutMs = heartbeatMs > 0 ? (hold ? ctx.options.longPollTimeoutMs : 0) + heartbeatMs * IDLE_HEARTBEATS : 0;
@@ -36,6 +37,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   let timer: NodeJS.Timeout | null = null;
   let nextPollAt = 0;
   let bodyBytes = 0;
+  let bodyMessages = false;
   let subscribeBody = '';
   const lines = new LineSplitter();
 
@@ -46,12 +48,17 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
 
   const onHead = (head: ResponseHead): void => {
     bodyBytes = 0;
+    bodyMessages = false;
     if (head.status !== 200) tally.error(`HTTP_${head.status}`);
   };
   const onBody = (buf: Buffer, start: number, end: number): void => {
     bodyBytes += end - start;
     if (!subscribed) subscribeBody += buf.toString('latin1', start, end);
-    else lines.push(buf, start, end, (b, s, e) => delivery.receive(b, s, e));
+    else
+      lines.push(buf, start, end, (b, s, e) => {
+        bodyMessages = true;
+        delivery.receive(b, s, e);
+      });
   };
   const onEnd = (): void => {
     inFlight = false;
@@ -61,8 +68,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-      tally.model.setupC2s += subscribe.modelBytes;
-      tally.model.setupS2c += bytes;
+      model.subscribed(subscribe.modelBytes, bytes);
       subscribed = true;
       const seq = Number(subscribeBody);
       subscribeBody = '';
@@ -72,7 +78,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
         if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
         ctx.onSubscribed();
       } else if (Number.isInteger(seq)) delivery.skipTo(seq);
-    } else tally.model.s2c += bytes;
+    } else model.answered(bytes, bodyMessages);
     lines.reset();
     if (life.stopped || life.complete()) return markDone();
     schedule();
@@ -107,7 +113,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     }
     const cursor = delivery.cursor;
     nextPollAt = Date.now() + ctx.options.intervalMs;
-    tally.model.c2s += pollBase.modelBytes + decimalDigits(cursor);
+    model.requested(cursor, pollRequestBytes(pollBase.modelBytes, cursor));
     s.write(pollBefore + cursor + pollAfter);
   }
 
@@ -139,5 +145,6 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       if (timer) clearTimeout(timer);
       life.socket?.destroy();
     },
+    settle: (lastSeq) => model.settle(lastSeq),
   };
 }
