@@ -27,6 +27,7 @@ import type {
   TransportName,
   TransportOptions,
   TransportRun,
+  PublishLateness,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
 
@@ -329,7 +330,7 @@ async function runTransport(
     for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
-    const { lastSeq } = await publishedMsg;
+    const { lastSeq, lateness } = await publishedMsg;
     published = lastSeq;
 
     setPhase('draining');
@@ -370,6 +371,7 @@ async function runTransport(
       windowS,
       connectMs,
       snap,
+      lateness,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
       machineSamples,
@@ -443,6 +445,8 @@ interface Collected {
   windowS: number;
   connectMs: number;
   snap: Extract<FromServer, { type: 'snapshot' }>;
+  /** How late the server published each message (absent in tests that assemble by hand). */
+  lateness?: PublishLateness;
   reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
   memory?: MemoryStats;
   plan?: RunPlan;
@@ -559,6 +563,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
           }
         : {}),
       ...(c.snap.acceptErrors && Object.keys(c.snap.acceptErrors).length > 0 ? { acceptErrors: c.snap.acceptErrors } : {}),
+      ...(c.lateness ? { publishLateMs: c.lateness } : {}),
     },
     clientWorkers: {
       processes: c.reports.length,
