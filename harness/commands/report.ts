@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { newestResultsFile, ReportInputError } from '../../reports/load.js';
@@ -25,29 +26,29 @@ export interface ReportArgs {
   outDir: string;
 }
 
+const OPTIONS: OptionTable = {
+  '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory of the site', value: 'DIR', default: DEFAULT_REPORT_DIR },
+};
+
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench report [results.json ...] [options]',
+    description: `Writes a static site (index, one page per results file, history per scenario) to DIR;\nwith no files, renders the newest ${DEFAULT_RESULTS_DIR}/*.json.`,
+    table: OPTIONS,
+    examples: ['pushbench report', 'pushbench report results/*.json --out site'],
+  });
+}
+
 /** Parses the arguments after `report`; throws UsageError on anything it does not know. */
 export function parseReportArgs(argv: string[]): ReportArgs {
-  const files: string[] = [];
-  let outDir: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--out' || arg.startsWith('--out=')) {
-      const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
-      if (!value) throw new UsageError(`--out needs a directory; ${USAGE}`);
-      outDir = value;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}; ${USAGE}`);
-    } else {
-      files.push(arg);
-    }
-  }
-  return { files, outDir: outDir ?? DEFAULT_REPORT_DIR };
+  const { values, positionals } = parseOptions(OPTIONS, argv, 'report');
+  return { files: positionals, outDir: (values.outDir as string | undefined) ?? DEFAULT_REPORT_DIR };
 }
 
 /** Runs the command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n\nWrites a static site (index, one page per results file, history per scenario) to DIR\n(default ${DEFAULT_REPORT_DIR}); with no files, renders the newest ${DEFAULT_RESULTS_DIR}/*.json.\n`);
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return 0;
   }
   const args = parseReportArgs(argv);
