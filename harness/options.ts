@@ -119,14 +119,14 @@ function looksLikeFlag(arg: string): boolean {
   return arg.startsWith('--') || (/^-[a-z]/i.test(arg));
 }
 
-/** Parses `argv` against the command's table. `command` names the command in error messages. */
-export function parseOptions(table: OptionTable, argv: readonly string[], command: string): ParsedOptions {
+/** Parses `argv` against the command's table. `command` names the command in error messages (`helpCommand` overrides the hint). */
+export function parseOptions(table: OptionTable, argv: readonly string[], command: string, helpCommand = `pushbench ${command} --help`): ParsedOptions {
   const all: OptionTable = { ...COMMON_FLAGS, ...table };
   const shorts = new Map<string, string>();
   for (const [flag, o] of Object.entries(all)) if (o.short) shorts.set(o.short, flag);
   const values: Record<string, unknown> = {};
   const positionals: string[] = [];
-  const see = `see pushbench ${command} --help`;
+  const see = `see ${helpCommand}`;
   const set = (flag: string, o: OptionDef, raw: unknown): void => {
     const v = coerce(flag, o.spec, raw);
     if (o.multiple) values[o.key] = [...((values[o.key] as unknown[]) ?? []), v];
