@@ -23,7 +23,7 @@ export function help(): string {
       "are the options' keys (clients, durationS, ...). A scenario is a name in scenarios/ or a path to a JSON file.",
     table: { ...RUN_FLAGS, ...RUN_COMMAND_FLAGS },
     defaults: DEFAULTS as unknown as Record<string, unknown>,
-    sections: ['scenarios:', ...listScenarios().flatMap((n) => describeScenario(n))],
+    sections: [['scenarios:', ...listScenarios().flatMap((n) => describeScenario(n))].join('\n')],
     examples: [
       'pushbench run quick',
       'pushbench run quick -c 100 -d 5 -t sse,websocket',
