@@ -170,3 +170,12 @@ test('--json - writes the results to stdout and the tables to stderr; --quiet dr
   assert.match(r.stderr, /transport/, 'the table went to stderr');
   assert.doesNotMatch(r.stderr, /pushbench: (scenario|results|sse: )/, 'no progress lines with --quiet');
 });
+
+test('compare --json - writes the comparison to stdout and the text verdict to stderr', () => {
+  const fixture = path.join(packageRoot, 'test', 'fixtures', 'results-quick-small.json');
+  const r = cli(['compare', fixture, fixture, '--exact-only', '-j', '-']);
+  assert.equal(r.status, 0, r.stderr);
+  const verdict = JSON.parse(r.stdout);
+  assert.equal(verdict.summary.exitCode, 0);
+  assert.match(r.stderr, /verdict: no regression/);
+});

@@ -1,6 +1,6 @@
 /**
  * A checker of the OpenMetrics 1.0 text format's rules that matter to a scraper (shared by the export and dashboard
- * tests): # TYPE before a family's samples and once, # UNIT only as the name's suffix, metric and label name
+ * tests): # TYPE before a family's samples and once, each series (name and label set) once, # UNIT only as the name's suffix, metric and label name
  * syntax, escaped label values, families not interleaved, sample names the type allows, and `# EOF` last.
  * Returns the samples it read.
  */
@@ -32,6 +32,7 @@ export function checkOpenMetrics(text: string): ParsedSample[] {
   const closed = new Set<string>();
   let current: string | null = null;
   const samples: ParsedSample[] = [];
+  const series = new Set<string>();
   for (const line of lines.slice(0, -1)) {
     assert.notEqual(line, '', 'no blank lines');
     const meta = /^# (TYPE|UNIT|HELP) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
@@ -73,6 +74,9 @@ export function checkOpenMetrics(text: string): ParsedSample[] {
       }
     }
     assert.match(valueText!, /^(NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]?\d+)?)$/i, `value ${valueText}`);
+    const key = `${name}{${Object.entries(labels).sort().map(([k, v]) => `${k}=${v}`).join(',')}}`;
+    assert.ok(!series.has(key), `one sample per series: ${key}`);
+    series.add(key);
     samples.push({ family: current!, name: name!, labels, value: Number(valueText) });
   }
   return samples;
