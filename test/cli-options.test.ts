@@ -112,6 +112,10 @@ test('header profiles: names are slugs (no ../../package), paths are read as giv
     const rel = path.relative(process.cwd(), file);
     assert.equal(parseRunArgs(['quick', '--profile', rel]).options.profile, file);
     assert.deepEqual(loadProfile(file), loadProfile('minimal'));
+    // In a scenario file, a profile path is relative to the scenario file.
+    const scenario = path.join(dir, 'with-profile.json');
+    writeFileSync(scenario, JSON.stringify({ profile: './mine.json' }));
+    assert.equal(parseRunArgs([scenario]).options.profile, file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -122,6 +122,10 @@ export function readScenario(arg: string, dir = scenariosDir): ScenarioFile {
     if (!o) throw new UsageError(`${label}: unknown key "${k}"; known keys: ${[...byKey.keys()].join(', ')}`);
     out[k] = coerce(`${label}: ${k}`, o.spec, v);
   }
+  // A profile path in a scenario file is relative to that file, not to wherever pushbench was started.
+  if (byPath && typeof out.profile === 'string' && isPathArgument(out.profile) && !path.isAbsolute(out.profile)) {
+    out.profile = path.resolve(path.dirname(file), out.profile);
+  }
   let name = byPath ? path.basename(file).replace(/\.json$/, '') : arg;
   if (byPath && obj.name !== undefined) {
     if (typeof obj.name !== 'string' || !SLUG.test(obj.name)) throw new UsageError(`${label}: "name" must be letters, digits, - and _ (it names the results file), got ${JSON.stringify(obj.name)}`);
