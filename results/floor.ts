@@ -1,0 +1,42 @@
+/**
+ * Results of `pushbench floor`: what delivering one small message over loopback TCP costs a bare Node sender and a
+ * bare Node receiver on this machine, the floor every transport's server and client cost is measured against.
+ */
+import type { Environment } from './types.js';
+
+export const FLOOR_SCHEMA_VERSION = 1;
+
+/** CPU per delivered message of one side, split as the kernel accounts it (process.cpuUsage). */
+export interface FloorCost {
+  userUsPerMessage: number;
+  systemUsPerMessage: number;
+  /** User + system. */
+  cpuUsPerMessage: number;
+  /** CPU per second of the window: the share of one core this side used. */
+  cores: number;
+}
+
+export interface FloorPoint {
+  /** Sockets held by the sender and by the receiver (one process each). */
+  connections: number;
+  /** Frames written per socket. */
+  ticks: number;
+  /** Frames delivered: connections × ticks, counted in bytes at the receiver. */
+  messages: number;
+  sender: FloorCost;
+  receiver: FloorCost;
+}
+
+export interface FloorResults {
+  tool: 'pushbench';
+  kind: 'floor';
+  schemaVersion: typeof FLOOR_SCHEMA_VERSION;
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  /** The frame written per message: a WebSocket text frame of the default payload (RFC 6455, unmasked). */
+  frameBytes: number;
+  rate: number;
+  durationS: number;
+  points: FloorPoint[];
+}
