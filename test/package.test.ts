@@ -25,6 +25,7 @@ test('npm pack ships the compiled tool, scenarios, profiles, the dashboard page,
     'scenarios/quick.json',
     'scenarios/profiles/minimal.json',
     'scenarios/profiles/chromium.json',
+    'scenarios/studies/kaazing.json',
   ]) {
     assert.ok(files.has(needed), `${needed} is packed`);
   }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { UsageError, EXIT } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { isMicroFile } from '../compare/compare.js';
-import { readComparable, writeFileAtomic } from '../compare/load.js';
+import { readComparable } from '../compare/load.js';
+import { writeFileAtomic } from '../../results/io.js';
 import { DEFAULT_ALPHA } from '../compare/policy.js';
 import { repeatsNeeded } from '../compare/stats.js';
 

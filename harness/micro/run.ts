@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { UsageError, EXIT } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
-import { writeFileAtomic } from '../compare/load.js';
+import { writeFileAtomic } from '../../results/io.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../measure/environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';

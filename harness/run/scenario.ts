@@ -2,11 +2,12 @@
  * Scenarios are data (scenarios/NAME.json); flags override them; everything is validated before anything starts.
  * One flat options object merged over documented defaults, as autocannon does it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { listJsonNames, readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
-import { scenariosDir } from '../paths.js';
+import { scenariosDir, studiesDir } from '../paths.js';
 import { listProfiles, loadProfile } from '../protocol/profiles.js';
 import { coerce, isPathArgument, parseOptions, SLUG, type OptionTable } from '../options.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
@@ -36,11 +37,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
 };
 
 export function listScenarios(dir = scenariosDir): string[] {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return [];
-  }
+  return listJsonNames(dir);
 }
 
 /**
@@ -97,19 +94,16 @@ export function readScenario(arg: string, dir = scenariosDir): ScenarioFile {
   }
   const file = byPath ? path.resolve(arg) : path.join(dir, `${arg}.json`);
   const label = byPath ? arg : `scenarios/${arg}.json`;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (byPath) throw new UsageError(`cannot read scenario file ${arg} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}); give a path to a JSON file or a name: ${listScenarios(dir).join(', ')}`);
-    throw new UsageError(`unknown scenario "${arg}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir}), or give a path to a .json file`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${label} is not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = readJsonFile(file, {
+    unreadable: (e) =>
+      byPath
+        ? `cannot read scenario file ${arg} (${e.code ?? 'unreadable'}); give a path to a JSON file or a name: ${listScenarios(dir).join(', ')}`
+        : // A study has a command of its own (its data is not run options): say which, rather than "unknown".
+          existsSync(path.join(studiesDir, `${arg}.json`))
+          ? `"${arg}" is a study, not a run scenario: run it with pushbench ${arg}`
+          : `unknown scenario "${arg}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir}), or give a path to a .json file`,
+    invalid: (e) => `${label} is not valid JSON: ${e.message}`,
+  });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UsageError(`${label} must hold a JSON object of run options, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
   }
