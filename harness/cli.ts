@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'capture-headers': () => import('./commands/capture-headers.js'),
   export: () => import('./commands/export.js'),
   floor: () => import('./commands/floor.js'),
+  docs: () => import('./commands/docs.js'),
 };
 
 async function usage(): Promise<string> {
