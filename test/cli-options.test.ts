@@ -149,7 +149,7 @@ test('pushbench with no command: usage on stderr, exit 2, nothing on stdout; --h
 });
 
 test('every command --help in one style: usage, options with value names, defaults, examples', () => {
-  for (const command of ['run', 'capacity', 'compare', 'baseline', 'report', 'capture-headers', 'kaazing', 'export', 'floor']) {
+  for (const command of ['run', 'capacity', 'compare', 'baseline', 'report', 'capture-headers', 'kaazing', 'export', 'floor', 'docs']) {
     const r = cli([command, '--help']);
     assert.equal(r.status, 0, `${command} --help: ${r.stderr}`);
     assert.equal(r.stderr, '');
