@@ -8,10 +8,10 @@
 #
 # usage:
 #   ci/bench-gate.sh fetch  REMOTE DATA_DIR                  clone the data branch, or start an empty one
-#   ci/bench-gate.sh gate   DATA_DIR CANDIDATE OUT_DIR       compare with main's baseline; OUT_DIR/comment.md
+#   ci/bench-gate.sh gate   DATA_DIR CANDIDATE OUT_DIR       compare with main's baseline; OUT_DIR/comment.md, html/
 #   ci/bench-gate.sh gate-ab BASELINES CANDIDATES OUT_DIR    compare two comma-separated lists (same-runner mode)
 #   ci/bench-gate.sh record DATA_DIR RESULTS SHA             add RESULTS to history and baselines, commit, push
-#   ci/bench-gate.sh site   DATA_DIR OUT_DIR                 render the report site from the whole history
+#   ci/bench-gate.sh site   DATA_DIR OUT_DIR                 the Pages site: committed results and the whole history
 #
 # gate exits like pushbench compare: 0 no regression, 1 regression, 2 could not compare. A missing baseline is
 # exit 2 unless the data branch has never recorded anything (the repository's first run), which the comment says.
@@ -69,7 +69,7 @@ comment() {
 run_compare() {
   # $1 baseline arg, $2 candidate arg, $3 OUT_DIR; sets CODE.
   set +e
-  "${PB[@]}" compare "$1" "$2" --markdown "$3/verdict.md" --json "$3/verdict.json" >"$3/verdict.txt" 2>"$3/compare.err"
+  "${PB[@]}" compare "$1" "$2" --markdown "$3/verdict.md" --json "$3/verdict.json" --html "$3/html" >"$3/verdict.txt" 2>"$3/compare.err"
   CODE=$?
   set -e
   cat "$3/verdict.txt"
@@ -162,8 +162,9 @@ cmd_site() {
   local f
   for f in "$1"/history/*.json; do [ -e "$f" ] && files+=("$f"); done
   [ ${#files[@]} -gt 0 ] || die "$1/history holds no results; record one first"
-  "${PB[@]}" report "${files[@]}" --out "$2" >/dev/null
-  echo "bench-gate: site of ${#files[@]} runs in $2" >&2
+  # The published site: every committed results file (docs/results/) and main's whole history.
+  "${PB[@]}" report --site "$2" --include "$1/history" >/dev/null
+  echo "bench-gate: site of the committed results and ${#files[@]} recorded runs in $2" >&2
 }
 
 [ $# -ge 1 ] || die "usage: ci/bench-gate.sh fetch|gate|gate-ab|record|site ..."

@@ -17,7 +17,8 @@ import { parseTransports } from './transports/registry.js';
 /** What values an option takes. */
 export type Spec =
   | { kind: 'int'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
+  /** `auto`: the word auto is a value too (the planner chooses). */
+  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean; auto?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
   | { kind: 'choice'; choices: readonly string[] }
@@ -75,6 +76,7 @@ export function coerce(name: string, spec: Spec, raw: unknown): unknown {
       return n;
     }
     case 'number': {
+      if (spec.auto && raw === 'auto') return 'auto';
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?[\d_.]+(e[+-]?\d+)?$/i.test(raw.trim()) ? Number(raw.replace(/_/g, '')) : NaN;
       const lowOk = spec.exclusiveMin ? n > spec.min : n >= spec.min;
       if (!Number.isFinite(n) || !lowOk || n > spec.max) fail(`a number ${spec.exclusiveMin ? 'above' : 'from'} ${spec.min} ${spec.exclusiveMin ? 'and at most' : 'to'} ${spec.max}`);
@@ -117,6 +119,12 @@ export interface ParsedOptions {
 /** Looks like a flag rather than a value: `--x`, or `-x` that is not a negative number and not `-` (stdout). */
 function looksLikeFlag(arg: string): boolean {
   return arg.startsWith('--') || (/^-[a-z]/i.test(arg));
+}
+
+/** What a missing value should have been, in words where the value name says it. */
+function whatValue(o: OptionDef): string {
+  const words: Record<string, string> = { DIR: 'a directory', FILE: 'a file name', 'FILE|-': 'a file name (or - for stdout)', LIST: 'a comma-separated list' };
+  return o.value && words[o.value] ? words[o.value]! : `a value${o.value ? ` (${o.value})` : ''}`;
 }
 
 /** Parses `argv` against the command's table. `command` names the command in error messages (`helpCommand` overrides the hint). */
@@ -173,12 +181,12 @@ export function parseOptions(table: OptionTable, argv: readonly string[], comman
     if (raw === undefined) {
       const next = argv[i + 1];
       if (next === undefined || looksLikeFlag(next)) {
-        throw new UsageError(`${flag} needs a value${o.value ? ` (${o.value})` : ''}: ${o.help}; ${see}`);
+        throw new UsageError(`${flag} needs ${whatValue(o)}: ${o.help}; ${see}`);
       }
       raw = next;
       i++;
     }
-    if (raw === '' && o.spec.kind !== 'string') throw new UsageError(`${flag} needs a value: ${o.help}; ${see}`);
+    if (raw === '' && o.spec.kind !== 'string') throw new UsageError(`${flag} needs ${whatValue(o)}: ${o.help}; ${see}`);
     set(flag, o, raw);
   }
   return { values, positionals, help: values.help === true };

@@ -74,8 +74,14 @@ test('bench gate: first run passes and says so; history accumulates; a missing b
     // The site is built from every recorded run.
     const site = gate(['site', 'data3', 'site'], dir);
     assert.equal(site.code, 0, site.stderr);
-    assert.match(site.stderr, /site of 2 runs/);
-    assert.ok(readdirSync(path.join(dir, 'site')).includes('index.html'));
+    assert.match(site.stderr, /site of the committed results and 2 recorded runs/);
+    const siteFiles = readdirSync(path.join(dir, 'site'));
+    assert.ok(siteFiles.includes('index.html') && siteFiles.includes('.nojekyll'), 'a GitHub Pages site');
+    const index = readFileSync(path.join(dir, 'site', 'index.html'), 'utf8');
+    assert.ok(/a{12}|aaaaaaaa/.test(readdirSync(path.join(dir, 'data3', 'history')).join(' ')), 'history files carry the commit');
+    assert.match(index, /quick/);
+    // The pull request's comparison page is kept beside the verdict.
+    assert.ok(existsSync(path.join(dir, 'out2', 'html', 'index.html')));
 
     // Refusals: an unreadable remote is not a first run, and a bad SHA is refused.
     const bad = gate(['fetch', path.join(dir, 'no-such.git'), 'data4'], dir);
@@ -92,6 +98,7 @@ test('the workflow runs the gate script, keeps no baseline in the cache, cancels
   assert.match(wf, /ci\/bench-gate\.sh gate bench-data candidate\.json verdict/);
   assert.match(wf, /ci\/bench-gate\.sh record bench-data main\.json "\$GITHUB_SHA"/);
   assert.match(wf, /ci\/bench-gate\.sh site bench-data site/);
+  assert.doesNotMatch(wf, /docs\/results\/ci/, 'the history comes from bench-data, not from copies into the checkout');
   assert.doesNotMatch(wf, /actions\/cache|--allow-missing-baseline/, 'no baseline that can expire or be skipped');
   assert.match(wf, /cancel-in-progress: \$\{\{ github\.event_name == 'pull_request' \}\}/);
   assert.match(wf, /node: \[20, 22, 24\]/);

@@ -33,7 +33,7 @@ test('short flags are the long ones: -c -d -t -r -p -j -q', () => {
 
 test('a flag where a value should be is refused, not taken as the value (--clients --duration 5)', () => {
   assert.throws(() => parseRunArgs(['quick', '--clients', '--duration', '5']), (e: unknown) => e instanceof UsageError && /^--clients needs a value \(N\)/.test(e.message));
-  assert.throws(() => parseRunArgs(['quick', '--json', '-q']), /--json needs a value/);
+  assert.throws(() => parseRunArgs(['quick', '--json', '-q']), /--json needs a file name \(or - for stdout\)/);
   // A negative number is a value (and then out of range), and - alone is stdout.
   assert.throws(() => parseRunArgs(['quick', '--warmup', '-1']), /--warmup must be a number from 0/);
   assert.equal(parseRunArgs(['quick', '--json', '-']).options.jsonFile, '-');
@@ -182,4 +182,11 @@ test('compare --json - writes the comparison to stdout and the text verdict to s
   const verdict = JSON.parse(r.stdout);
   assert.equal(verdict.summary.exitCode, 0);
   assert.match(r.stderr, /verdict: no regression/);
+});
+
+test('report --include adds directories to --site only', async () => {
+  const { parseReportArgs } = await import('../harness/commands/report.js');
+  assert.deepEqual(parseReportArgs(['--site', 'public', '--include', 'a', '--include', 'b']), { files: [], outDir: 'public', site: true, include: ['a', 'b'] });
+  assert.throws(() => parseReportArgs(['--include', 'a']), /--include adds results to --site DIR/);
+  assert.throws(() => parseReportArgs(['--out']), /--out needs a directory/);
 });

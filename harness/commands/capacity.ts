@@ -15,7 +15,8 @@ import { measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
-import { SCHEMA_VERSION, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
+import { rssSlope } from '../measure/memory.js';
+import { SCHEMA_VERSION, type CompletedTransportRun, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
 
 export const summary = "each transport's largest sustained client count: pushbench capacity [flags]";
 
@@ -29,7 +30,8 @@ const FLAGS: OptionTable = {
   '--min-clients': { key: '--min-clients', spec: num(1, 1_000_000, true), help: 'smallest count probed when the start fails', value: 'N', default: 10 },
   '--factor': { key: '--factor', spec: num(1.01, 100, false), help: 'step multiplier (√10 = 3.1623 lands on 1k, 10k, 100k)', value: 'X', default: 2 },
   '--precision': { key: '--precision', spec: num(0.001, 1, false), help: 'bisect until within this fraction', value: 'X', default: 0.05 },
-  '--duration': { key: '--duration', spec: num(1, 3600, false), help: 'seconds of publishing per probe, after the warm-up', short: '-d', value: 'S', default: 10 },
+  '--duration': { key: '--duration', spec: num(1, 3600, false), help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them', short: '-d', value: 'S', default: 60 },
+  '--hold': { key: '--duration', spec: num(1, 3600, false), help: 'the same as --duration', value: 'S' },
   '--warmup': { key: '--warmup', spec: num(0, 3600, false), help: "seconds of publishing before each probe's latency counts", value: 'S', default: 2 },
   '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second', short: '-r', value: 'MSG/S', default: 1 },
   '--interval-ms': { key: '--interval-ms', spec: num(10, 3_600_000, true), help: 'short polling interval (its p99 is at least the interval)', value: 'MS', default: 500 },
@@ -51,8 +53,9 @@ export function help(): string {
   return formatHelp({
     usage: 'pushbench capacity [options]',
     description:
-      'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost\n' +
-      'and every client connected: steps ×factor from --start-clients, then bisects. One results JSON, one table.',
+      'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost,\n' +
+      'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing\n' +
+      'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.',
     table: OPTIONS,
     examples: ['pushbench capacity -t sse,websocket --max-clients 20000', 'pushbench capacity --factor 3.1623 --json results/capacity.json'],
   });
@@ -73,7 +76,7 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
   const parsed = parseOptions(OPTIONS, argv, 'capacity');
   if (parsed.positionals.length > 0) throw new UsageError(`unknown argument ${parsed.positionals[0]}; see pushbench capacity --help`);
   const given = parsed.values;
-  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]));
+  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]).filter(([f]) => f !== '--hold'));
   const v = values;
   if (!(v['--min-clients']! <= v['--start-clients']! && v['--start-clients']! <= v['--max-clients']!)) {
     throw new UsageError(`need --min-clients <= --start-clients <= --max-clients, got ${v['--min-clients']}, ${v['--start-clients']}, ${v['--max-clients']}`);
@@ -172,8 +175,15 @@ export async function main(argv: string[]): Promise<number> {
       { start: v['--start-clients']!, max: v['--max-clients']!, min: v['--min-clients']!, factor: v['--factor']!, precision: v['--precision']!, retries: v['--retries']! },
     );
     const failedAt = search.steps.find((s) => s.clients === search.firstFailedClients);
+    // Memory per added connection across the counts probed: the slope, free of each process's fixed base.
+    const slope = rssSlope(
+      runs
+        .filter((r): r is CompletedTransportRun => r.state === 'completed' && r.transport === transport && !!r.memory)
+        .map((r) => ({ connections: r.connect.connected, rssBytes: r.memory!.serverConnectedRssBytes })),
+    );
     capacities.push({
       transport,
+      ...(slope !== null ? { serverBytesPerConnectionSlope: slope } : {}),
       maxClients: search.maxClients,
       firstFailedClients: search.firstFailedClients,
       limitedBy: failedAt ? (failedAt.limitedBy ?? 'unknown') : `not reached (--max-clients ${v['--max-clients']} passed)`,

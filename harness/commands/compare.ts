@@ -7,6 +7,7 @@ import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../option
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
+import type { ComparisonFile } from '../compare/types.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
@@ -28,6 +29,12 @@ const OPTIONS: OptionTable = {
   '--repeats': { key: 'repeats', spec: { kind: 'string' }, help: 'use only the first K repeats of each file (to find how many a machine needs)', value: 'K' },
   '--markdown': { key: 'markdown', spec: { kind: 'string' }, help: 'write the verdict as Markdown (for a pull-request comment); - for stdout', value: 'FILE|-' },
   '--json': { key: 'json', spec: { kind: 'string' }, help: 'write the full comparison as JSON; - for stdout (the text verdict then goes to stderr)', short: '-j', value: 'FILE|-' },
+  '--html': {
+    key: 'html',
+    spec: { kind: 'string' },
+    help: 'write the comparison as a page (DIR/index.html, with its assets and data as CSV): baseline against candidate per metric, the verdict, the statistics and every repeat',
+    value: 'DIR',
+  },
 };
 
 export function help(): string {
@@ -66,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     repeats?: string;
     markdown?: string;
     json?: string;
+    html?: string;
   };
   if (positionals.length !== 2) {
     throw new UsageError(`compare needs exactly two arguments, BASELINE and CANDIDATE, got ${positionals.length}; see pushbench compare --help`);
@@ -112,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
 
   if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
   if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
+  if (values.html) await writeHtml(values.html, result);
   // stdout belongs to a file written there with -; the text verdict then goes to stderr.
   (values.json === '-' || values.markdown === '-' ? process.stderr : process.stdout).write(toText(result));
   return result.summary.exitCode;
@@ -121,6 +130,15 @@ function splitList(arg: string): string[] {
   const files = arg.split(',').filter((f) => f.length > 0);
   if (files.length === 0) throw new UsageError(`"${arg}" names no file; give a results file, a directory, or a comma-separated list`);
   return files;
+}
+
+async function writeHtml(dir: string, result: ComparisonFile): Promise<void> {
+  const { writeComparisonSite } = await import('../../reports/site.js');
+  try {
+    await writeComparisonSite(result, dir);
+  } catch (err) {
+    throw new UsageError(`cannot write --html ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose a writable directory`);
+  }
 }
 
 function writeOutput(file: string, text: string, flag = '--markdown'): void {
