@@ -484,15 +484,57 @@ export interface CapacityResults {
   transports: TransportCapacity[];
 }
 
-/** Requests per second per CPU second of the generator, against the same short-polling server and request head. */
+/** One generator's run in an efficiency pair: what it completed and the CPU it took, construction and teardown included. */
+export interface GeneratorFigures {
+  /** Completed units: responses received (polling) or messages received (WebSocket). */
+  requests: number;
+  cpuSeconds: number;
+  /** requests / cpuSeconds. */
+  requestsPerCpuS: number;
+}
+
+/** Both generators once, one after the other, in the order given. */
+export interface GeneratorPair {
+  order: 'pushbench-first' | 'other-first';
+  pushbench: GeneratorFigures;
+  other: GeneratorFigures;
+  /** pushbench.requestsPerCpuS / other.requestsPerCpuS. */
+  ratio: number;
+}
+
+/** pushbench's WebSocket client against another WebSocket client on the same server and broadcast. */
+export interface WebSocketEfficiency {
+  /** The other generator, e.g. "ws 8.x (one WebSocket object per connection)". */
+  other: string;
+  connections: number;
+  /** Messages broadcast to every connection in each run. */
+  messages: number;
+  pairs: GeneratorPair[];
+  /** Median of the pairs' ratios; low and high are the smallest and largest pair's. */
+  ratio: number;
+  ratioLow: number;
+  ratioHigh: number;
+}
+
+/**
+ * Requests per second per CPU second of the generator, against the same short-polling server and request head:
+ * completed responses counted for both, the CPU of each generator's whole process life (construction and teardown
+ * included for both), pairs in alternating order. `pushbench`, `autocannon` are the median pair's figures.
+ */
 export interface EfficiencyResults {
   connections: number;
   durationS: number;
   requestHeadBytes: number;
   pushbench: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
   autocannon: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
-  /** pushbench.requestsPerCpuS / autocannon.requestsPerCpuS; at least 1 means pushbench's client is no less efficient. */
+  /** pushbench.requestsPerCpuS / autocannon.requestsPerCpuS (the median over pairs when `pairs` is present). */
   ratio: number;
+  /** What both sides counted (absent in files before pairs were measured: then requests sent by pushbench). */
+  counted?: 'completed responses';
+  pairs?: GeneratorPair[];
+  ratioLow?: number;
+  ratioHigh?: number;
+  websocket?: WebSocketEfficiency;
 }
 
 /** A snapshot the harness emits about once a second during a run (progress bar, live dashboard). */

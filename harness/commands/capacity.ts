@@ -11,7 +11,7 @@ import { EXIT, EnvironmentError, UsageError } from '../errors.js';
 import { Progress } from '../run/progress.js';
 import { resultsPath, writeResults } from '../../results/io.js';
 import { runScenario } from '../run/runner.js';
-import { measureEfficiency } from '../measure/efficiency.js';
+import { EFFICIENCY_DEFAULTS, measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
@@ -134,10 +134,13 @@ export async function main(argv: string[]): Promise<number> {
   };
   let efficiency: EfficiencyResults | undefined;
   if (args.efficiency) {
-    progress.note('efficiency: pushbench short-polling client vs autocannon, 100 connections, 5 s each');
-    efficiency = await measureEfficiency(100, 5);
     progress.note(
-      `efficiency: pushbench ${efficiency.pushbench.requestsPerCpuS} req/s per CPU s, autocannon ${efficiency.autocannon.requestsPerCpuS}, ratio ${efficiency.ratio}`,
+      `efficiency: pushbench's polling client vs autocannon and its WebSocket client vs ws, ${EFFICIENCY_DEFAULTS.connections} connections, ${EFFICIENCY_DEFAULTS.pairs} pairs each in alternating order`,
+    );
+    efficiency = await measureEfficiency(EFFICIENCY_DEFAULTS, (line) => progress.note(line));
+    progress.note(
+      `efficiency: polling ${efficiency.ratio} × autocannon's responses per CPU second (pairs ${efficiency.ratioLow}..${efficiency.ratioHigh}); ` +
+        `WebSocket ${efficiency.websocket?.ratio} × ${efficiency.websocket?.other}'s messages per CPU second (${efficiency.websocket?.ratioLow}..${efficiency.websocket?.ratioHigh})`,
     );
   }
   const runs: TransportRun[] = [];
