@@ -1,15 +1,17 @@
 /**
- * Reads results files for the report. Checks only what the pages rely on, so that a file written by a newer
- * harness with extra fields still renders; anything else wrong is one line naming the file and the fix.
+ * Reads results files for the report through the one validating reader (results/read.ts): every field the pages
+ * read is checked, types included, so a damaged file is one line naming the file and the field, never an internal
+ * error half-way through a site. Fields a newer harness adds are ignored.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ResultsInputError } from '../results/errors.js';
+import { parseFile, readFile } from '../results/read.js';
 import type { ResultsFile } from '../results/types.js';
 
-/** Bad report input (missing file, not a results file). The CLI turns it into a usage error. */
-export class ReportInputError extends Error {
-  override name = 'ReportInputError';
-}
+/** Bad report input (missing file, not a results file): the results module's input error. The CLI makes it exit 2. */
+export const ReportInputError = ResultsInputError;
+export type ReportInputError = ResultsInputError;
 
 /** A results file with the path it came from. */
 export interface LoadedResults {
@@ -17,51 +19,14 @@ export interface LoadedResults {
   results: ResultsFile;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Checks the parts of a parsed results file the report reads; throws ReportInputError on the first problem. */
+/** Checks a parsed results file; throws ReportInputError naming the file and the first field at fault. */
 export function checkResults(raw: unknown, file: string): ResultsFile {
-  const where = `${file} is not a pushbench results file`;
-  if (!isObject(raw) || raw.tool !== 'pushbench') throw new ReportInputError(`${where} ("tool" is not "pushbench"); pass files written by pushbench run`);
-  if (raw.schemaVersion !== 1) throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads version 1 — re-run the benchmark or use a matching pushbench`);
-  for (const key of ['scenario', 'startedAt', 'finishedAt'] as const) {
-    if (typeof raw[key] !== 'string') throw new ReportInputError(`${where} ("${key}" must be a string)`);
-  }
-  if (!isObject(raw.environment)) throw new ReportInputError(`${where} ("environment" must be an object)`);
-  if (!isObject(raw.options)) throw new ReportInputError(`${where} ("options" must be an object)`);
-  if (!Array.isArray(raw.runs)) throw new ReportInputError(`${where} ("runs" must be an array)`);
-  raw.runs.forEach((run, i) => {
-    if (!isObject(run) || typeof run.transport !== 'string' || (run.state !== 'completed' && run.state !== 'errored')) {
-      throw new ReportInputError(`${where} (runs[${i}] needs a "transport" and a "state" of completed or errored)`);
-    }
-    if (run.state === 'errored' && typeof run.error !== 'string') throw new ReportInputError(`${where} (runs[${i}] is errored but has no "error" text)`);
-    if (run.state === 'completed') {
-      for (const key of ['wire', 'latencyMs', 'server', 'messages', 'connect', 'throughput'] as const) {
-        if (!isObject(run[key])) throw new ReportInputError(`${where} (runs[${i}].${key} must be an object)`);
-      }
-    }
-  });
-  return raw as unknown as ResultsFile;
+  return parseFile(raw, file, ['results']);
 }
 
 /** Reads and checks one results file. */
 export async function loadResults(file: string): Promise<LoadedResults> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReportInputError(code === 'ENOENT' ? `no such results file: ${file}` : `cannot read ${file} (${code ?? (e as Error).message})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ReportInputError(`${file} is not valid JSON (${(e as Error).message}); pass a results file written by pushbench run`);
-  }
-  return { file, results: checkResults(raw, file) };
+  return { file, results: readFile(file, ['results']) };
 }
 
 /** The newest `*.json` in a results directory by modification time, or null when there is none. */

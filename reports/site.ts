@@ -1,9 +1,10 @@
 /**
  * Writes the static report site: index.html, one page per results file, one history page per scenario, and
  * assets/ (Chart.js copied from node_modules, the page script, the stylesheet). No server, no CDN: the site
- * works from file:// and from any static host. Every file is written under a temporary name and renamed.
+ * works from file:// and from any static host. The whole site is built in a temporary folder and then moved into
+ * place (results/io.ts writeDirAtomic), so a failure or Ctrl-C never leaves half a site or a temp file behind.
  */
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import type { ResultsFile } from '../results/types.js';
 import { historyCharts, runCharts } from './charts.js';
 import { slug } from './format.js';
 import { loadResults, ReportInputError } from './load.js';
+import { writeDirAtomic } from '../results/io.js';
 import { historyPageHtml, indexPageHtml, runPageHtml } from './pages.js';
 import { REPORT_CSS } from './style.js';
 
@@ -34,17 +36,6 @@ export function classicScript(compiled: string): string {
   return compiled.replace(/^export \{\};?[ \t]*$/m, '').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
 }
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** File name of a results file's page: scenario and start time, made unique within one site. */
 export function runPageName(results: ResultsFile, taken: Set<string>): string {
   const base = `run-${slug(results.scenario)}-${slug(results.startedAt)}`;
@@ -66,11 +57,20 @@ export async function writeReport(resultsFiles: string[], outDir: string): Promi
 
   const chartJs = await readFile(chartJsPath());
   const script = classicScript(await readFile(renderScriptPath(), 'utf8'));
+  const runPaths: string[] = [];
+  await writeDirAtomic(outDir, async (dir) => {
+    runPaths.push(...(await buildSite(all, chartJs, script, dir)).map((name) => path.join(outDir, name)));
+  });
+  return { indexPath: path.join(outDir, 'index.html'), runPaths };
+}
 
+/** Writes every file of the site into `outDir` (a fresh temporary folder); returns the run pages' names. */
+async function buildSite(all: ResultsFile[], chartJs: Buffer, script: string, outDir: string): Promise<string[]> {
+  const write = (file: string, data: string | Buffer): Promise<void> => writeFile(file, data);
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
-  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
-  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
-  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
+  await write(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
+  await write(path.join(outDir, 'assets', 'report.js'), script);
+  await write(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
 
   const scenarios = new Map<string, ResultsFile[]>();
   for (const r of all) scenarios.set(r.scenario, [...(scenarios.get(r.scenario) ?? []), r]);
@@ -91,16 +91,16 @@ export async function writeReport(resultsFiles: string[], outDir: string): Promi
     const historyHref = historyNames.get(results.scenario)!;
     const nav = [{ href: 'index.html', text: 'All runs' }, { href: historyHref, text: `History of ${results.scenario}` }];
     const file = path.join(outDir, name);
-    await writeAtomic(file, runPageHtml(results, runCharts(results, all), nav));
-    runPaths.push(file);
+    await write(file, runPageHtml(results, runCharts(results, all), nav));
+    runPaths.push(name);
     entries.push({ results, href: name, historyHref });
   }
   for (const [scenario, series] of scenarios) {
     const nav = [{ href: 'index.html', text: 'All runs' }];
-    await writeAtomic(path.join(outDir, historyNames.get(scenario)!), historyPageHtml(scenario, series.length, historyCharts(series), nav));
+    await write(path.join(outDir, historyNames.get(scenario)!), historyPageHtml(scenario, series.length, historyCharts(series), nav));
   }
   const indexPath = path.join(outDir, 'index.html');
   const histories = [...scenarios].map(([scenario, series]) => ({ scenario, href: historyNames.get(scenario)!, runs: series.length }));
-  await writeAtomic(indexPath, indexPageHtml(entries, histories));
-  return { indexPath, runPaths };
+  await write(indexPath, indexPageHtml(entries, histories));
+  return runPaths;
 }

@@ -319,6 +319,8 @@ export interface Environment {
 
 /** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
 export interface ResultsFile {
+  /** What the file is: always written (`results`), absent in files from before the file kinds were unified. */
+  kind?: 'results';
   schemaVersion: typeof SCHEMA_VERSION;
   tool: 'pushbench';
   scenario: string;
@@ -331,6 +333,8 @@ export interface ResultsFile {
   capacity?: CapacityResults;
   /** The load generator's own efficiency against autocannon (docs/scale.md). */
   efficiency?: EfficiencyResults;
+  /** Why the efficiency measurement failed (a load generator died), when it did; the capacity search still ran. */
+  efficiencyError?: string;
 }
 
 /** One measured client count of a capacity search. */

@@ -7,9 +7,10 @@
 import { isStopping } from '../run/children.js';
 import { diagnose, passes, searchCapacity, type Criteria } from '../run/capacity.js';
 import { environment, machineLimits } from '../measure/environment.js';
-import { EXIT, EnvironmentError, UsageError } from '../errors.js';
+import { EXIT, EnvironmentError, UsageError, asUsage } from '../errors.js';
 import { Progress } from '../run/progress.js';
-import { resultsPath, writeResults } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, resultsPath } from '../../results/io.js';
+import { saveResults } from './run.js';
 import { runScenario } from '../run/runner.js';
 import { measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
@@ -126,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const args = parseCapacityArgs(argv);
+  asUsage(() => (args.jsonFile ? prepareOutputFile(args.jsonFile, '--json') : prepareOutputDir(args.outDir, '--out')));
   const v = args.values;
   const limits = machineLimits();
   const criteria: Criteria = { p99Ms: v['--p99-ms']!, cpus: limits.cpus, memoryBytes: limits.memoryBytes ?? environment().totalMemoryBytes };
@@ -145,12 +147,20 @@ export async function main(argv: string[]): Promise<number> {
     jsonFile: args.jsonFile,
   };
   let efficiency: EfficiencyResults | undefined;
+  let efficiencyError: string | undefined;
   if (args.efficiency) {
     progress.note('efficiency: pushbench short-polling client vs autocannon, 100 connections, 5 s each');
-    efficiency = await measureEfficiency(100, 5);
-    progress.note(
-      `efficiency: pushbench ${efficiency.pushbench.requestsPerCpuS} req/s per CPU s, autocannon ${efficiency.autocannon.requestsPerCpuS}, ratio ${efficiency.ratio}`,
-    );
+    try {
+      efficiency = await measureEfficiency(100, 5);
+      progress.note(
+        `efficiency: pushbench ${efficiency.pushbench.requestsPerCpuS} req/s per CPU s, autocannon ${efficiency.autocannon.requestsPerCpuS}, ratio ${efficiency.ratio}`,
+      );
+    } catch (e) {
+      if (isStopping() || e instanceof EnvironmentError) throw e;
+      // A load generator that died is recorded and fails the command at the end; the capacity search still runs.
+      efficiencyError = (e as Error).message;
+      progress.note(`efficiency: errored: ${efficiencyError}`);
+    }
   }
   const runs: TransportRun[] = [];
   const capacities: TransportCapacity[] = [];
@@ -217,10 +227,11 @@ export async function main(argv: string[]): Promise<number> {
       transports: capacities,
     },
     ...(efficiency ? { efficiency } : {}),
+    ...(efficiencyError ? { efficiencyError } : {}),
   };
-  const file = resultsPath(results.options, startedAt);
-  writeResults(results, file);
   process.stdout.write(formatCapacity(results) + '\n');
+  const file = saveResults(results, resultsPath(results.options, startedAt), progress);
+  if (file === null) return EXIT.environment;
   progress.note(`results: ${file}`);
-  return EXIT.ok;
+  return efficiencyError ? EXIT.failed : EXIT.ok;
 }

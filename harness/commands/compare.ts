@@ -2,10 +2,12 @@
  * `pushbench compare <baseline> <candidate>`: judge a candidate results file against a baseline and exit
  * 0 (no regression), 1 (regression, changed wire bytes, or an errored transport) or 2 (usage or input error).
  */
-import { UsageError, EXIT, parseFlags } from '../errors.js';
+import { UsageError, EXIT, asUsage, parseFlags } from '../errors.js';
+import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
+import { oneLine } from '../../results/read.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
-import { toMarkdown, toText } from '../compare/format.js';
-import { MissingBaselineError, readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
+import { escapeMarkdown, escapeTerminal, toMarkdown, toText } from '../compare/format.js';
+import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
@@ -27,11 +29,14 @@ Options:
   --seed N                 bootstrap seed (default 1)
   --allow-missing-baseline when BASELINE is a directory without a fitting baseline, say so and exit 0
                            (a CI job before main has recorded its first baseline)
+  --allow-missing          judge what both sides have when the candidate lacks a transport (or task) of the
+                           baseline; without it that is an input error (exit 2)
   --repeats K              use only the first K repeats of each file (to find how many a machine needs)
   --markdown FILE          write the verdict as Markdown (for a pull-request comment)
   --json FILE              write the full comparison as JSON
 
-Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error.
+Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error
+(a file that does not read, or a candidate without a transport or task the baseline has).
 Statistical metrics need --repeat 4 or more on both runs; with fewer they are reported as insufficient samples.
 `;
 
@@ -51,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       repeats: { type: 'string' },
       'allow-missing-baseline': { type: 'boolean' },
+      'allow-missing': { type: 'boolean' },
       markdown: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -81,6 +87,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats must be a positive integer, got "${values.repeats}"`);
   }
 
+  // Outputs are checked before any file is read, so a bad path fails first and nothing is half-written.
+  const outputs = asUsage(() => ({
+    json: values.json ? prepareOutputFile(values.json, '--json') : null,
+    markdown: values.markdown ? prepareOutputFile(values.markdown, '--markdown') : null,
+  }));
+
   const candidateFiles = splitList(candidateArg);
   let candidate = mergeRecordings(candidateFiles.map(readComparable), candidateFiles);
   let baseline;
@@ -92,8 +104,8 @@ export async function main(argv: string[]): Promise<number> {
         : { file: baselineArg, data: mergeRecordings(baselineFiles.map(readComparable), baselineFiles) };
   } catch (err) {
     if (!(err instanceof MissingBaselineError && values['allow-missing-baseline'])) throw err;
-    const text = `pushbench compare: nothing compared: ${err.message}\n`;
-    if (values.markdown) writeOutput(values.markdown, `### pushbench compare: ➖ no baseline yet\n\n${err.message}\n`);
+    const text = `pushbench compare: nothing compared: ${escapeTerminal(err.message)}\n`;
+    if (outputs.markdown) writeOutput(outputs.markdown, `### pushbench compare: ➖ no baseline yet\n\n${escapeMarkdown(err.message)}\n`);
     process.stdout.write(text);
     return EXIT.ok;
   }
@@ -103,9 +115,16 @@ export async function main(argv: string[]): Promise<number> {
     baselineData = firstRepeats(baselineData, repeats);
   }
   const result = compareFiles(baselineData, candidate, policy, { baseline: baseline.file, candidate: candidateArg });
+  const missing = [...new Set(result.comparisons.filter((r) => r.verdict === 'missing' && r.baseline !== null && r.candidate === null).map((r) => r.group))];
+  const lacking = missing.filter((g) => !result.comparisons.some((r) => r.group === g && r.candidate !== null));
+  if (lacking.length > 0 && !values['allow-missing']) {
+    throw new UsageError(
+      `candidate ${oneLine(candidateArg)} lacks ${lacking.map((g) => JSON.stringify(oneLine(g))).join(', ')}, which the baseline has; measure ${lacking.length === 1 ? 'it' : 'them'} too, or pass --allow-missing to judge the rest`,
+    );
+  }
 
-  if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
-  if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
+  if (outputs.json) writeOutput(outputs.json, JSON.stringify(result, null, 2) + '\n', '--json');
+  if (outputs.markdown) writeOutput(outputs.markdown, toMarkdown(result));
   process.stdout.write(toText(result));
   return result.summary.exitCode;
 }

@@ -9,7 +9,7 @@
  *
  * `pushbench kaazing --render FILE` only re-renders the Markdown from an existing results file.
  */
-import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -21,7 +21,9 @@ import { decimalDigits, hixie76FrameBytes, httpHeadBytes, httpHeadString, httpHe
 import { packageRoot, scenariosDir } from '../paths.js';
 import { planRun } from '../run/plan.js';
 import { fillHeaders, loadProfile, type HeaderProfile } from '../protocol/profiles.js';
-import { writeFileAtomic, writeResults } from '../../results/io.js';
+import { prepareOutputFile, writeFileAtomic, writeResults } from '../../results/io.js';
+import { readFile } from '../../results/read.js';
+import { KAAZING_SCHEMA_VERSION } from '../../results/kaazing.js';
 import { runScenario, type RunHooks } from '../run/runner.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { writeProfileHead } from '../transports/server.js';
@@ -530,13 +532,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (args.render) {
-    let results: KaazingResults;
-    try {
-      results = JSON.parse(readFileSync(args.render, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`cannot read kaazing results ${args.render}: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (results?.study !== 'kaazing') throw new UsageError(`${args.render} is not a kaazing results file (no "study": "kaazing"); pass the file \`pushbench kaazing\` wrote`);
+    const results = readFile(args.render, ['kaazing']);
+    prepareOutputFile(args.reportFile, '--report');
     render(results, args.reportFile);
     return EXIT.ok;
   }
@@ -545,8 +542,9 @@ export async function main(argv: string[]): Promise<number> {
   const useCases = scenario.useCases.filter((u) => !args.cases || args.cases.includes(u.useCase));
   const transports = args.transports ?? scenario.transports;
   const durationS = args.durationS ?? scenario.durationS;
-  const resultsDir = path.dirname(path.resolve(args.jsonFile));
-  for (const dir of [resultsDir, path.dirname(path.resolve(args.reportFile))]) if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  // Both outputs are checked (folders created, a probe written) before minutes of measuring.
+  const resultsDir = path.dirname(prepareOutputFile(args.jsonFile, '--json'));
+  prepareOutputFile(args.reportFile, '--report');
 
   const startedAt = new Date().toISOString();
   const cases: KaazingCase[] = [];
@@ -590,9 +588,9 @@ export async function main(argv: string[]): Promise<number> {
 
   const sinceSeq = Math.max(1, Math.round(scenario.rate * durationS));
   const results: KaazingResults = {
+    kind: 'kaazing',
+    schemaVersion: KAAZING_SCHEMA_VERSION,
     tool: 'pushbench',
-    study: 'kaazing',
-    version: 1,
     startedAt,
     finishedAt: new Date().toISOString(),
     environment: environment(),

@@ -4,11 +4,12 @@
  * Prints the index path on stdout; problems with the input are one-line usage errors.
  */
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, asUsageAsync } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULTS } from '../run/scenario.js';
-import { newestResultsFile, ReportInputError } from '../../reports/load.js';
+import { loadResults, newestResultsFile } from '../../reports/load.js';
 import { writeReport } from '../../reports/site.js';
+import { prepareOutputDir } from '../../results/io.js';
 
 /** Where the site goes when --out is not given (git-ignored). */
 export const DEFAULT_REPORT_DIR = path.join('reports', 'out');
@@ -59,13 +60,14 @@ export async function main(argv: string[]): Promise<number> {
     if (!newest) throw new UsageError(`no results files in ${DEFAULT_RESULTS_DIR}/; run npm run bench first or pass results files: ${USAGE}`);
     files = [newest];
   }
-  try {
+  return asUsageAsync(async () => {
+    // Inputs first (nothing is written for a bad file), then the output folder is created and test-written before
+    // the site is built in a temporary folder and moved into place.
+    for (const file of files) await loadResults(file);
+    prepareOutputDir(args.outDir, '--out');
     const { indexPath, runPaths } = await writeReport(files, args.outDir);
     process.stderr.write(`report: ${runPaths.length} run page${runPaths.length === 1 ? '' : 's'} written\n`);
     process.stdout.write(`${path.resolve(indexPath)}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof ReportInputError) throw new UsageError(e.message);
-    throw e;
-  }
+  });
 }

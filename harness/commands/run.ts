@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
 import { isStopping } from '../run/children.js';
-import { EXIT } from '../errors.js';
+import { EXIT, asUsage } from '../errors.js';
 import { describePlan, planRun } from '../run/plan.js';
 import { Progress } from '../run/progress.js';
-import { resultsPath, writeResults } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, resultsPath, writeResults, writeResultsFallback } from '../../results/io.js';
+import type { ResultsFile } from '../../results/types.js';
 import { runScenario } from '../run/runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
@@ -35,6 +36,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const { options, dashboard, report } = parseRunArgs(argv);
+  // Every output is resolved, created and test-written before anything starts: a bad path must not cost a run.
+  asUsage(() => {
+    if (options.jsonFile) prepareOutputFile(options.jsonFile, '--json');
+    else prepareOutputDir(options.outDir, '--out');
+    if (report) prepareOutputDir(DEFAULT_REPORT_DIR, 'the report folder');
+  });
   // Refuse a plan the machine cannot hold before printing or starting anything.
   const limits = machineLimits();
   const plan = planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
@@ -57,18 +64,44 @@ export async function main(argv: string[]): Promise<number> {
       onTransportDone: (r) => progress.done(r),
     });
     if (isStopping()) return EXIT.interrupted;
-    const file = resultsPath(options, results.startedAt);
-    writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
+    const file = saveResults(results, resultsPath(options, results.startedAt), progress);
+    if (file === null) return EXIT.environment;
     progress.note(`results: ${file}`);
     if (report) {
-      const { writeReport } = await import('../../reports/site.js');
-      const { indexPath } = await writeReport([file], DEFAULT_REPORT_DIR);
-      progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+      try {
+        const { writeReport } = await import('../../reports/site.js');
+        const { indexPath } = await writeReport([file], DEFAULT_REPORT_DIR);
+        progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+      } catch (e) {
+        if (isStopping()) return EXIT.interrupted;
+        progress.note(`report: could not write ${DEFAULT_REPORT_DIR} (${(e as Error).message}); the results are in ${file}: pushbench report ${file}`);
+        return EXIT.environment;
+      }
     }
     const failed = results.runs.some((r) => r.state === 'errored');
     return failed ? EXIT.failed : EXIT.ok;
   } finally {
     await live?.close();
+  }
+}
+
+/**
+ * Writes a finished run's results where asked; if that fails anyway (the disk filled, the folder went away), into
+ * the system temp folder, saying where. Returns the path written, or null when even that failed.
+ */
+export function saveResults(results: ResultsFile, file: string, progress: { note(text: string): void }): string | null {
+  try {
+    writeResults(results, file);
+    return file;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    try {
+      const fallback = writeResultsFallback(results, file);
+      progress.note(`results: could not write ${file} (${why}); the results are in ${fallback} instead`);
+    } catch (e2) {
+      progress.note(`results: could not write ${file} (${why}) nor a copy in the temp folder (${(e2 as NodeJS.ErrnoException).code ?? (e2 as Error).message})`);
+    }
+    return null;
   }
 }

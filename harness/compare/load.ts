@@ -1,73 +1,24 @@
 /**
- * Reading results and micro-benchmark files for comparison, finding a scenario's baseline in a directory, and
- * writing files atomically (temp name, then rename) so a failed run never leaves half a file behind.
+ * Reading results and micro-benchmark files for comparison (through the one validating reader, results/read.ts) and
+ * finding a scenario's baseline in a directory.
  */
-import { readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { SCHEMA_VERSION, type ResultsFile } from '../../results/types.js';
+import { UsageError, asUsage } from '../errors.js';
+import { oneLine, parseFile, readFile } from '../../results/read.js';
 import { assertComparable, type ComparableFile } from './compare.js';
-import { COMPARE_SCHEMA_VERSION, type MicroResultsFile } from './types.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
- * Checks the fields `compare` reads and returns the file typed; throws UsageError naming the first problem.
- * Deliberately shallow: a results file written by `pushbench run` is trusted beyond its shape.
+ * Checks a parsed results or micro-benchmark file, every field `compare` reads, types included (results/read.ts);
+ * throws UsageError naming the file and the field.
  */
 export function parseComparable(raw: unknown, where: string): ComparableFile {
-  if (!isRecord(raw) || raw.tool !== 'pushbench') {
-    throw new UsageError(`${where} is not a pushbench file (no "tool": "pushbench"); pass a file written by pushbench run --json or npm run bench:micro`);
-  }
-  if (raw.kind === 'micro') {
-    if (raw.schemaVersion !== COMPARE_SCHEMA_VERSION) {
-      throw new UsageError(`${where} has micro schemaVersion ${String(raw.schemaVersion)}, this pushbench reads ${COMPARE_SCHEMA_VERSION}; re-record it`);
-    }
-    if (!Array.isArray(raw.tasks)) throw new UsageError(`${where}: "tasks" must be a list; re-record it with npm run bench:micro`);
-    for (const t of raw.tasks) {
-      if (!isRecord(t) || typeof t.name !== 'string' || !Array.isArray(t.nsPerOpSamples) || !t.nsPerOpSamples.every((v) => typeof v === 'number')) {
-        throw new UsageError(`${where}: every task needs a "name" and numeric "nsPerOpSamples"; re-record it with npm run bench:micro`);
-      }
-    }
-    return raw as unknown as MicroResultsFile;
-  }
-  if (raw.kind === 'comparison') {
-    throw new UsageError(`${where} is a comparison output, not results; pass the results files that were compared`);
-  }
-  if (raw.schemaVersion !== SCHEMA_VERSION) {
-    throw new UsageError(`${where} has schemaVersion ${String(raw.schemaVersion)}, this pushbench reads ${SCHEMA_VERSION}; re-record it with this version`);
-  }
-  if (typeof raw.scenario !== 'string' || !Array.isArray(raw.runs)) {
-    throw new UsageError(`${where} lacks "scenario" or "runs"; pass a results file written by pushbench run --json`);
-  }
-  for (const run of raw.runs) {
-    if (!isRecord(run) || typeof run.transport !== 'string' || (run.state !== 'completed' && run.state !== 'errored')) {
-      throw new UsageError(`${where}: every run needs "transport" and "state" ("completed" or "errored"); re-record it`);
-    }
-    if (run.state === 'completed' && (!isRecord(run.wire) || !isRecord(run.messages) || !isRecord(run.latencyMs) || !isRecord(run.server))) {
-      throw new UsageError(`${where}: completed run of ${run.transport} lacks wire, messages, latencyMs or server; re-record it`);
-    }
-  }
-  return raw as unknown as ResultsFile;
+  return asUsage(() => parseFile(raw, where, ['results', 'micro']));
 }
 
 /** Reads and validates one file. */
 export function readComparable(file: string): ComparableFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file} is not valid JSON (${(err as Error).message}); pass a results file`);
-  }
-  return parseComparable(raw, file);
+  return asUsage(() => readFile(file, ['results', 'micro']));
 }
 
 /** No baseline in a directory fits the candidate. */
@@ -98,7 +49,7 @@ export function findBaselineInDir(dir: string, candidate: ComparableFile): { fil
     }
   }
   const fix = `record one with: pushbench baseline save RESULTS.json --dir ${dir}`;
-  if (sameScenario.length === 0) throw new MissingBaselineError(`no baseline for scenario "${candidate.scenario}" in ${dir}; ${fix}`);
+  if (sameScenario.length === 0) throw new MissingBaselineError(`no baseline for scenario "${oneLine(candidate.scenario)}" in ${dir}; ${fix}`);
   const comparable = sameScenario.filter(({ data }) => {
     try {
       assertComparable(data, candidate);
@@ -109,7 +60,7 @@ export function findBaselineInDir(dir: string, candidate: ComparableFile): { fil
   });
   if (comparable.length === 0) {
     throw new MissingBaselineError(
-      `no baseline in ${dir} was measured with the candidate's settings (scenario "${candidate.scenario}": ${sameScenario.map((m) => path.basename(m.file)).join(', ')} differ); ${fix}`,
+      `no baseline in ${dir} was measured with the candidate's settings (scenario "${oneLine(candidate.scenario)}": ${sameScenario.map((m) => oneLine(path.basename(m.file))).join(', ')} differ); ${fix}`,
     );
   }
   comparable.sort((a, b) => (a.data.startedAt < b.data.startedAt ? 1 : a.data.startedAt > b.data.startedAt ? -1 : 0));
@@ -125,18 +76,4 @@ export function resolveBaseline(fileOrDir: string, candidate: ComparableFile): {
     throw new UsageError(`cannot find baseline ${fileOrDir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a results file or a baseline directory`);
   }
   return isDir ? findBaselineInDir(fileOrDir, candidate) : { file: fileOrDir, data: readComparable(fileOrDir) };
-}
-
-/** Writes `text` to `file` through a temporary name in the same directory, so readers never see half a file. */
-export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -10,7 +10,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { reap, spawnChild, type Child } from '../run/children.js';
+import { adopt, describeExit, reap, spawnChild, type Child } from '../run/children.js';
 import type { FromServer, ToServer } from '../run/ipc.js';
 import { loadProfile, type HeaderProfile } from '../protocol/profiles.js';
 import { Tally, requestHead as clientRequestHead, type ClientContext } from '../transports/client.js';
@@ -84,13 +84,20 @@ function generator(kind: 'pushbench' | 'autocannon', port: number, connections: 
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // Under the harness's care: Ctrl-C and every error path kill it like the run's own children.
+    adopt(child);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    child.once('message', (m) => resolve(m as GeneratorReport));
-    child.once('exit', (code) => reject(new Error(`${kind} generator exited (code ${code}) without a report: ${stderr.trim()}`)));
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       child.kill('SIGKILL');
-    }, (durationS + 30) * 1000).unref();
+    }, (durationS + 30) * 1000);
+    timer.unref();
+    child.once('message', (m) => resolve(m as GeneratorReport));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      reject(new Error(`${describeExit(`${kind} load generator (efficiency)`, child.pid, code, signal)} without a report${tail ? `: ${tail}` : ''}`));
+    });
   });
 }
 

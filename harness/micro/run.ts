@@ -10,8 +10,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { UsageError, EXIT, parseFlags } from '../errors.js';
-import { writeFileAtomic } from '../compare/load.js';
+import { UsageError, EXIT, asUsage, exitCodeOf, parseFlags } from '../errors.js';
+import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../measure/environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';
@@ -153,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = values.json ?? 'results/micro.json';
+  asUsage(() => prepareOutputFile(file, '--json'));
   const result = await runMicro(await allTasks(), options);
   writeFileAtomic(file, JSON.stringify(result, null, 2) + '\n');
   for (const t of result.tasks) {
@@ -167,9 +168,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      if (err instanceof UsageError) {
-        process.stderr.write(`pushbench bench:micro: ${err.message}\n`);
-        process.exitCode = err.exitCode;
+      const code = exitCodeOf(err);
+      if (code !== null) {
+        process.stderr.write(`pushbench bench:micro: ${(err as Error).message}\n`);
+        process.exitCode = code;
       } else {
         process.stderr.write(`pushbench bench:micro: ${(err as Error).stack ?? String(err)}\n`);
         process.exitCode = EXIT.failed;

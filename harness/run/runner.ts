@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, ChildScope, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { cpuTicks, environment, machineLimits, stealShare } from '../measure/environment.js';
 import { EnvironmentError } from '../errors.js';
 import { nowUs } from '../protocol/feed.js';
@@ -153,7 +153,9 @@ async function runTransport(
   };
   const ticker = setInterval(emit, 1000);
 
-  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  // Any child's death fails whatever the run waits for at that moment (children.ts ChildScope).
+  const scope = new ChildScope();
+  const server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
   const workers: WorkerChild[] = [];
   try {
     server.on((m) => {
@@ -207,7 +209,7 @@ async function runTransport(
     const connectStart = Date.now();
     const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
-      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
       });
@@ -284,6 +286,7 @@ async function runTransport(
       }),
     );
 
+    scope.settle();
     setPhase('closing');
     for (const w of workers) w.send({ type: 'close' });
     await reap(workers.map((w) => w.process), 5_000);
