@@ -22,6 +22,8 @@ import { OutputPathError } from './errors.js';
 import type { ResultsFile, RunOptions } from './types.js';
 
 const pendingTemps = new Set<string>();
+/** Temps removed by removePendingTemps while their write was still going: the write must not complete. */
+const abandoned = new Set<string>();
 let exitHookInstalled = false;
 
 function track(tmp: string): void {
@@ -35,6 +37,7 @@ function track(tmp: string): void {
 
 function untrack(tmp: string): void {
   pendingTemps.delete(tmp);
+  abandoned.delete(tmp);
 }
 
 /** A temporary name beside `target`, unique to this process and call. */
@@ -43,16 +46,20 @@ function tempBeside(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${rand}`);
 }
 
-/** Removes temp files and folders of writes that an error or an interrupt cut short. Synchronous: safe in exit hooks. */
+/**
+ * Removes temp files and folders of writes that an error or an interrupt cut short. Synchronous: safe in signal
+ * and exit hooks. The writes stay marked: one still running (an async site build) may recreate its folder before
+ * the process exits, so the exit hook removes it again, and it is never moved into place.
+ */
 export function removePendingTemps(): void {
   for (const t of pendingTemps) {
+    abandoned.add(t);
     try {
       rmSync(t, { recursive: true, force: true });
     } catch {
       /* nothing more can be done on the way out */
     }
   }
-  pendingTemps.clear();
 }
 
 /** Temp files and folders currently in flight (tests). */
@@ -171,6 +178,7 @@ export async function writeDirAtomic(outDir: string, build: (dir: string) => Pro
   try {
     mkdirSync(tmp);
     await build(tmp);
+    if (abandoned.has(tmp)) throw new OutputPathError(`interrupted: ${outDir} was left as it was`);
     if (!existsSync(target)) {
       renameSync(tmp, target);
       return;
