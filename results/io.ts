@@ -246,10 +246,10 @@ export function resultsPath(options: RunOptions, startedAt: string): string {
   return pathInside(options.outDir, `${scenario}-${stamp}.json`, 'results file name');
 }
 
-/** The results file as written: `kind` first, so every file says what it is. */
-export function resultsJson(results: ResultsFile): string {
-  const { kind: _k, ...rest } = results;
-  return JSON.stringify({ kind: 'results', ...rest }, null, 2) + '\n';
+/** A file as written: `kind` first (`results` unless it is another kind of file), so every file says what it is. */
+export function resultsJson(results: ResultsFile | { kind: string }): string {
+  const { kind, ...rest } = results as { kind?: string };
+  return JSON.stringify({ kind: kind ?? 'results', ...rest }, null, 2) + '\n';
 }
 
 export function writeResults(results: ResultsFile, file: string): void {

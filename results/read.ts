@@ -8,14 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { ResultsInputError } from './errors.js';
+import { FLOOR_SCHEMA_VERSION, type FloorResults } from './floor.js';
 import { KAAZING_SCHEMA_VERSION, type KaazingResults } from './kaazing.js';
 import { MICRO_SCHEMA_VERSION, type MicroResultsFile } from './micro.js';
 import { SCHEMA_VERSION, type ResultsFile } from './types.js';
 
 /** Every kind of file pushbench writes. */
-export type FileKind = 'results' | 'micro' | 'kaazing' | 'comparison';
+export type FileKind = 'results' | 'micro' | 'kaazing' | 'floor' | 'comparison';
 
-export type AnyFile = ResultsFile | MicroResultsFile | KaazingResults;
+export type AnyFile = ResultsFile | MicroResultsFile | KaazingResults | FloorResults;
 
 type Obj = Record<string, unknown>;
 
@@ -44,6 +45,7 @@ const HINT: Record<FileKind, string> = {
   results: 'pass a results file written by pushbench run (re-record it if it was edited)',
   micro: 'pass a file written by npm run bench:micro (re-record it if it was edited)',
   kaazing: 'pass the file pushbench kaazing wrote (re-record it if it was edited)',
+  floor: 'measure it again with pushbench floor',
   comparison: 'pass the results files that were compared',
 };
 
@@ -289,6 +291,15 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
   }
   const machine = c.sub(r, 'machine', at, { optional: true });
   if (machine) c.num(machine, 'stealShare', `${at}.machine`, { min: 0 });
+  const floor = c.sub(r, 'cpuFloor', at, { optional: true });
+  if (floor) {
+    const ff = `${at}.cpuFloor`;
+    c.str(floor, 'file', ff);
+    c.str(floor, 'floorStartedAt', ff);
+    c.nums(floor, ['serverFloorUsPerMessage', 'serverFloorConnections', 'clientFloorUsPerMessage', 'clientFloorConnections'], ff, { min: 0 });
+    c.num(floor, 'serverRatio', ff, { min: 0, nullable: true });
+    c.num(floor, 'clientRatio', ff, { min: 0, nullable: true });
+  }
 }
 
 function capacity(c: Check, o: Obj): void {
@@ -371,6 +382,29 @@ function micro(c: Check, o: Obj): MicroResultsFile {
     c.numList(t, 'opsPerRound', f, { optional: true });
   });
   return o as unknown as MicroResultsFile;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Floor files
+
+function floor(c: Check, o: Obj): FloorResults {
+  if (o.schemaVersion !== FLOOR_SCHEMA_VERSION) {
+    throw new ResultsInputError(`${oneLine(c.file)} has floor schemaVersion ${show(o.schemaVersion)}, this pushbench reads ${FLOOR_SCHEMA_VERSION}; ${HINT.floor}`, c.file, 'schemaVersion');
+  }
+  for (const k of ['startedAt', 'finishedAt']) c.str(o, k, '');
+  environment(c, o, '');
+  c.nums(o, ['frameBytes', 'rate', 'durationS'], '', { min: 0 });
+  c.list(o, 'points', '')!.forEach((raw, i) => {
+    const f = `points[${i}]`;
+    const p = c.obj(raw, f);
+    c.nums(p, ['connections', 'ticks', 'messages'], f, { int: true, min: 0 });
+    for (const side of ['sender', 'receiver']) {
+      const s = c.sub(p, side, f)!;
+      // A side that delivered nothing has NaN costs, which JSON writes as null.
+      for (const k of ['userUsPerMessage', 'systemUsPerMessage', 'cpuUsPerMessage', 'cores']) c.num(s, k, `${f}.${side}`, { min: 0, nullable: true });
+    }
+  });
+  return o as unknown as FloorResults;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -482,10 +516,10 @@ function kaazing(c: Check, o: Obj): KaazingResults {
 export function kindOf(raw: unknown): FileKind | null {
   if (!isObj(raw) || raw.tool !== 'pushbench') return null;
   if (raw.kind === undefined) return raw.study === 'kaazing' ? 'kaazing' : 'results';
-  return raw.kind === 'results' || raw.kind === 'micro' || raw.kind === 'kaazing' || raw.kind === 'comparison' ? raw.kind : null;
+  return raw.kind === 'results' || raw.kind === 'micro' || raw.kind === 'kaazing' || raw.kind === 'floor' || raw.kind === 'comparison' ? raw.kind : null;
 }
 
-const LABEL: Record<FileKind, string> = { results: 'results', micro: 'micro-benchmark', kaazing: 'kaazing results', comparison: 'comparison' };
+const LABEL: Record<FileKind, string> = { results: 'results', micro: 'micro-benchmark', kaazing: 'kaazing results', floor: 'floor', comparison: 'comparison' };
 
 function label(accept: readonly FileKind[]): string {
   return accept.length === 1 ? LABEL[accept[0]!] : 'pushbench';
@@ -494,6 +528,7 @@ function label(accept: readonly FileKind[]): string {
 export function parseFile(raw: unknown, file: string, accept: readonly ['results']): ResultsFile;
 export function parseFile(raw: unknown, file: string, accept: readonly ['kaazing']): KaazingResults;
 export function parseFile(raw: unknown, file: string, accept: readonly ['micro']): MicroResultsFile;
+export function parseFile(raw: unknown, file: string, accept: readonly ['floor']): FloorResults;
 export function parseFile(raw: unknown, file: string, accept: readonly ['results', 'micro']): ResultsFile | MicroResultsFile;
 export function parseFile(raw: unknown, file: string, accept: readonly FileKind[]): AnyFile;
 /**
@@ -517,6 +552,7 @@ export function parseFile(raw: unknown, file: string, accept: readonly FileKind[
   if (kind === 'results') return results(c, o);
   if (kind === 'micro') return micro(c, o);
   if (kind === 'kaazing') return kaazing(c, o);
+  if (kind === 'floor') return floor(c, o);
   throw new ResultsInputError(`${shown} is a comparison output; ${HINT.comparison}`, file, 'kind');
 }
 
@@ -542,6 +578,7 @@ export function readJson(file: string, accept: readonly FileKind[] = ['results']
 export function readFile(file: string, accept: readonly ['results']): ResultsFile;
 export function readFile(file: string, accept: readonly ['kaazing']): KaazingResults;
 export function readFile(file: string, accept: readonly ['micro']): MicroResultsFile;
+export function readFile(file: string, accept: readonly ['floor']): FloorResults;
 export function readFile(file: string, accept: readonly ['results', 'micro']): ResultsFile | MicroResultsFile;
 export function readFile(file: string, accept: readonly FileKind[]): AnyFile;
 /** Reads and checks one file of the accepted kinds. */

@@ -11,6 +11,7 @@ import { runScenario } from '../run/runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
 import { DEFAULT_REPORT_DIR } from './report.js';
+import { holdAgainstFloor } from '../measure/floor.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       onTransportDone: (r) => progress.done(r),
     });
     if (isStopping()) return EXIT.interrupted;
+    await holdAgainstFloor(results, options, plan, progress);
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
     const file = saveResults(results, resultsPath(options, results.startedAt), progress);
     if (file === null) return EXIT.environment;
