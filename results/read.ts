@@ -142,12 +142,14 @@ class Check {
 // ---------------------------------------------------------------------------------------------------------------
 // Results files
 
-function environment(c: Check, o: Obj, at: string): void {
+/** The environment; `machineOnly` (floor files) needs just what picks a floor for a machine: CPU model and count. */
+function environment(c: Check, o: Obj, at: string, machineOnly = false): void {
   const e = c.sub(o, 'environment', at)!;
   const f = at ? `${at}.environment` : 'environment';
-  for (const k of ['node', 'os', 'arch', 'cpuModel', 'pushbenchVersion']) c.str(e, k, f);
+  c.str(e, 'cpuModel', f);
   c.num(e, 'cpuCount', f, { int: true, min: 0 });
-  c.num(e, 'totalMemoryBytes', f, { min: 0 });
+  for (const k of ['node', 'os', 'arch', 'pushbenchVersion']) c.str(e, k, f, { optional: machineOnly });
+  c.num(e, 'totalMemoryBytes', f, { min: 0, optional: machineOnly });
   c.num(e, 'openFilesLimit', f, { nullable: true, optional: true });
   c.str(e, 'commit', f, { nullable: true, optional: true });
 }
@@ -392,7 +394,7 @@ function floor(c: Check, o: Obj): FloorResults {
     throw new ResultsInputError(`${oneLine(c.file)} has floor schemaVersion ${show(o.schemaVersion)}, this pushbench reads ${FLOOR_SCHEMA_VERSION}; ${HINT.floor}`, c.file, 'schemaVersion');
   }
   for (const k of ['startedAt', 'finishedAt']) c.str(o, k, '');
-  environment(c, o, '');
+  environment(c, o, '', true);
   c.nums(o, ['frameBytes', 'rate', 'durationS'], '', { min: 0 });
   c.list(o, 'points', '')!.forEach((raw, i) => {
     const f = `points[${i}]`;
