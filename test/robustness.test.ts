@@ -86,6 +86,41 @@ test('a finished run whose results cannot be written goes to the temp folder, na
   }
 });
 
+test('run: when the results folder is gone after the run, the table is printed, the file goes to the temp folder, exit 3', async () => {
+  const dir = tmp();
+  try {
+    const sub = path.join(dir, 'sub');
+    const child = spawn(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'run', 'quick', '--transports', 'sse', '--clients', '10', '--duration', '2', '--json', path.join(sub, 'r.json'), '--no-report'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let replaced = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!replaced && stderr.includes('sse: publishing')) {
+        replaced = true;
+        // The checked folder becomes a file while the run measures: writing must fail after the run.
+        rmSync(sub, { recursive: true, force: true });
+        writeFileSync(sub, 'in the way');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    assert.equal(code, 3, stderr);
+    assert.match(stdout, /^transport\s+clients/m, 'the table was printed');
+    const m = /could not write .*r\.json \(.*\); the results are in (\S+) instead/.exec(stderr);
+    assert.ok(m, stderr);
+    try {
+      assert.equal(readResults(m[1]!).runs[0]!.transport, 'sse');
+    } finally {
+      rmSync(m[1]!, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // 2. baseline save writes outside its folder.
 
 test('baseline save: a scenario that is a path never becomes one', async () => {
