@@ -3,7 +3,7 @@
  * and use case, then the corrections the measurements support, the latency claim, and the environment.
  *
  * A pure function of a kaazing results file (`KaazingResults`): no I/O, no harness runtime. Every figure printed is
- * read from the results (the article's own figures travel in them too, from scenarios/kaazing.json).
+ * read from the results (the article's own figures travel in them too, from scenarios/studies/kaazing.json).
  */
 import type { CompletedTransportRun, Environment, TransportName, TransportRun } from '../results/types.js';
 

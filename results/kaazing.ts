@@ -10,7 +10,7 @@ import type { Environment, TransportName, TransportRun } from './types.js';
  */
 export const KAAZING_SCHEMA_VERSION = 2;
 
-/** The article's published figures, as data (scenarios/kaazing.json `kaazing.article`). */
+/** The article's published figures, as data (scenarios/studies/kaazing.json `kaazing.article`). */
 export interface ArticleFigures {
   source: string;
   requestVisibleChars: number;

@@ -16,7 +16,6 @@ import { main as reportMain } from '../harness/commands/report.js';
 import { main as runMain, saveResults } from '../harness/commands/run.js';
 import { UsageError } from '../harness/errors.js';
 import { distHarnessDir, packageRoot } from '../harness/paths.js';
-import { liveChildren } from '../harness/run/children.js';
 import { startDashboard } from '../dashboards/server.js';
 import { pendingTempCount, removePendingTemps, writeDirAtomic } from '../results/io.js';
 import { readResults } from '../results/read.js';
@@ -25,6 +24,22 @@ import { capture } from './capture.js';
 import { completedRun, latencySeries, resultsFile } from './compare-fixtures.js';
 
 const fixture = (name: string): string => path.join(packageRoot, 'test', 'fixtures', `results-${name}.json`);
+/** Live child processes of the test process itself (from /proc). */
+function childrenOfThisProcess(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return fields[0] !== 'Z' && Number(fields[1]) === process.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pb-robust-'));
 
 function usage(r: { error: unknown }, pattern: RegExp): void {
@@ -41,7 +56,7 @@ test('run: --json naming a folder is refused before anything starts (exit 2, no 
   try {
     const r = await capture(runMain, ['quick', '--clients', '10', '--duration', '1', '--json', dir, '--no-report']);
     usage(r, /--json .* is a folder/);
-    assert.equal(liveChildren(), 0);
+    assert.deepEqual(childrenOfThisProcess(), [], 'no child process was started');
     assert.equal(r.out, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
