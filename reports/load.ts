@@ -3,10 +3,10 @@
  * read is checked, types included, so a damaged file is one line naming the file and the field, never an internal
  * error half-way through a site. Fields a newer harness adds are ignored.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ResultsInputError } from '../results/errors.js';
-import { parseFile, readFile } from '../results/read.js';
+import { kindOf, parseFile, readFile as readChecked } from '../results/read.js';
 import type { ResultsFile } from '../results/types.js';
 
 /** Bad report input (missing file, not a results file): the results module's input error. The CLI makes it exit 2. */
@@ -26,10 +26,13 @@ export function checkResults(raw: unknown, file: string): ResultsFile {
 
 /** Reads and checks one results file. */
 export async function loadResults(file: string): Promise<LoadedResults> {
-  return { file, results: readFile(file, ['results']) };
+  return { file, results: readChecked(file, ['results']) };
 }
 
-/** The newest `*.json` in a results directory by modification time, or null when there is none. */
+/**
+ * The newest results file (`kind` results, or none: the old form) in a results directory by modification time, or
+ * null when there is none. Other kinds that share the folder (floor, micro-benchmark files) are passed over.
+ */
 export async function newestResultsFile(dir: string): Promise<string | null> {
   let names: string[];
   try {
@@ -37,12 +40,20 @@ export async function newestResultsFile(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-  let best: { file: string; mtimeMs: number } | null = null;
+  const found: Array<{ file: string; mtimeMs: number }> = [];
   for (const name of names) {
     const file = path.join(dir, name);
     const s = await stat(file);
-    // Ties on mtime (same-second writes on coarse filesystems) go to the later name: names end in a timestamp.
-    if (s.isFile() && (!best || s.mtimeMs > best.mtimeMs || (s.mtimeMs === best.mtimeMs && file > best.file))) best = { file, mtimeMs: s.mtimeMs };
+    if (s.isFile()) found.push({ file, mtimeMs: s.mtimeMs });
   }
-  return best?.file ?? null;
+  // Ties on mtime (same-second writes on coarse filesystems) go to the later name: names end in a timestamp.
+  found.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0));
+  for (const { file } of found) {
+    try {
+      if (kindOf(JSON.parse(await readFile(file, 'utf8'))) === 'results') return file;
+    } catch {
+      // Not JSON: not a results file either.
+    }
+  }
+  return null;
 }

@@ -84,3 +84,17 @@ test('writeReport writes the index, one page per file, a history per scenario an
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('newestResultsFile passes over newer files of other kinds (floor, micro) in the results folder', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pushbench-results-'));
+  try {
+    const run = path.join(dir, 'quick-1.json');
+    await copyFile(fixture('quick'), run);
+    await utimes(run, new Date(1_000_000_000_000), new Date(1_000_000_000_000));
+    await writeFile(path.join(dir, 'floor-2.json'), JSON.stringify({ tool: 'pushbench', kind: 'floor', schemaVersion: 1 }));
+    await writeFile(path.join(dir, 'micro.json'), JSON.stringify({ tool: 'pushbench', kind: 'micro', schemaVersion: 1 }));
+    assert.equal(await newestResultsFile(dir), run);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
