@@ -8,6 +8,8 @@ import path from 'node:path';
 import { ResultsInputError } from '../results/errors.js';
 import { kindOf, parseFile, readFile as readChecked } from '../results/read.js';
 import type { ResultsFile } from '../results/types.js';
+import type { ComparisonFile } from '../results/comparison.js';
+import type { KaazingResults } from '../results/kaazing.js';
 
 /** Bad report input (missing file, not a results file): the results module's input error. The CLI makes it exit 2. */
 export const ReportInputError = ResultsInputError;
@@ -56,4 +58,46 @@ export async function newestResultsFile(dir: string): Promise<string | null> {
     }
   }
   return null;
+}
+
+/** Any file the site renders: a results file, a kaazing study, or a comparison. */
+export type ReportInput =
+  | { kind: 'results'; file: string; results: ResultsFile }
+  | { kind: 'study'; file: string; study: KaazingResults }
+  | { kind: 'comparison'; file: string; comparison: ComparisonFile };
+
+/**
+ * Reads one file the report can render through the one validating reader, told apart by its `kind` (old forms:
+ * no kind is results, `study: "kaazing"` a study). Throws ReportInputError naming the file and the field.
+ */
+export async function loadReportInput(file: string): Promise<ReportInput> {
+  const f = readChecked(file, ['results', 'kaazing', 'comparison']);
+  if (f.kind === 'kaazing') return { kind: 'study', file, study: f };
+  if (f.kind === 'comparison') return { kind: 'comparison', file, comparison: f };
+  return { kind: 'results', file, results: f as ResultsFile };
+}
+
+/**
+ * Every `*.json` in the given directories, sorted by path; missing directories give none. With `recursive`,
+ * subdirectories too, except node_modules and hidden ones.
+ */
+export async function jsonFilesUnder(dirs: string[], recursive = true): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (recursive && e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(full);
+      }
+      else if (e.isFile() && e.name.endsWith('.json')) out.push(full);
+    }
+  }
+  for (const dir of dirs) await walk(dir);
+  return [...new Set(out)].sort();
 }

@@ -8,15 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { ResultsInputError } from './errors.js';
+import { COMPARISON_SCHEMA_VERSION, type ComparisonFile } from './comparison.js';
 import { FLOOR_SCHEMA_VERSION, type FloorResults } from './floor.js';
 import { KAAZING_SCHEMA_VERSION, type KaazingResults } from './kaazing.js';
 import { MICRO_SCHEMA_VERSION, type MicroResultsFile } from './micro.js';
-import { SCHEMA_VERSION, type ResultsFile } from './types.js';
+import { READABLE_SCHEMA_VERSIONS, type ResultsFile } from './types.js';
 
 /** Every kind of file pushbench writes. */
 export type FileKind = 'results' | 'micro' | 'kaazing' | 'floor' | 'comparison';
 
-export type AnyFile = ResultsFile | MicroResultsFile | KaazingResults | FloorResults;
+export type AnyFile = ResultsFile | MicroResultsFile | KaazingResults | FloorResults | ComparisonFile;
 
 type Obj = Record<string, unknown>;
 
@@ -46,7 +47,7 @@ const HINT: Record<FileKind, string> = {
   micro: 'pass a file written by npm run bench:micro (re-record it if it was edited)',
   kaazing: 'pass the file pushbench kaazing wrote (re-record it if it was edited)',
   floor: 'measure it again with pushbench floor',
-  comparison: 'pass the results files that were compared',
+  comparison: 'pass the results files that were compared, or compare them again',
 };
 
 /** Walks one parsed file, remembering where it is, and fails with the file and the field. */
@@ -152,6 +153,9 @@ function environment(c: Check, o: Obj, at: string, machineOnly = false): void {
   c.num(e, 'totalMemoryBytes', f, { min: 0, optional: machineOnly });
   c.num(e, 'openFilesLimit', f, { nullable: true, optional: true });
   c.str(e, 'commit', f, { nullable: true, optional: true });
+  const dirty = c.field(e, 'dirty', f);
+  if (dirty.v !== undefined && dirty.v !== null && typeof dirty.v !== 'boolean') c.fail(dirty.f, 'true, false or null', dirty.v);
+  c.str(e, 'command', f, { optional: true });
 }
 
 function options(c: Check, o: Obj): void {
@@ -160,7 +164,9 @@ function options(c: Check, o: Obj): void {
   c.str(op, 'scenario', f);
   c.strList(op, 'transports', f);
   c.num(op, 'clients', f, { int: true, min: 0 });
-  c.nums(op, ['rate', 'payloadBytes', 'durationS', 'intervalMs', 'longPollTimeoutMs', 'connectRate', 'port', 'workers', 'drainTimeoutMs'], f, { min: 0 });
+  c.nums(op, ['rate', 'payloadBytes', 'durationS', 'intervalMs', 'longPollTimeoutMs', 'port', 'workers', 'drainTimeoutMs'], f, { min: 0 });
+  if (op.connectRate !== 'auto') c.num(op, 'connectRate', f, { min: 0 });
+  c.bool(op, 'cpuSplit', f, { optional: true });
   c.num(op, 'repeat', f, { int: true, min: 1 });
   c.num(op, 'injectServerCostUs', f, { min: 0, optional: true });
   c.nums(op, ['serverProcesses', 'warmupS'], f, { min: 0, optional: true });
@@ -171,9 +177,9 @@ function options(c: Check, o: Obj): void {
   c.bool(op, 'perMessageDeflate', f);
 }
 
-function direction(c: Check, o: Obj, key: string, at: string): void {
-  const d = c.sub(o, key, at)!;
-  c.nums(d, ['c2sBytes', 's2cBytes'], `${at}.${key}`, { min: 0 });
+function direction(c: Check, o: Obj, key: string, at: string, optional = false): void {
+  const d = c.sub(o, key, at, { optional });
+  if (d) c.nums(d, ['c2sBytes', 's2cBytes'], `${at}.${key}`, { min: 0 });
 }
 
 function loop(c: Check, o: Obj, key: string, at: string, optional = false): void {
@@ -221,13 +227,20 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
   const fw = `${at}.wire`;
   direction(c, r, 'wire', at);
   direction(c, w, 'setup', fw);
-  c.num(w, 'payloadBytes', fw, { min: 0 });
+  direction(c, w, 'preWindow', fw, true);
+  direction(c, w, 'postWindow', fw, true);
+  // The bodies received: `receivedBodyBytes` (schema 2) or `payloadBytes` (schema 1's name); one of them is there.
+  c.num(w, 'receivedBodyBytes', fw, { min: 0, optional: w.payloadBytes !== undefined });
+  c.num(w, 'payloadBytes', fw, { min: 0, optional: true });
   const pm = c.sub(w, 'perMessage', fw)!;
   c.nums(pm, ['c2sOverheadBytes', 's2cOverheadBytes'], `${fw}.perMessage`);
   const pc = c.sub(w, 'perConnection', fw)!;
   c.num(pc, 'setupBytes', `${fw}.perConnection`, { min: 0 });
   direction(c, w, 'model', fw);
-  direction(c, c.sub(w, 'model', fw)!, 'setup', `${fw}.model`);
+  const model = c.sub(w, 'model', fw)!;
+  direction(c, model, 'setup', `${fw}.model`);
+  direction(c, model, 'preWindow', `${fw}.model`, true);
+  direction(c, model, 'postWindow', `${fw}.model`, true);
   c.bool(w, 'matchesModel', fw);
 
   const t = c.sub(r, 'throughput', at)!;
@@ -264,6 +277,7 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
     c.nums(p, ['cpuSeconds', 'rssBytes', 'maxRssBytes', 'connections'], f, { min: 0 });
     direction(c, p, 'setup', f);
     direction(c, p, 'total', f);
+    for (const k of ['preWindow', 'window', 'postWindow']) direction(c, p, k, f, true);
     loop(c, p, 'eventLoopDelay', f, true);
   });
 
@@ -282,17 +296,45 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
 
   const mem = c.sub(r, 'memory', at, { optional: true });
   if (mem) {
-    c.nums(mem, ['serverIdleRssBytes', 'serverConnectedRssBytes', 'clientIdleRssBytes', 'clientConnectedRssBytes'], `${at}.memory`, { min: 0 });
-    c.nums(mem, ['serverBytesPerConnection', 'clientBytesPerConnection'], `${at}.memory`);
+    const fm = `${at}.memory`;
+    c.nums(mem, ['serverIdleRssBytes', 'serverConnectedRssBytes', 'clientIdleRssBytes', 'clientConnectedRssBytes'], fm, { min: 0 });
+    // Null (with a reason) within the noise (schema 2); schema 1 files may hold a negative figure, which readers null.
+    for (const k of ['serverBytesPerConnection', 'clientBytesPerConnection']) c.num(mem, k, fm, { nullable: true });
+    c.nums(mem, ['serverNoiseBytes', 'clientNoiseBytes'], fm, { min: 0, optional: true });
+    c.num(mem, 'serverSlopeBytesPerConnection', fm, { optional: true });
+    c.str(mem, 'serverReason', fm, { optional: true });
+    c.str(mem, 'clientReason', fm, { optional: true });
   }
   const plan = c.sub(r, 'plan', at, { optional: true });
   if (plan) {
     const fp = `${at}.plan`;
     c.nums(plan, ['serverProcesses', 'clientWorkers', 'serverFds', 'workerFds', 'openFilesLimit'], fp, { min: 0 });
     c.strList(plan, 'localAddresses', fp);
+    c.num(plan, 'connectRatePerS', fp, { min: 0, optional: true });
+    c.bool(plan, 'connectRateAuto', fp, { optional: true });
+    const split = c.sub(plan, 'cpuSplit', fp, { optional: true });
+    if (split) {
+      c.numList(split, 'server', `${fp}.cpuSplit`);
+      c.numList(split, 'clients', `${fp}.cpuSplit`);
+    }
   }
   const machine = c.sub(r, 'machine', at, { optional: true });
-  if (machine) c.num(machine, 'stealShare', `${at}.machine`, { min: 0 });
+  if (machine) {
+    const fm = `${at}.machine`;
+    c.num(machine, 'stealShare', fm, { min: 0 });
+    c.nums(machine, ['stealOfBusyShare', 'cores', 'serverCores', 'clientCores', 'otherCores'], fm, { optional: true });
+    c.bool(machine, 'saturated', fm, { optional: true });
+    c.str(machine, 'saturationReason', fm, { optional: true, nullable: true });
+    const ps = c.sub(machine, 'perSecond', fm, { optional: true });
+    if (ps) for (const k of ['busyShare', 'serverCores', 'clientCores']) c.numList(ps, k, `${fm}.perSecond`);
+  }
+  const steady = c.sub(r, 'steady', at, { optional: true });
+  if (steady) {
+    const fs2 = `${at}.steady`;
+    c.oneOf(steady, 'state', fs2, ['sustained', 'overloaded', 'unjudged']);
+    c.str(steady, 'reason', fs2);
+    c.nums(steady, ['seconds', 'slopeMsPerS', 'riseMs', 'toleranceMs', 'firstThirdMeanMs', 'lastThirdMeanMs'], fs2);
+  }
   const floor = c.sub(r, 'cpuFloor', at, { optional: true });
   if (floor) {
     const ff = `${at}.cpuFloor`;
@@ -316,6 +358,7 @@ function capacity(c: Check, o: Obj): void {
     c.num(t, 'maxClients', f, { int: true, min: 0 });
     c.num(t, 'firstFailedClients', f, { int: true, min: 0, nullable: true });
     c.str(t, 'limitedBy', f);
+    c.num(t, 'serverBytesPerConnectionSlope', f, { optional: true });
     c.list(t, 'steps', f)!.forEach((rawStep, j) => {
       const fs = `${f}.steps[${j}]`;
       const s = c.obj(rawStep, fs);
@@ -344,9 +387,9 @@ function header(c: Check, raw: unknown): Obj {
 }
 
 function results(c: Check, o: Obj): ResultsFile {
-  if (o.schemaVersion !== SCHEMA_VERSION) {
+  if (!READABLE_SCHEMA_VERSIONS.includes(o.schemaVersion as number)) {
     throw new ResultsInputError(
-      `${oneLine(c.file)} has schemaVersion ${show(o.schemaVersion)}; this pushbench reads results schemaVersion ${SCHEMA_VERSION}: re-record it with this version`,
+      `${oneLine(c.file)} has schemaVersion ${show(o.schemaVersion)}; this pushbench reads results schemaVersion ${READABLE_SCHEMA_VERSIONS.join(' and ')}: re-record it with this version`,
       c.file,
       'schemaVersion',
     );
@@ -384,6 +427,57 @@ function micro(c: Check, o: Obj): MicroResultsFile {
     c.numList(t, 'opsPerRound', f, { optional: true });
   });
   return o as unknown as MicroResultsFile;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparison files (the report renders them)
+
+function summaryOf(c: Check, o: Obj, key: string, at: string): void {
+  const s = c.sub(o, key, at, { nullable: true });
+  if (!s) return;
+  const f = `${at}.${key}`;
+  c.num(s, 'n', f, { int: true, min: 0 });
+  c.nums(s, ['median', 'min', 'max'], f);
+  c.numList(s, 'values', f);
+}
+
+function comparison(c: Check, o: Obj): ComparisonFile {
+  if (o.schemaVersion !== COMPARISON_SCHEMA_VERSION) {
+    throw new ResultsInputError(`${oneLine(c.file)} has comparison schemaVersion ${show(o.schemaVersion)}, this pushbench reads ${COMPARISON_SCHEMA_VERSION}; compare again`, c.file, 'schemaVersion');
+  }
+  for (const side of ['baseline', 'candidate']) {
+    const s = c.sub(o, side, '')!;
+    for (const k of ['file', 'scenario', 'startedAt']) c.str(s, k, side);
+    c.oneOf(s, 'kind', side, ['results', 'micro']);
+    c.str(s, 'commit', side, { nullable: true });
+    c.num(s, 'minRepeats', side, { int: true, min: 0 });
+  }
+  const p = c.sub(o, 'policy', '')!;
+  c.nums(p, ['alpha', 'confidence', 'bootstrapResamples', 'seed'], 'policy');
+  c.bool(p, 'exactOnly', 'policy');
+  c.sub(p, 'metrics', 'policy');
+  const verdicts = ['regression', 'changed', 'improvement', 'unchanged', 'insufficient-samples', 'errored', 'missing'];
+  c.list(o, 'comparisons', '')!.forEach((raw, i) => {
+    const f = `comparisons[${i}]`;
+    const r = c.obj(raw, f);
+    for (const k of ['group', 'metric', 'label', 'unit']) c.str(r, k, f);
+    c.oneOf(r, 'kind', f, ['exact', 'statistical']);
+    c.oneOf(r, 'worse', f, ['higher', 'lower', 'any']);
+    c.oneOf(r, 'verdict', f, verdicts);
+    summaryOf(c, r, 'baseline', f);
+    summaryOf(c, r, 'candidate', f);
+    for (const k of ['relativeChange', 'pValue', 'thresholdPct', 'tolerance']) c.num(r, k, f, { nullable: true });
+    const ci = c.sub(r, 'ci', f, { nullable: true });
+    if (ci) c.nums(ci, ['low', 'high'], `${f}.ci`);
+    c.str(r, 'note', f, { nullable: true });
+  });
+  const sm = c.sub(o, 'summary', '')!;
+  const counts = c.sub(sm, 'counts', 'summary')!;
+  for (const v of verdicts) c.num(counts, v, 'summary.counts', { int: true, min: 0 });
+  c.oneOf(sm, 'exitCode', 'summary', [0, 1]);
+  c.str(sm, 'repeatAdvice', 'summary', { nullable: true });
+  c.strList(sm, 'warnings', 'summary');
+  return o as unknown as ComparisonFile;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -523,8 +617,9 @@ export function kindOf(raw: unknown): FileKind | null {
 
 const LABEL: Record<FileKind, string> = { results: 'results', micro: 'micro-benchmark', kaazing: 'kaazing results', floor: 'floor', comparison: 'comparison' };
 
+/** What the caller asked for, in messages: one kind by its name; the report's several kinds as results. */
 function label(accept: readonly FileKind[]): string {
-  return accept.length === 1 ? LABEL[accept[0]!] : 'pushbench';
+  return accept.length === 1 || !accept.includes('micro') ? LABEL[accept[0]!] : 'pushbench';
 }
 
 export function parseFile(raw: unknown, file: string, accept: readonly ['results']): ResultsFile;
@@ -555,7 +650,7 @@ export function parseFile(raw: unknown, file: string, accept: readonly FileKind[
   if (kind === 'micro') return micro(c, o);
   if (kind === 'kaazing') return kaazing(c, o);
   if (kind === 'floor') return floor(c, o);
-  throw new ResultsInputError(`${shown} is a comparison output; ${HINT.comparison}`, file, 'kind');
+  return comparison(c, o);
 }
 
 /** Reads JSON from a file; a missing, unreadable or malformed file is a ResultsInputError. */

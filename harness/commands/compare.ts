@@ -3,11 +3,12 @@
  * 0 (no regression), 1 (regression, changed wire bytes, or an errored transport) or 2 (usage or input error).
  */
 import { UsageError, EXIT, asUsage, parseFlags } from '../errors.js';
-import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, writeFileAtomic } from '../../results/io.js';
 import { oneLine } from '../../results/read.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { escapeMarkdown, escapeTerminal, toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
+import type { ComparisonFile } from '../compare/types.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
@@ -34,6 +35,8 @@ Options:
   --repeats K              use only the first K repeats of each file (to find how many a machine needs)
   --markdown FILE          write the verdict as Markdown (for a pull-request comment)
   --json FILE              write the full comparison as JSON
+  --html DIR               write the comparison as a page (DIR/index.html, with its assets and data as CSV):
+                           baseline against candidate per metric, the verdict, the statistics and every repeat
 
 Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error
 (a file that does not read, or a candidate without a transport or task the baseline has).
@@ -59,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       'allow-missing': { type: 'boolean' },
       markdown: { type: 'string' },
       json: { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }, 'pushbench compare');
@@ -91,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
   const outputs = asUsage(() => ({
     json: values.json ? prepareOutputFile(values.json, '--json') : null,
     markdown: values.markdown ? prepareOutputFile(values.markdown, '--markdown') : null,
+    html: values.html ? prepareOutputDir(values.html, '--html') : null,
   }));
 
   const candidateFiles = splitList(candidateArg);
@@ -125,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
 
   if (outputs.json) writeOutput(outputs.json, JSON.stringify(result, null, 2) + '\n', '--json');
   if (outputs.markdown) writeOutput(outputs.markdown, toMarkdown(result));
+  if (outputs.html) await writeHtml(outputs.html, result);
   process.stdout.write(toText(result));
   return result.summary.exitCode;
 }
@@ -133,6 +139,15 @@ function splitList(arg: string): string[] {
   const files = arg.split(',').filter((f) => f.length > 0);
   if (files.length === 0) throw new UsageError(`"${arg}" names no file; give a results file, a directory, or a comma-separated list`);
   return files;
+}
+
+async function writeHtml(dir: string, result: ComparisonFile): Promise<void> {
+  const { writeComparisonSite } = await import('../../reports/site.js');
+  try {
+    await writeComparisonSite(result, dir);
+  } catch (err) {
+    throw new UsageError(`cannot write --html ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose a writable directory`);
+  }
 }
 
 function writeOutput(file: string, text: string, flag = '--markdown'): void {

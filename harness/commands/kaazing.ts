@@ -11,7 +11,8 @@ import { runKaazingStudy } from '../studies/kaazing/study.js';
 import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
 import { readFile } from '../../results/read.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../results/types.js';
-import { renderKaazingReport, type KaazingResults } from '../../reports/kaazing.js';
+import type { KaazingResults } from '../../reports/kaazing.js';
+import { renderKaazingDocument } from '../../reports/docs.js';
 
 /** What the command line asked for, over the scenario. */
 export interface KaazingArgs {
@@ -131,8 +132,9 @@ export function parseKaazingArgs(argv: string[], scenario: KaazingScenario): Kaa
   return a;
 }
 
-function render(results: KaazingResults, reportFile: string): void {
-  writeFileAtomic(reportFile, renderKaazingReport(results));
+/** The whole report is one generated part over `source`, so `pushbench docs` re-renders it the same way. */
+function render(results: KaazingResults, reportFile: string, source: string): void {
+  writeFileAtomic(reportFile, renderKaazingDocument(results, path.relative(process.cwd(), path.resolve(source)).split(path.sep).join('/')));
   process.stderr.write(`wrote ${reportFile}\n`);
 }
 
@@ -147,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     // Through the one validating reader: old (study + version) and new (kind + schemaVersion) files both read.
     const results = readFile(args.render, ['kaazing']);
     prepareOutputFile(args.reportFile, '--report');
-    render(results, args.reportFile);
+    render(results, args.reportFile, args.render);
     return EXIT.ok;
   }
   // Both outputs are checked (folders created, a probe written) before minutes of measuring.
@@ -167,6 +169,6 @@ export async function main(argv: string[]): Promise<number> {
   });
   writeFileAtomic(args.jsonFile, JSON.stringify(results, null, 2) + '\n');
   process.stderr.write(`wrote ${args.jsonFile}\n`);
-  render(results, args.reportFile);
+  render(results, args.reportFile, args.jsonFile);
   return failed ? EXIT.failed : EXIT.ok;
 }

@@ -10,12 +10,19 @@ import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 
-/** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
+/**
+ * Bytes the wire models (harness/transports/<family>/model.ts) predict for the events the clients saw, split as the
+ * server splits its socket counts (harness/measure/wire.ts): set-up, before the window, inside it (`c2s`, `s2c`), after it.
+ */
 export interface ModelBytes {
   setupC2s: number;
   setupS2c: number;
+  preC2s: number;
+  preS2c: number;
   c2s: number;
   s2c: number;
+  postC2s: number;
+  postS2c: number;
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -30,7 +37,7 @@ export class Tally {
   payloadBytes = 0;
   /** Bytes read from the clients' sockets, for live throughput. */
   bytesReceived = 0;
-  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 };
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
   readonly timeline = new LatencyTimeline();
@@ -118,6 +125,8 @@ export interface SimClient {
   stop(): void;
   /** Teardown: close the connection. */
   close(): void;
+  /** Before the report: count what the model held back until the last sequence number was known. */
+  settle?(lastSeq: number): void;
 }
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
