@@ -137,7 +137,7 @@ export function prepareOutputFile(file: string, flag: string): string {
     probe(path.dirname(abs));
   } catch (e) {
     if (e instanceof OutputPathError && e.message.startsWith(flag)) throw e;
-    throw new OutputPathError(`${flag} ${file} cannot be written (${e instanceof OutputPathError ? e.message : describe(e)}); choose a writable path`);
+    throw new OutputPathError(`cannot write ${flag} ${file} (${e instanceof OutputPathError ? e.message : describe(e)}); choose a writable path`);
   }
   return abs;
 }
@@ -149,7 +149,7 @@ export function prepareOutputDir(dir: string, flag: string): string {
     makeDirs(abs);
     probe(abs);
   } catch (e) {
-    throw new OutputPathError(`${flag} ${dir} cannot be written (${e instanceof OutputPathError ? e.message : describe(e)}); choose a writable folder`);
+    throw new OutputPathError(`cannot write ${flag} ${dir} (${e instanceof OutputPathError ? e.message : describe(e)}); choose a writable folder`);
   }
   return abs;
 }

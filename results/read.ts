@@ -7,6 +7,7 @@
  * Old forms still read: results files without `kind`, kaazing files with `study: 'kaazing'` and `version: 1`.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { ResultsInputError } from './errors.js';
 import { COMPARISON_SCHEMA_VERSION, type ComparisonFile } from './comparison.js';
 import { FLOOR_SCHEMA_VERSION, type FloorResults } from './floor.js';
@@ -658,7 +659,9 @@ export function readJson(file: string, accept: readonly FileKind[] = ['results']
   const want = label(accept);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    // Published results are committed gzipped (docs/results/*.json.gz); at most 1 GiB unpacked.
+    text = (file.endsWith('.gz') ? gunzipSync(bytes, { maxOutputLength: 1 << 30 }) : bytes).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const shown = oneLine(file);

@@ -10,17 +10,17 @@ import { decodeHistogram, encodeHistogram, newHistogram, recordUs } from '../res
 import { resultsJson } from '../results/io.js';
 import { kindOf, parseFile, readFile } from '../results/read.js';
 
-const committed = ['docs/scale-results', 'baselines', 'baselines/proof', 'test/fixtures'].flatMap((d) =>
+const committed = ['docs/results', 'docs/results/kaazing-2026-12-01', 'baselines', 'baselines/proof', 'test/fixtures'].flatMap((d) =>
   readdirSync(path.join(packageRoot, d))
-    .filter((n) => n.endsWith('.json'))
+    .filter((n) => n.endsWith('.json') || n.endsWith('.json.gz'))
     .map((n) => path.join(packageRoot, d, n)),
 );
 
-test('every committed results and micro file reads through the validator, with its kind', () => {
+test('every committed results, micro and kaazing file (gzipped ones too) reads through the validator, with its kind', () => {
   assert.ok(committed.length >= 15);
   for (const f of committed) {
-    const r = readFile(f, ['results', 'micro']);
-    assert.equal(r.kind, f.includes('micro-') ? 'micro' : 'results', f);
+    const r = readFile(f, ['results', 'micro', 'kaazing']);
+    assert.equal(r.kind, f.includes('micro-') ? 'micro' : f.includes('kaazing') ? 'kaazing' : 'results', f);
   }
 });
 
