@@ -1,4 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OutputPathError, ResultsInputError } from '../results/errors.js';
 
 /**
@@ -22,18 +21,6 @@ export class UsageError extends Error {
 export class EnvironmentError extends Error {
   readonly exitCode: number = EXIT.environment;
   override name = 'EnvironmentError';
-}
-
-/**
- * node:util parseArgs whose complaints (unknown flag, missing value) become one-line UsageErrors that point at the
- * command's help.
- */
-export function parseFlags<T extends ParseArgsConfig>(config: T, helpCommand: string): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see ${helpCommand} --help`);
-  }
 }
 
 /** The results module's own errors, as the command line sees them: bad input files and output paths are usage errors. */
