@@ -425,6 +425,8 @@ export interface Environment {
 
 /** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
 export interface ResultsFile {
+  /** What the file is: always written (`results`), absent in files from before the file kinds were unified. */
+  kind?: 'results';
   /** 2 when written by this pushbench; 1 in older files, which are still read. */
   schemaVersion: 1 | 2;
   tool: 'pushbench';
@@ -438,6 +440,8 @@ export interface ResultsFile {
   capacity?: CapacityResults;
   /** The load generator's own efficiency against autocannon (docs/scale.md). */
   efficiency?: EfficiencyResults;
+  /** Why the efficiency measurement failed (a load generator died), when it did; the capacity search still ran. */
+  efficiencyError?: string;
 }
 
 /** One measured client count of a capacity search. */

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reap, spawnChild, type Child } from '../run/children.js';
+import { adopt, describeExit, reap, spawnChild, type Child } from '../run/children.js';
 import type { FromServer, ToServer } from '../run/ipc.js';
 import { nowUs } from '../protocol/feed.js';
 import { loadProfile, type HeaderProfile } from '../protocol/profiles.js';
@@ -184,6 +184,8 @@ async function runGenerator(kind: GeneratorKind, transport: TransportName, conne
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // Under the harness's care: Ctrl-C and every error path kill it like the run's own children.
+    adopt(child);
     return await new Promise<GeneratorReport>((resolve, reject) => {
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -197,7 +199,8 @@ async function runGenerator(kind: GeneratorKind, transport: TransportName, conne
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`${kind} load generator (efficiency) exited (${signal ?? `code ${code}`}) without a report: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        reject(new Error(`${describeExit(`${kind} load generator (efficiency)`, child.pid, code, signal)} without a report${tail ? `: ${tail}` : ''}`));
       });
     });
   } finally {

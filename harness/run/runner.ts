@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, ChildScope, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { execFileSync } from 'node:child_process';
 import { environment, machineLimits } from '../measure/environment.js';
 import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
@@ -176,7 +176,9 @@ async function runTransport(
   const ticker = setInterval(emit, 1000);
 
   const split = o.cpuSplit ? cpuSplit(limits.cpus) : null;
-  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  // Any child's death fails whatever the run waits for at that moment (children.ts ChildScope).
+  const scope = new ChildScope();
+  const server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
   const workers: WorkerChild[] = [];
   let sampler: MachineSampler | null = null;
   try {
@@ -245,7 +247,7 @@ async function runTransport(
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
     const workerRate = connectRate.ratePerS > 0 ? connectRate.ratePerS / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
-      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope);
       if (split) pin(w.process.pid, split.clients);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
@@ -360,6 +362,7 @@ async function runTransport(
       }),
     );
 
+    scope.settle();
     setPhase('closing');
     for (const w of workers) w.send({ type: 'close' });
     await reap(workers.map((w) => w.process), 5_000);
