@@ -7,7 +7,7 @@ import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from '.
 import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
-import { TRANSPORTS } from '../transports/registry.js';
+import { clientFactory } from '../servers/kinds.js';
 
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
@@ -32,7 +32,7 @@ function source(config: WorkerConfig, i: number): { localAddress?: string; local
 
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
-  const factory = await TRANSPORTS[config.transport].client();
+  const factory = await clientFactory(config.server ?? 'embedded', config.transport);
   // Before any client exists: what this process costs with no connection, for memory per connection.
   const idleRssBytes = settledRss();
   const startedAt = Date.now();
@@ -55,6 +55,7 @@ async function start(config: WorkerConfig): Promise<void> {
         ...source(config, i),
         profile,
         options: config.options,
+        headsAsReceived: config.server === 'external',
         tally,
         index: i,
         onSubscribed,
@@ -125,6 +126,7 @@ process.on('message', (msg: ToWorker) => {
           errors: tally.errors,
           histogram: encodeHistogram(tally.latency),
           timeline: tally.timeline.snapshot(),
+          wire: tally.wire.snapshot(),
         },
       });
       break;

@@ -24,6 +24,7 @@ import type {
   TransportRun,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
+import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -54,6 +55,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   const limits = hooks.limits ?? machineLimits();
   // Fail before anything starts if the machine cannot hold the plan.
   planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
+  await checkServerAvailable(options);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
   for (let repeat = 0; repeat < options.repeat; repeat++) {
@@ -174,11 +176,15 @@ async function runTransport(
         options,
         injectServerCostUs: o.injectServerCostUs,
         processes: plan.serverProcesses,
+        ...serverConfigFields(o, plan),
       },
     });
     let port: number;
+    let serverHost = o.host;
     try {
-      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+      const listening = await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 45_000);
+      port = listening.port;
+      serverHost = listening.host ?? o.host;
     } catch (e) {
       if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
         throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
@@ -202,7 +208,7 @@ async function runTransport(
     };
     const serverIdleRssBytes = await memory();
 
-    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port };
     setPhase('connecting');
     const connectStart = Date.now();
     const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
@@ -224,6 +230,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          server: kindOf(o),
         },
       });
       workers.push(w);
@@ -291,12 +298,16 @@ async function runTransport(
     await reap([server.process], 5_000);
     setPhase('done');
 
-    return assemble(o, transport, repeat, {
+    // Bytes at both ends: the clients count theirs for every server kind; the run's figures are the server's where
+    // it counted its own sockets.
+    const clientWire = addClientWires(reports.map((r) => r.tally.wire));
+    const serverCounted = snap.wireAt !== 'clients';
+    const run = assemble(o, transport, repeat, {
       port,
       count: lastSeq,
       windowS,
       connectMs,
-      snap,
+      snap: { ...snap, wire: runWire(kindOf(o), snap.wire, serverCounted, clientWire) },
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
       stealShare: stolen,
@@ -309,6 +320,7 @@ async function runTransport(
         openFilesLimit: limits.openFiles,
       },
     });
+    return withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
   } finally {
     clearInterval(ticker);
     for (const w of workers) w.process.kill('SIGKILL');

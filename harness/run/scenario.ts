@@ -9,6 +9,8 @@ import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
 import { scenariosDir } from '../paths.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { parseTransports } from '../transports/registry.js';
+import { checkServerOptions } from '../servers/kinds.js';
+import { parseTarget } from '../servers/external/target.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
@@ -73,6 +75,12 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path' },
   '--repeat': { key: 'repeat', spec: { kind: 'int', min: 1, max: 1000 }, help: 'measure each transport N times, interleaved' },
   '--inject-server-cost-us': { key: 'injectServerCostUs', spec: { kind: 'int', min: 0, max: 1_000_000 }, help: 'testing only: busy-wait per message written' },
+  '--server': { key: 'server', spec: { kind: 'string' }, help: 'what the clients talk to: embedded, nchan, socketio or external' },
+  '--target': { key: 'target', spec: { kind: 'string' }, help: 'external: the server\'s base URL (loopback only)' },
+  '--publish-url': { key: 'publishUrl', spec: { kind: 'string' }, help: 'external: where messages are POSTed (default <target>/publish)' },
+  '--server-pid': { key: 'serverPid', spec: { kind: 'int', min: 1, max: 4_194_304 }, help: 'external: measure this process\'s CPU and memory' },
+  '--server-cmd': { key: 'serverCmd', spec: { kind: 'string' }, help: 'external: start the server with this command, stop it after' },
+  '--allow-remote': { key: 'allowRemote', spec: { kind: 'bool' }, help: 'external: allow a target off loopback (real traffic)' },
 };
 
 export const RUN_FLAGS = OPTIONS;
@@ -187,6 +195,9 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   if ((options.warmupS ?? 0) >= options.durationS) {
     throw new UsageError(`--warmup ${options.warmupS} leaves nothing of --duration ${options.durationS} to measure; make it shorter than the duration`);
   }
+  checkServerOptions(options, '--transports' in flags);
+  if (options.target) parseTarget('--target', options.target, options.allowRemote === true);
+  if (options.publishUrl) parseTarget('--publish-url', options.publishUrl, options.allowRemote === true);
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;
   }

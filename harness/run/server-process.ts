@@ -40,7 +40,7 @@ async function start(config: ServerConfig): Promise<void> {
   server.keepAliveTimeout = 0;
   server.on('connection', (socket) => wire.track(socket));
   server.on('clientError', (_e, socket) => socket.destroy());
-  const factory = await TRANSPORTS[config.transport].server();
+  const factory = config.server === 'socketio' ? await (await import('../servers/socketio/server.js')).socketIoServer(config.transport) : await TRANSPORTS[config.transport].server();
   transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
   const onListenError = (e: NodeJS.ErrnoException): void => {
     send({ type: 'fatal', message: e.message, code: e.code });
@@ -237,6 +237,8 @@ class Primary {
 }
 
 let primary: Primary | null = null;
+/** A server pushbench drives from here but does not host (nginx with nchan, a user's server): harness/servers/driver.ts. */
+let driven: ((msg: ToServer) => void) | null = null;
 let stopping = false;
 process.once('SIGTERM', () => {
   stopping = true;
@@ -246,6 +248,15 @@ process.once('SIGTERM', () => {
 
 process.on('message', (msg: ToServer) => {
   try {
+    if (msg.type === 'start' && (msg.config.server === 'nchan' || msg.config.server === 'external')) {
+      const config = msg.config;
+      import('../servers/drivers.js').then(({ createDriver }) => {
+        driven = createDriver(config, send);
+        driven(msg);
+      }, (e: Error) => send({ type: 'fatal', message: e.message }));
+      return;
+    }
+    if (driven) return driven(msg);
     if (msg.type === 'start' && cluster.isPrimary && msg.config.processes > 1) {
       // Round-robin is the default on Linux; said explicitly because the OS's choice is badly skewed.
       cluster.schedulingPolicy = cluster.SCHED_RR;

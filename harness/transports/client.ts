@@ -9,6 +9,7 @@ import { newHistogram, recordUs, type Histogram } from '../../results/histogram.
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
+import { WireLedger } from '../measure/wire.js';
 
 /** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
 export interface ModelBytes {
@@ -36,6 +37,8 @@ export class Tally {
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
+  /** Bytes at the clients' own sockets, split at each subscription as the servers split theirs. */
+  readonly wire = new WireLedger();
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
@@ -100,6 +103,11 @@ export interface ClientContext {
   localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
+  /**
+   * The server is not pushbench's (`--server external`): its response heads are whatever it writes, so they are
+   * counted as they arrive; the framing after them is still modelled. Absent: the profile's heads are the model.
+   */
+  headsAsReceived?: boolean;
   tally: Tally;
   /** This client's index in its worker, for spreading poll phases evenly. */
   index: number;
@@ -178,6 +186,7 @@ export class Lifecycle {
     });
     let failed = false;
     this.socket = s;
+    tally.wire.track(s);
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
       tally.error(errorCode(e));
@@ -194,6 +203,14 @@ export class Lifecycle {
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
     });
     return s;
+  }
+
+  /**
+   * The subscribe exchange on the current connection is complete: what its socket carried so far is set-up, as the
+   * server marks it on its side (the clients' counts then equal the server's, set-up and total).
+   */
+  markSetup(): void {
+    if (this.socket) this.ctx.tally.wire.markSetup(this.socket);
   }
 
   markDone(): void {

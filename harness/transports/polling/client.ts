@@ -37,8 +37,10 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     life.markDone();
   };
 
+  let receivedHeadBytes = 0;
   const onHead = (head: ResponseHead): void => {
     bodyBytes = 0;
+    receivedHeadBytes = head.headBytes;
     if (head.status !== 200) tally.error(`HTTP_${head.status}`);
   };
   const onBody = (buf: Buffer, start: number, end: number): void => {
@@ -48,13 +50,14 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   };
   const onEnd = (): void => {
     inFlight = false;
-    const bytes = responseHeadBytes(bodyBytes) + bodyBytes;
+    const bytes = (ctx.headsAsReceived ? receivedHeadBytes : responseHeadBytes(bodyBytes)) + bodyBytes;
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
       tally.model.setupC2s += subscribe.modelBytes;
       tally.model.setupS2c += bytes;
       subscribed = true;
+      life.markSetup();
       const seq = Number(subscribeBody);
       // Messages published before the subscription are not this client's: its cursor starts at the head.
       if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;

@@ -82,7 +82,8 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       tally.error(`HTTP_${head.status}`);
       return;
     }
-    tally.model.setupS2c += responseHeadBytes();
+    tally.model.setupS2c += ctx.headsAsReceived ? head.headBytes : responseHeadBytes();
+    life.markSetup();
     if (!subscribedOnce) {
       subscribedOnce = true;
       ctx.onSubscribed();

@@ -131,11 +131,11 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
           inflater = zlib.createInflateRaw({ windowBits: 15 });
         }
         const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
-        tally.model.setupS2c += httpHeadBytes(
-          WS_101_STATUS_LINE,
-          wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]),
-        );
+        tally.model.setupS2c += ctx.headsAsReceived
+          ? head.headBytes
+          : httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]));
         open = true;
+        life.markSetup();
         if (!subscribedOnce) {
           subscribedOnce = true;
           ctx.onSubscribed();
