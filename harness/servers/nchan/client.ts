@@ -50,8 +50,9 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
     let payload = 0;
     if (h.status === 200 && bodyBytes > 0) {
       const all = Buffer.concat(body);
-      // Messages are separated by one LF, none after the last: a LF appended ends the last line.
+      // One message alone has no LF after it, several have one each: a LF appended ends the last line either way.
       new LineSplitter().push(Buffer.concat([all, NEWLINE]), 0, all.length + 1, (b, s, e) => {
+        if (e === s) return;
         messages++;
         payload += e - s;
         life.delivery.receive(b, s, e);

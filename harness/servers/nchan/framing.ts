@@ -6,11 +6,12 @@
 import { wsFrameHeaderBytes } from '../../protocol/framing.js';
 
 /**
- * Long-poll (and interval-poll) answer with `nchan_longpoll_multipart_response raw`: the messages after the cursor,
- * separated by one newline each (none after the last); an interval poll answers one message per request.
+ * Long-poll answer with `nchan_longpoll_multipart_response raw`: one message alone is the body as published; several
+ * are each followed by a newline (as nchan 1.3.6 answers: `a` for one, `a\nb\nc\n` for three). An interval poll
+ * answers one message per request.
  */
 export function rawPollBodyBytes(messages: number, payloadBytes: number): number {
-  return messages === 0 ? 0 : messages * payloadBytes + (messages - 1);
+  return messages <= 1 ? messages * payloadBytes : messages * (payloadBytes + 1);
 }
 
 /** EventSource event as nchan writes it: `id: <time>:<tag>` LF, `data: BODY` LF, LF (WHATWG HTML §9.2). */

@@ -29,6 +29,7 @@ export const NCHAN_INSTALL = 'apt-get install -y libnginx-mod-nchan';
 /** Where each transport subscribes, and where messages are published. */
 export const NCHAN_PATHS = { publish: '/pub', 'short-polling': '/poll', 'long-polling': '/lpoll', sse: '/sse', 'http-streaming': '/stream', websocket: '/ws' } as const;
 
+const NGINX_PATHS = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx', '/usr/bin/nginx'];
 const MODULE_DIRS = ['/usr/lib/nginx/modules', '/usr/share/nginx/modules', '/usr/lib64/nginx/modules', '/usr/local/nginx/modules', '/etc/nginx/modules'];
 
 export interface NchanInstall {
@@ -37,14 +38,14 @@ export interface NchanInstall {
   module: string | null;
 }
 
-/** Finds nginx and its nchan module, or throws the one line that says how to install them. */
-export function findNchan(): NchanInstall {
-  const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+/** Finds nginx and its nchan module, or throws the one line that says how to install them (EnvironmentError: exit 3). */
+export function findNchan(nginxPaths: readonly string[] = NGINX_PATHS, moduleDirs: readonly string[] = MODULE_DIRS): NchanInstall {
+  const nginx = nginxPaths.find((p) => existsSync(p));
   const missing = (): never => {
     throw new EnvironmentError(`--server nchan needs nginx with the nchan module, which is not installed here; install it: ${NCHAN_INSTALL}`);
   };
   if (!nginx) return missing();
-  const module = MODULE_DIRS.map((d) => path.join(d, 'ngx_nchan_module.so')).find((p) => existsSync(p));
+  const module = moduleDirs.map((d) => path.join(d, 'ngx_nchan_module.so')).find((p) => existsSync(p));
   if (module) return { nginx, module };
   let built = '';
   try {
