@@ -11,6 +11,7 @@
  * servers pushbench does not host), and the client workers pick their dialect here.
  */
 import { UsageError } from '../errors.js';
+import { findNchan } from './nchan/server.js';
 import type { ClientFactory } from '../transports/client.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import type { RunOptions, ServerKind, TransportName } from '../../results/types.js';
@@ -51,6 +52,8 @@ export function parseServerKind(raw: string): ServerKind {
 export function checkServerOptions(o: RunOptions, explicitTransports: boolean): void {
   const kind = parseServerKind(o.server ?? 'embedded');
   o.server = kind;
+  // A machine without nginx and nchan hears so first, in one line (exit 3), before any plan is printed.
+  if (kind === 'nchan') findNchan();
   const serves = KIND_TRANSPORTS[kind];
   const unserved = o.transports.filter((t) => !serves.includes(t));
   if (unserved.length > 0) {
