@@ -10,7 +10,7 @@ test('nchan config: daemon off, workers and descriptors from the plan, logs unde
   assert.match(conf, /^daemon off;$/m);
   assert.match(conf, /^worker_processes 3;$/m);
   assert.match(conf, /^worker_rlimit_nofile 5000;$/m);
-  assert.match(conf, /worker_connections 5000;/);
+  assert.match(conf, /worker_connections 10000;/);
   assert.match(conf, /^error_log \/x\/p\/error\.log warn;$/m);
   assert.match(conf, /^pid \/x\/p\/nginx\.pid;$/m);
   assert.match(conf, /listen 127\.0\.0\.1:8123 reuseport backlog=65535;/);
