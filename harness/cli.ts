@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   baseline: () => import('./commands/baseline.js'),
   kaazing: () => import('./commands/kaazing.js'),
   'capture-headers': () => import('./commands/capture-headers.js'),
+  floor: () => import('./commands/floor.js'),
 };
 
 async function usage(): Promise<string> {

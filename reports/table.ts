@@ -85,6 +85,8 @@ export const COST_COLUMNS: Column[] = [
   { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
   { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
+  { title: 'srv xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.serverRatio != null ? fmt(r.cpuFloor.serverRatio, 2) : undefined)) },
+  { title: 'cli xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.clientRatio != null ? fmt(r.cpuFloor.clientRatio, 2) : undefined)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },
   { title: 'cli cores', numeric: true, cell: done((r) => cores(r.clientWorkers.cpuSeconds, r)) },
   { title: 'srv B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.serverBytesPerConnection) : undefined)) },

@@ -322,6 +322,8 @@ export interface CompletedTransportRun extends TransportRunBase {
   /** Memory per connection, idle vs connected (absent when a worker never had all its clients subscribed). */
   memory?: MemoryStats;
   plan?: RunPlan;
+  /** CPU per message held against the machine's floor (`pushbench floor`): see results/floor.ts. */
+  cpuFloor?: CpuFloorRatio;
   /**
    * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
    * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.
@@ -433,4 +435,18 @@ export interface LiveSample {
   /** Percentiles of every message since publishing began (the worst client worker's), not of the last second. */
   latencyMs: { p50: number; p99: number } | null;
   processes: Array<{ role: 'server' | 'client'; pid: number; cpuPercent: number; rssBytes: number }>;
+}
+
+/** A run's CPU per message beside the floor of a bare sender (for the server) and receiver (for the clients). */
+export interface CpuFloorRatio {
+  /** The floor results file it was held against. */
+  file: string;
+  floorStartedAt: string;
+  serverFloorUsPerMessage: number;
+  serverFloorConnections: number;
+  clientFloorUsPerMessage: number;
+  clientFloorConnections: number;
+  /** Server CPU per message / the floor sender's; null when either is missing. */
+  serverRatio: number | null;
+  clientRatio: number | null;
 }

@@ -29,6 +29,16 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
   };
   run.server = { ...run.server, processes: 7, cpuSeconds: 7.5, cpuSecondsPerMessage: 7.5 / 1_000_000 };
   run.clientWorkers = { ...run.clientWorkers, processes: 10, cpuSeconds: 6.25 };
+  run.cpuFloor = {
+    file: 'floor.json',
+    floorStartedAt: '2026-12-01T00:00:00.000Z',
+    serverFloorUsPerMessage: 6.25,
+    serverFloorConnections: 19_936,
+    clientFloorUsPerMessage: 5,
+    clientFloorConnections: 10_000,
+    serverRatio: 1.2,
+    clientRatio: 1.25,
+  };
   assert.deepEqual(costCells(run), {
     transport: 'websocket',
     clients: '100,000',
@@ -39,6 +49,8 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
     'max ms': '900.0',
     'srv CPU us/msg': '7.5',
     'cli CPU us/msg': '6.3',
+    'srv xfloor': '1.20',
+    'cli xfloor': '1.25',
     'srv cores': '0.75',
     'cli cores': '0.63',
     'srv B/conn': '8,560',

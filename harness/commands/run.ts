@@ -10,6 +10,7 @@ import { runScenario } from '../run/runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
 import { DEFAULT_REPORT_DIR } from './report.js';
+import { holdAgainstFloor } from '../measure/floor.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       onTransportDone: (r) => progress.done(r),
     });
     if (isStopping()) return EXIT.interrupted;
+    await holdAgainstFloor(results, options, plan, progress);
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');

@@ -38,7 +38,7 @@ export function childNodeArgs(): string[] {
   return (process.env.PUSHBENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
-export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker', role: string): Child<In, Out> {
+export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker' | 'floor-child', role: string): Child<In, Out> {
   if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, "run", `${entry}.js`), [], {
     // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.

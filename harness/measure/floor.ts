@@ -1,0 +1,268 @@
+/**
+ * The floor: CPU per message of a bare sender and a bare receiver on loopback sockets, measured on the machine at
+ * hand. The sender writes one prepared frame to every socket per tick; the receiver reads into one shared buffer.
+ * Nothing a transport does can cost less per message than this (the kernel's loopback path is most of it), so every
+ * run's CPU per message is shown as a multiple of it. Sender and receiver are separate processes, as server and
+ * clients are in a run.
+ */
+import { spawnChild, type Child } from '../run/children.js';
+import { FD_RESERVE } from '../run/plan.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FLOOR_SCHEMA_VERSION, type FloorCost, type FloorPoint, type FloorResults } from '../../results/floor.js';
+import type { Environment, ResultsFile, RunOptions } from '../../results/types.js';
+import { packageRoot } from '../paths.js';
+import { writeResults } from '../../results/io.js';
+import { environment, machineLimits } from './environment.js';
+
+export type FloorToChild =
+  | { type: 'serve'; host: string }
+  | { type: 'connect'; host: string; port: number; count: number }
+  | { type: 'start'; role: 'sender'; frame: Uint8Array; ticks: number; periodMs: number; connections: number }
+  | { type: 'start'; role: 'receiver'; expectedBytes: number }
+  | { type: 'stop' };
+
+/** Raw CPU of one side over its window, as a child reports it. */
+export interface FloorSideCost {
+  userUs: number;
+  systemUs: number;
+  messages: number;
+  wallS: number;
+  receivedBytes?: number;
+}
+
+export type FloorFromChild =
+  | { type: 'listening'; port: number }
+  | { type: 'connected'; count: number }
+  | { type: 'ready' }
+  | { type: 'done'; cost: FloorSideCost }
+  | { type: 'fatal'; message: string; code?: string };
+
+/** A WebSocket text frame (RFC 6455 §5.2, server to client, unmasked) around `payloadBytes` bytes: 23 B for 21. */
+export function floorFrame(payloadBytes: number): Buffer {
+  if (payloadBytes > 125) throw new RangeError('floor frames use the 7-bit length form: at most 125 payload bytes');
+  const frame = Buffer.alloc(2 + payloadBytes, 0x61);
+  frame[0] = 0x81;
+  frame[1] = payloadBytes;
+  return frame;
+}
+
+/** Per-message figures of one side: CPU over messages delivered, and CPU per second of its window. */
+export function floorCost(raw: Pick<FloorSideCost, 'userUs' | 'systemUs' | 'wallS'>, messages: number): FloorCost {
+  const per = (us: number): number => (messages > 0 ? us / messages : Number.NaN);
+  return {
+    userUsPerMessage: per(raw.userUs),
+    systemUsPerMessage: per(raw.systemUs),
+    cpuUsPerMessage: per(raw.userUs + raw.systemUs),
+    cores: raw.wallS > 0 ? (raw.userUs + raw.systemUs) / 1e6 / raw.wallS : Number.NaN,
+  };
+}
+
+/** The largest socket count one process can hold under an open-files limit, leaving the usual reserve. */
+export function floorMaxConnections(openFiles: number): number {
+  return Math.max(1, openFiles - FD_RESERVE);
+}
+
+/**
+ * How many times the floor a measured cost is: e.g. a server at 12.2 µs/msg against a 10.1 µs floor is 1.21×.
+ * Null when either is missing or not positive.
+ */
+export function floorRatio(measuredUsPerMessage: number | null | undefined, floorUsPerMessage: number | null | undefined): number | null {
+  if (measuredUsPerMessage == null || floorUsPerMessage == null) return null;
+  if (!(measuredUsPerMessage > 0) || !(floorUsPerMessage > 0)) return null;
+  return measuredUsPerMessage / floorUsPerMessage;
+}
+
+export interface FloorOptions {
+  counts: number[];
+  host: string;
+  payloadBytes: number;
+  rate: number;
+  durationS: number;
+}
+
+type FloorChild = Child<FloorToChild, FloorFromChild>;
+
+/** Measures one connection count: connect, hold `durationS` of broadcasts at `rate`, read both sides' CPU. */
+export async function measureFloorPoint(opts: FloorOptions, connections: number): Promise<FloorPoint> {
+  const sender: FloorChild = spawnChild('floor-child', 'floor sender');
+  const receiver: FloorChild = spawnChild('floor-child', 'floor receiver');
+  try {
+    sender.send({ type: 'serve', host: opts.host });
+    const { port } = await sender.next<{ type: 'listening'; port: number }>('listening', 10_000);
+    receiver.send({ type: 'connect', host: opts.host, port, count: connections });
+    await receiver.next('connected', 60_000 + connections * 5);
+    const frame = floorFrame(opts.payloadBytes);
+    const ticks = Math.max(1, Math.round(opts.rate * opts.durationS));
+    receiver.send({ type: 'start', role: 'receiver', expectedBytes: frame.length * ticks * connections });
+    // The receiver must have zeroed its count before the first frame leaves: the two children's IPC is not ordered.
+    await receiver.next('ready', 10_000);
+    const receiverDone = receiver.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);
+    sender.send({ type: 'start', role: 'sender', frame, ticks, periodMs: 1000 / opts.rate, connections });
+    const s = await sender.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);
+    const r = await receiverDone;
+    const delivered = Math.floor((r.cost.receivedBytes ?? 0) / frame.length);
+    if (delivered !== s.cost.messages) throw new Error(`floor: ${s.cost.messages} frames written but ${delivered} read`);
+    return { connections, ticks, messages: delivered, sender: floorCost(s.cost, delivered), receiver: floorCost(r.cost, delivered) };
+  } finally {
+    sender.send({ type: 'stop' });
+    receiver.send({ type: 'stop' });
+  }
+}
+
+/** What a run records of the floor it was held against. */
+export interface FloorReference {
+  /** The floor results file, as given or found. */
+  file: string;
+  startedAt: string;
+  cpuModel: string;
+  /** The floor point used for each side: the one whose connection count is nearest the side's per-process count. */
+  server: { connections: number; usPerMessage: number };
+  clients: { connections: number; usPerMessage: number };
+}
+
+/** The point of a floor file nearest a per-process connection count (on a log scale: 10k is nearer 19k than 1k). */
+export function nearestFloorPoint(points: readonly FloorPoint[], connections: number): FloorPoint | null {
+  let best: FloorPoint | null = null;
+  for (const p of points) {
+    if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
+  }
+  return best;
+}
+
+/**
+ * The reference for a run whose busiest server process holds `serverConnections` and busiest worker `workerClients`:
+ * the sender's cost at the nearest count for the server, the receiver's for the clients.
+ */
+export function floorReferenceFor(floor: FloorResults, file: string, serverConnections: number, workerClients: number): FloorReference | null {
+  const s = nearestFloorPoint(floor.points, Math.max(1, serverConnections));
+  const c = nearestFloorPoint(floor.points, Math.max(1, workerClients));
+  if (!s || !c) return null;
+  return {
+    file,
+    startedAt: floor.startedAt,
+    cpuModel: floor.environment.cpuModel,
+    server: { connections: s.connections, usPerMessage: s.sender.cpuUsPerMessage },
+    clients: { connections: c.connections, usPerMessage: c.receiver.cpuUsPerMessage },
+  };
+}
+
+/**
+ * The newest floor file measured on this kind of machine (same CPU model and count) among `dirs`, or null. A floor
+ * from another CPU is history, not this machine's floor.
+ */
+export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>): { file: string; floor: FloorResults } | null {
+  let best: { file: string; floor: FloorResults } | null = null;
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.startsWith('floor') && n.endsWith('.json'));
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const file = path.join(dir, n);
+      try {
+        const f = JSON.parse(readFileSync(file, 'utf8')) as FloorResults;
+        if (f.kind !== 'floor' || !Array.isArray(f.points) || f.points.length === 0) continue;
+        if (f.environment?.cpuModel !== env.cpuModel || f.environment?.cpuCount !== env.cpuCount) continue;
+        if (!best || f.startedAt > best.floor.startedAt) best = { file, floor: f };
+      } catch {
+        continue;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Adds `cpuFloor` to every completed run: its server and client CPU per message beside the floor's sender and
+ * receiver cost at the nearest per-process connection count, and the ratio of the two.
+ */
+export function applyFloor(results: ResultsFile, floor: FloorResults, file: string): void {
+  for (const run of results.runs) {
+    if (run.state !== 'completed' || run.messages.delivered <= 0) continue;
+    const ref = floorReferenceFor(floor, file, run.clients / Math.max(1, run.server.processes), run.clients / Math.max(1, run.clientWorkers.processes));
+    if (!ref) continue;
+    const serverUs = run.server.cpuSecondsPerMessage * 1e6;
+    const clientUs = (run.clientWorkers.cpuSeconds / run.messages.delivered) * 1e6;
+    run.cpuFloor = {
+      file: ref.file,
+      floorStartedAt: ref.startedAt,
+      serverFloorUsPerMessage: ref.server.usPerMessage,
+      serverFloorConnections: ref.server.connections,
+      clientFloorUsPerMessage: ref.clients.usPerMessage,
+      clientFloorConnections: ref.clients.connections,
+      serverRatio: floorRatio(serverUs, ref.server.usPerMessage),
+      clientRatio: floorRatio(clientUs, ref.clients.usPerMessage),
+    };
+  }
+}
+
+/** Below this many clients a run is not held against the floor unless a floor file already exists. */
+export const FLOOR_MEASURE_MIN_CLIENTS = 1000;
+
+/**
+ * The floor for a run: the newest one measured on this machine kind in `dirs`, or, for a run of at least
+ * FLOOR_MEASURE_MIN_CLIENTS clients when none exists, one measured now at the run's per-process counts (5 s) and
+ * written to `saveDir` so the next run finds it. Null (the ratio is then absent) for a small run with no floor file.
+ */
+export async function floorForRun(
+  dirs: readonly string[],
+  saveDir: string,
+  clients: number,
+  perProcessCounts: number[],
+  note: (line: string) => void,
+): Promise<{ file: string; floor: FloorResults } | null> {
+  const env = environment();
+  const found = findFloor(dirs, env);
+  if (found || clients < FLOOR_MEASURE_MIN_CLIENTS) return found;
+  const counts = [...new Set(perProcessCounts.map((n) => Math.max(1, Math.min(Math.round(n), floorMaxConnections(machineLimits().openFiles)))))].sort((a, b) => a - b);
+  note(`no floor measured on this machine yet: measuring it first (pushbench floor --counts ${counts.join(',')} --duration 5)`);
+  const floor = await measureFloor({ counts, host: '127.0.0.1', payloadBytes: 21, rate: 1, durationS: 5 });
+  const file = path.resolve(saveDir, `floor-${floor.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeResults(floor as never, file);
+  note(`floor: ${file}`);
+  return { file, floor };
+}
+
+/** Measures every count in turn into one floor results file. */
+export async function measureFloor(opts: FloorOptions, onPoint?: (count: number) => void): Promise<FloorResults> {
+  const startedAt = new Date().toISOString();
+  const env = environment();
+  const points: FloorPoint[] = [];
+  for (const count of opts.counts) {
+    onPoint?.(count);
+    points.push(await measureFloorPoint(opts, count));
+  }
+  return {
+    tool: 'pushbench',
+    kind: 'floor',
+    schemaVersion: FLOOR_SCHEMA_VERSION,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: env,
+    frameBytes: opts.payloadBytes + 2,
+    rate: opts.rate,
+    durationS: opts.durationS,
+    points,
+  };
+}
+
+/** Where floor files are looked for: the run's results folder and the published results. */
+export function floorDirs(outDir: string): string[] {
+  return [path.resolve(outDir), path.join(packageRoot, 'docs', 'results')];
+}
+
+/** The step `run` and `capacity` take after measuring: find (or measure) the floor and add the ratios. */
+export async function holdAgainstFloor(
+  results: ResultsFile,
+  options: Pick<RunOptions, 'outDir' | 'clients'>,
+  plan: { serverProcesses: number; clientsPerWorker: number[] },
+  progress: { note(line: string): void },
+): Promise<void> {
+  const perServer = Math.ceil(options.clients / Math.max(1, plan.serverProcesses));
+  const perWorker = Math.max(...plan.clientsPerWorker, 1);
+  const found = await floorForRun(floorDirs(options.outDir), options.outDir, options.clients, [perServer, perWorker], (l) => progress.note(l));
+  if (found) applyFloor(results, found.floor, path.relative(process.cwd(), found.file) || found.file);
+}

@@ -1,0 +1,30 @@
+/** The table of a `pushbench floor` results file: a pure function, shared by the command and `pushbench docs`. */
+import type { FloorResults } from '../results/floor.js';
+
+const us = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
+const cores = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
+
+/** A Markdown (or plain, for the terminal) table: one row per connection count, CPU per message on each side. */
+export function formatFloorTable(results: FloorResults): string {
+  const head = ['connections', 'messages', 'sender user µs', 'sender sys µs', 'sender µs/msg', 'sender cores', 'receiver user µs', 'receiver sys µs', 'receiver µs/msg', 'receiver cores'];
+  const rows = results.points.map((p) => [
+    p.connections.toLocaleString('en-US'),
+    p.messages.toLocaleString('en-US'),
+    us(p.sender.userUsPerMessage),
+    us(p.sender.systemUsPerMessage),
+    us(p.sender.cpuUsPerMessage),
+    cores(p.sender.cores),
+    us(p.receiver.userUsPerMessage),
+    us(p.receiver.systemUsPerMessage),
+    us(p.receiver.cpuUsPerMessage),
+    cores(p.receiver.cores),
+  ]);
+  return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** The floor a run is held against: the point with the most connections (the per-process load a scale run has). */
+export function floorReference(results: FloorResults): { senderUsPerMessage: number; receiverUsPerMessage: number; connections: number } | null {
+  const p = [...results.points].sort((a, b) => b.connections - a.connections)[0];
+  if (!p) return null;
+  return { senderUsPerMessage: p.sender.cpuUsPerMessage, receiverUsPerMessage: p.receiver.cpuUsPerMessage, connections: p.connections };
+}

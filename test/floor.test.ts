@@ -1,0 +1,128 @@
+/** `pushbench floor`: the arithmetic on fixed inputs, the frame it writes, and one tiny real measurement. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { distHarnessDir } from '../harness/paths.js';
+import { floorCost, floorFrame, floorMaxConnections, floorRatio } from '../harness/measure/floor.js';
+import { wsFrameHeaderBytes } from '../harness/protocol/framing.js';
+import { formatFloorTable, floorReference } from '../reports/floor.js';
+import type { FloorResults } from '../results/floor.js';
+
+test('floorCost divides user and system CPU by messages and CPU by the wall time', () => {
+  const c = floorCost({ userUs: 30_000, systemUs: 90_000, wallS: 2 }, 10_000);
+  assert.equal(c.userUsPerMessage, 3);
+  assert.equal(c.systemUsPerMessage, 9);
+  assert.equal(c.cpuUsPerMessage, 12);
+  assert.equal(c.cores, 0.06);
+  assert.ok(Number.isNaN(floorCost({ userUs: 1, systemUs: 1, wallS: 1 }, 0).cpuUsPerMessage), 'no messages, no figure');
+});
+
+test('floorRatio: measured over floor, null when either is missing or not positive', () => {
+  assert.equal(floorRatio(12.5, 10), 1.25);
+  assert.equal(floorRatio(null, 11), null);
+  assert.equal(floorRatio(12, 0), null);
+  assert.equal(floorRatio(Number.NaN, 10), null);
+});
+
+test('the floor frame is an unmasked RFC 6455 text frame: 2 header bytes + payload', () => {
+  const f = floorFrame(21);
+  assert.equal(f.length, 21 + wsFrameHeaderBytes(21, false));
+  assert.equal(f[0], 0x81, 'FIN + text opcode');
+  assert.equal(f[1], 21, 'unmasked, 7-bit length');
+  assert.throws(() => floorFrame(126), /at most 125/);
+});
+
+test('the largest count leaves the open-files reserve', () => {
+  assert.equal(floorMaxConnections(20_000), 20_000 - 64);
+});
+
+test('the reference is the point with the most connections; the table has one row per point', () => {
+  const side = { userUsPerMessage: 1, systemUsPerMessage: 2, cpuUsPerMessage: 3, cores: 0.5 };
+  const results = {
+    points: [
+      { connections: 10_000, ticks: 1, messages: 10_000, sender: { ...side, cpuUsPerMessage: 9 }, receiver: side },
+      { connections: 1_000, ticks: 1, messages: 1_000, sender: side, receiver: side },
+    ],
+  } as unknown as FloorResults;
+  assert.deepEqual(floorReference(results), { senderUsPerMessage: 9, receiverUsPerMessage: 3, connections: 10_000 });
+  assert.equal(formatFloorTable(results).split('\n').length, 4);
+});
+
+test('pushbench floor measures every count and writes a floor results file', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-'));
+  const file = path.join(dir, 'floor.json');
+  const r = spawnSync(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'floor', '--counts', '20,50', '--duration', '2', '--rate', '2', '--json', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(readFileSync(file, 'utf8')) as FloorResults;
+  assert.equal(results.kind, 'floor');
+  assert.equal(results.frameBytes, 23);
+  assert.deepEqual(
+    results.points.map((p) => [p.connections, p.ticks, p.messages]),
+    [
+      [20, 4, 80],
+      [50, 4, 200],
+    ],
+  );
+  for (const p of results.points) assert.ok(p.sender.cpuUsPerMessage > 0 && p.receiver.cpuUsPerMessage > 0);
+});
+
+test('pushbench floor refuses a count above what one process can hold', () => {
+  const r = spawnSync(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'floor', '--counts', '99999999'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr.trim(), /^pushbench: --counts 99999999 is not a whole number from 1 to \d+$/);
+});
+
+test('applyFloor holds each side against the nearest per-process count; findFloor skips other CPUs', async () => {
+  const { applyFloor, findFloor, nearestFloorPoint } = await import('../harness/measure/floor.js');
+  const { writeFileSync } = await import('node:fs');
+  const side = (us: number) => ({ userUsPerMessage: us / 2, systemUsPerMessage: us / 2, cpuUsPerMessage: us, cores: 0.1 });
+  const floor = {
+    tool: 'pushbench',
+    kind: 'floor',
+    schemaVersion: 1,
+    startedAt: '2026-12-01T00:00:00.000Z',
+    finishedAt: '2026-12-01T00:01:00.000Z',
+    environment: { cpuModel: 'Test CPU', cpuCount: 2 },
+    frameBytes: 23,
+    rate: 1,
+    durationS: 10,
+    points: [
+      { connections: 1000, ticks: 10, messages: 10_000, sender: side(20), receiver: side(8) },
+      { connections: 10_000, ticks: 10, messages: 100_000, sender: side(10), receiver: side(6) },
+    ],
+  } as unknown as FloorResults;
+  assert.equal(nearestFloorPoint(floor.points, 5000)!.connections, 10_000, '5,000 is nearer 10,000 than 1,000 on a log scale');
+  assert.equal(nearestFloorPoint(floor.points, 2000)!.connections, 1000);
+  const run = {
+    state: 'completed',
+    clients: 20_000,
+    messages: { delivered: 200_000 },
+    server: { processes: 2, cpuSecondsPerMessage: 12e-6 },
+    clientWorkers: { processes: 20, cpuSeconds: 1.8 },
+  };
+  const results = { runs: [run, { state: 'errored' }] } as never;
+  applyFloor(results, floor, 'floor.json');
+  assert.deepEqual((run as { cpuFloor?: unknown }).cpuFloor, {
+    file: 'floor.json',
+    floorStartedAt: '2026-12-01T00:00:00.000Z',
+    serverFloorUsPerMessage: 10,
+    serverFloorConnections: 10_000,
+    clientFloorUsPerMessage: 8,
+    clientFloorConnections: 1000,
+    serverRatio: 1.2,
+    clientRatio: 1.125,
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-find-'));
+  writeFileSync(path.join(dir, 'floor-a.json'), JSON.stringify(floor));
+  writeFileSync(path.join(dir, 'floor-b.json'), JSON.stringify({ ...floor, startedAt: '2026-12-02T00:00:00.000Z', environment: { cpuModel: 'Other CPU', cpuCount: 2 } }));
+  writeFileSync(path.join(dir, 'floor-c.json'), '{ not json');
+  const found = findFloor([dir, path.join(dir, 'missing')], { cpuModel: 'Test CPU', cpuCount: 2 });
+  assert.equal(found?.file, path.join(dir, 'floor-a.json'), 'the newer file is from another CPU and is skipped');
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 4 }), null);
+});
