@@ -11,7 +11,7 @@ import { packageRoot } from '../paths.js';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? args[outAt + 1]! : path.join(packageRoot, 'reports', 'servers.md');
-const inputs = args.filter((a, i) => a !== '--out' && i !== outAt + 1);
+const inputs = args.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1));
 const files = inputs.flatMap((p) =>
   statSync(p).isDirectory()
     ? readdirSync(p)
