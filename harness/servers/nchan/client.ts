@@ -217,7 +217,6 @@ function streamClient(ctx: ClientContext, sse: boolean): SimClient {
     };
     const onData = headThenBody(
       (h) => {
-        tally.model.setupC2s += req.modelBytes;
         if (h.status !== 200) throw new Error(`HTTP_${h.status}`);
         tally.model.setupS2c += h.headBytes;
         if (!sse) subscribedNow();
@@ -225,6 +224,8 @@ function streamClient(ctx: ClientContext, sse: boolean): SimClient {
       (buf) => lines.push(buf, 0, buf.length, sse ? onSseLine : onStreamLine),
     );
     const s = life.open(onData, connect, undefined, () => (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : null));
+    // Counted as written: the bytes are measured at this socket, which counts a request nginx closed on unanswered.
+    tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
   };
   return life.pushClient(connect);
@@ -261,7 +262,6 @@ function websocketClient(ctx: ClientContext): SimClient {
         return;
       }
       pending = null;
-      tally.model.setupC2s += req.modelBytes;
       if (h.status !== 101) throw new Error(`HTTP_${h.status}`);
       if (h.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
       tally.model.setupS2c += h.headBytes;
@@ -281,6 +281,7 @@ function websocketClient(ctx: ClientContext): SimClient {
       },
       () => (open ? null : 'CLOSED_IN_HANDSHAKE'),
     );
+    tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
   };
   return life.pushClient(connect, () => {

@@ -87,7 +87,6 @@ function websocketClient(ctx: ClientContext): SimClient {
         return;
       }
       pending = null;
-      tally.model.setupC2s += req.modelBytes;
       if (h.status !== 101) throw new Error(`HTTP_${h.status}`);
       if (h.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
       tally.model.setupS2c += h.headBytes;
@@ -102,6 +101,8 @@ function websocketClient(ctx: ClientContext): SimClient {
       },
       () => (connected ? null : 'CLOSED_IN_HANDSHAKE'),
     );
+    // Counted as written: the bytes are measured at this socket, which counts a request closed on unanswered.
+    tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
   };
   return life.pushClient(connect, () => {
