@@ -9,5 +9,7 @@ export const packageRoot: string = (() => {
 
 export const scenariosDir = path.join(packageRoot, 'scenarios');
 export const profilesDir = path.join(scenariosDir, 'profiles');
+/** Studies: data for a command of their own (`pushbench kaazing`), not options of `pushbench run`. */
+export const studiesDir = path.join(scenariosDir, 'studies');
 /** Compiled JavaScript of the harness, which child processes run. */
 export const distHarnessDir = path.join(packageRoot, 'dist', 'harness');

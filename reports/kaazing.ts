@@ -3,11 +3,11 @@
  * and use case, then the corrections the measurements support, the latency claim, and the environment.
  *
  * A pure function of a kaazing results file (`KaazingResults`): no I/O, no harness runtime. Every figure printed is
- * read from the results (the article's own figures travel in them too, from scenarios/kaazing.json).
+ * read from the results (the article's own figures travel in them too, from scenarios/studies/kaazing.json).
  */
 import type { CompletedTransportRun, Environment, TransportName, TransportRun } from '../results/types.js';
 
-/** The article's published figures, as data (scenarios/kaazing.json `kaazing.article`). */
+/** The article's published figures, as data (scenarios/studies/kaazing.json `kaazing.article`). */
 export interface ArticleFigures {
   source: string;
   requestVisibleChars: number;
@@ -190,7 +190,10 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
         `overhead per message (${int(c.extrapolatedFrom.clients)} clients, ${c.extrapolatedFrom.resultsFile ?? 'no results file'}) x ${int(c.clients)} clients x ${results.rate} message/s.`,
       '',
     );
-  } else if (c.resultsFile) out.push(`Measured; results: \`${c.resultsFile}\`.`, '');
+  } else if (c.resultsFile) {
+    // The study's results file holds every run of the case; the run's own file is a by-product, not always kept.
+    out.push(`Measured: the runs are in the study's results file (the run also wrote \`${c.resultsFile.split('/').pop()}\` beside it).`, '');
+  }
   if (!got || got.rows.length === 0) {
     const errors = c.runs.filter((r) => r.state === 'errored').map((r) => `${r.transport}: ${r.state === 'errored' ? r.error : ''}`);
     out.push(`No completed run for this case${errors.length ? ` (${errors.join('; ')})` : ''}.`, '');
@@ -407,7 +410,8 @@ export function renderKaazingReport(results: KaazingResults): string {
   const out: string[] = [
     `# The ${results.article.pollOverheadBytes}-bytes-vs-${results.article.websocketFrameBytes} table, measured`,
     '',
-    `Generated from \`pushbench kaazing\` results (${results.startedAt} – ${results.finishedAt}); do not edit by hand — rerun \`${results.command}\`.`,
+    `Measured by \`${results.command}\` from ${results.startedAt} to ${results.finishedAt} on ${e.cpuModel} (${e.cpuCount} cores). ` +
+      'Rendered by `pushbench docs` from the results file the marker above names; do not edit by hand: re-render it, or rerun the study.',
     '',
     `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client, ` +
       `measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
@@ -434,7 +438,8 @@ export function renderKaazingReport(results: KaazingResults): string {
     '',
     `- Date: ${results.finishedAt}`,
     `- Node ${e.node} on ${e.os} ${e.arch}, ${e.cpuCount} × ${e.cpuModel}, ${num(e.totalMemoryBytes / 2 ** 30, 1)} GiB memory, open-files limit ${e.openFilesLimit ?? 'unknown'}`,
-    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}` : ''}`,
+    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}${e.dirty ? ' with uncommitted changes' : ''}` : ''}`,
+    `- Command: \`${results.command}\``,
     '- Loopback only: TCP over 127.0.0.1, no NIC, no real network delay except the proxy\'s.',
     '',
   );

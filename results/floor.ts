@@ -1,26 +1,27 @@
 /**
- * The floor file (`pushbench floor`): CPU per message of a bare loopback sender and receiver at several connection
- * counts, the least any transport can cost on this machine. Validated by results/read.ts.
+ * Results of `pushbench floor`: what delivering one small message over loopback TCP costs a bare Node sender and a
+ * bare Node receiver on this machine, the floor every transport's server and client cost is measured against.
  */
 import type { Environment } from './types.js';
 
-/** Version of the floor file layout. */
 export const FLOOR_SCHEMA_VERSION = 1;
 
-/** One side's cost per delivered message (NaN, written as null, when nothing was delivered). */
+/** CPU per delivered message of one side, split as the kernel accounts it (process.cpuUsage). */
 export interface FloorCost {
   userUsPerMessage: number;
   systemUsPerMessage: number;
+  /** User + system. */
   cpuUsPerMessage: number;
-  /** CPU seconds per second of the side's window. */
+  /** CPU per second of the window: the share of one core this side used. */
   cores: number;
 }
 
-/** One measured connection count. */
 export interface FloorPoint {
+  /** Sockets held by the sender and by the receiver (one process each). */
   connections: number;
+  /** Frames written per socket. */
   ticks: number;
-  /** Messages delivered: connections x ticks when nothing was lost. */
+  /** Frames delivered: connections × ticks, counted in bytes at the receiver. */
   messages: number;
   sender: FloorCost;
   receiver: FloorCost;
@@ -33,7 +34,7 @@ export interface FloorResults {
   startedAt: string;
   finishedAt: string;
   environment: Environment;
-  /** Bytes of the one WebSocket frame sent per message. */
+  /** The frame written per message: a WebSocket text frame of the default payload (RFC 6455, unmasked). */
   frameBytes: number;
   rate: number;
   durationS: number;

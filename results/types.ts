@@ -348,8 +348,12 @@ export interface Environment {
   totalMemoryBytes: number;
   /** Open-files limit of the harness process. */
   openFilesLimit: number | null;
-  /** Git commit of pushbench itself, when run from a checkout. */
+  /** Git commit checked out in the directory the run was started in, read when it started; null outside git. */
   commit: string | null;
+  /** Whether tracked files differed from `commit` when the run started (untracked files do not count); null outside git. Absent in older files. */
+  dirty?: boolean | null;
+  /** The command line the run was started with (`pushbench run quick --clients 10`). Absent in older files. */
+  command?: string;
   pushbenchVersion: string;
 }
 

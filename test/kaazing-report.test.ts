@@ -37,7 +37,7 @@ function saturated(r: CompletedTransportRun): CompletedTransportRun {
   };
 }
 
-const article = JSON.parse(readFileSync(path.join(packageRoot, 'scenarios', 'kaazing.json'), 'utf8')).kaazing.article;
+const article = JSON.parse(readFileSync(path.join(packageRoot, 'scenarios', 'studies', 'kaazing.json'), 'utf8')).kaazing.article;
 
 function fixture(): KaazingResults {
   return {

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { isMicroFile } from '../compare/compare.js';
-import { readComparable, writeFileAtomic } from '../compare/load.js';
+import { readComparable } from '../compare/load.js';
+import { writeFileAtomic } from '../../results/io.js';
 import { DEFAULT_ALPHA } from '../compare/policy.js';
 import { repeatsNeeded } from '../compare/stats.js';
 

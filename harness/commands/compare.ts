@@ -5,7 +5,8 @@
 import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
-import { MissingBaselineError, readComparable, resolveBaseline, writeFileAtomic } from '../compare/load.js';
+import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
+import { writeFileAtomic } from '../../results/io.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';

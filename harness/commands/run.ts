@@ -3,7 +3,7 @@ import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
 import { isStopping } from '../run/children.js';
 import { EXIT } from '../errors.js';
-import { describePlan, planRun } from '../run/plan.js';
+import { describePlan, planFor } from '../run/plan.js';
 import { Progress } from '../run/progress.js';
 import { resultsPath, writeResults } from '../../results/io.js';
 import { runScenario } from '../run/runner.js';
@@ -37,10 +37,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { options, dashboard, report } = parseRunArgs(argv);
   // Refuse a plan the machine cannot hold before printing or starting anything.
-  const limits = machineLimits();
-  const plan = planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
+  const planned = planFor(options, machineLimits());
   const progress = new Progress();
-  progress.note(describePlan(plan, options.clients, limits));
+  progress.note(describePlan(planned.plan, options.clients, planned.limits));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
@@ -56,9 +55,9 @@ export async function main(argv: string[]): Promise<number> {
         live?.publish(s);
       },
       onTransportDone: (r) => progress.done(r),
-    });
+    }, planned);
     if (isStopping()) return EXIT.interrupted;
-    await holdAgainstFloor(results, options, plan, progress);
+    await holdAgainstFloor(results, options, planned.plan, progress);
     const file = resultsPath(options, results.startedAt);
     writeResults(results, file);
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');

@@ -1,9 +1,10 @@
 /**
- * Reading results and micro-benchmark files for comparison, finding a scenario's baseline in a directory, and
- * writing files atomically (temp name, then rename) so a failed run never leaves half a file behind.
+ * Reading results and micro-benchmark files for comparison, and finding a scenario's baseline in a directory.
+ * Files are written with results/io.ts's `writeFileAtomic` (temp name, then rename; an interrupt removes the temp).
  */
-import { readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import { SCHEMA_VERSION, type ResultsFile } from '../../results/types.js';
 import { assertComparable, type ComparableFile } from './compare.js';
@@ -55,18 +56,10 @@ export function parseComparable(raw: unknown, where: string): ComparableFile {
 
 /** Reads and validates one file. */
 export function readComparable(file: string): ComparableFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file} is not valid JSON (${(err as Error).message}); pass a results file`);
-  }
+  const raw = readJsonFile(file, {
+    unreadable: (err) => `cannot read ${file} (${err.code ?? String(err)}); check the path`,
+    invalid: (err) => `${file} is not valid JSON (${err.message}); pass a results file`,
+  });
   return parseComparable(raw, file);
 }
 
@@ -125,18 +118,4 @@ export function resolveBaseline(fileOrDir: string, candidate: ComparableFile): {
     throw new UsageError(`cannot find baseline ${fileOrDir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a results file or a baseline directory`);
   }
   return isDir ? findBaselineInDir(fileOrDir, candidate) : { file: fileOrDir, data: readComparable(fileOrDir) };
-}
-
-/** Writes `text` to `file` through a temporary name in the same directory, so readers never see half a file. */
-export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -2,7 +2,7 @@
  * The comparison policy: defaults, a `--policy FILE` merged over them, then flags merged over that.
  * Validation throws UsageError with one line naming the field and the fix, before any comparison starts.
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import { ALL_METRICS, findMetric } from './metrics.js';
 import type { MetricPolicy, PolicyFile, ResolvedMetricPolicy, ResolvedPolicy } from './types.js';
@@ -131,18 +131,10 @@ export function mergePolicy(base: ResolvedPolicy, raw: unknown, where: string): 
 
 /** Reads and validates a policy file. */
 export function readPolicyFile(file: string, base: ResolvedPolicy = defaultPolicy()): ResolvedPolicy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read policy file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the --policy path`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`policy file ${file} is not valid JSON (${(err as Error).message}); fix the syntax`);
-  }
+  const raw = readJsonFile(file, {
+    unreadable: (err) => `cannot read policy file ${file} (${err.code ?? String(err)}); check the --policy path`,
+    invalid: (err) => `policy file ${file} is not valid JSON (${err.message}); fix the syntax`,
+  });
   return mergePolicy(base, raw, `policy file ${file}`);
 }
 

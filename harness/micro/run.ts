@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { UsageError, EXIT, parseFlags } from '../errors.js';
-import { writeFileAtomic } from '../compare/load.js';
+import { writeFileAtomic } from '../../results/io.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../measure/environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';

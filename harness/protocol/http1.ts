@@ -86,6 +86,14 @@ export class ResponseParser {
 
   constructor(private readonly sink: ResponseSink) {}
 
+  /** Hands the sink the body bytes of `buf` from `i` that are still due (a Content-Length body or one chunk). */
+  private body(buf: Buffer, i: number): number {
+    const n = Math.min(this.remaining, buf.length - i);
+    this.sink.onBody(buf, i, i + n);
+    this.remaining -= n;
+    return i + n;
+  }
+
   /** Feeds bytes; throws an Error whose message is an error code on a malformed response. */
   execute(input: Buffer): void {
     let buf = input;
@@ -115,10 +123,7 @@ export class ResponseParser {
           break;
         }
         case State.Length: {
-          const n = Math.min(this.remaining, buf.length - i);
-          this.sink.onBody(buf, i, i + n);
-          i += n;
-          this.remaining -= n;
+          i = this.body(buf, i);
           if (this.remaining === 0) {
             this.state = State.Head;
             this.sink.onEnd();
@@ -147,10 +152,7 @@ export class ResponseParser {
           break;
         }
         case State.ChunkData: {
-          const n = Math.min(this.remaining, buf.length - i);
-          this.sink.onBody(buf, i, i + n);
-          i += n;
-          this.remaining -= n;
+          i = this.body(buf, i);
           if (this.remaining === 0) {
             this.state = State.ChunkDataEnd;
             this.remaining = 2;

@@ -5,8 +5,8 @@
  * Values may hold placeholders filled per request: {host} (host:port as dialled), {key} (Sec-WebSocket-Key),
  * {length} (Content-Length), {date} (an IMF-fixdate, always 29 characters).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { listJsonNames, readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import type { HeaderList } from './framing.js';
 import { profilesDir } from '../paths.js';
@@ -30,11 +30,7 @@ export interface HeaderProfile {
 const DEFAULT_PATHS: Record<ExchangeKind, string> = { poll: '/poll', sse: '/sse', stream: '/stream', websocket: '/ws' };
 
 export function listProfiles(dir = profilesDir): string[] {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return [];
-  }
+  return listJsonNames(dir);
 }
 
 function headerList(value: unknown, where: string): HeaderList {
@@ -91,18 +87,10 @@ export function parseProfile(raw: unknown, where: string): HeaderProfile {
 
 export function loadProfile(name: string, dir = profilesDir): HeaderProfile {
   const file = path.join(dir, `${name}.json`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`unknown header profile "${name}"; available: ${listProfiles(dir).join(', ') || 'none'} (files in ${dir})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = readJsonFile(file, {
+    unreadable: () => `unknown header profile "${name}"; available: ${listProfiles(dir).join(', ') || 'none'} (files in ${dir})`,
+    invalid: (e) => `${file} is not valid JSON: ${e.message}`,
+  });
   return parseProfile(raw, file);
 }
 

@@ -117,10 +117,6 @@ export async function killAllAndWait(timeoutMs = 2000): Promise<void> {
   live.clear();
 }
 
-export function liveChildren(): number {
-  return live.size;
-}
-
 /** Waits until the given children have exited (or kills them after `timeoutMs`). */
 export async function reap(children: ChildProcess[], timeoutMs: number): Promise<void> {
   await Promise.all(

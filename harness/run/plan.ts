@@ -8,6 +8,7 @@
  * loopback source addresses.
  */
 import { EnvironmentError } from '../errors.js';
+import type { RunOptions } from '../../results/types.js';
 
 export interface Limits {
   /** RLIMIT_NOFILE of the harness (children inherit it). */
@@ -163,6 +164,17 @@ export function planRun(clients: number, requestedWorkers: number, host: string,
     workerFds: Math.max(...clientsPerWorker) + FD_RESERVE,
     estimatedMemoryBytes,
   };
+}
+
+/** A plan and the limits it was made from: made once per run, before anything starts, and handed down. */
+export interface PlannedRun {
+  plan: Plan;
+  limits: Limits;
+}
+
+/** Plans a run's options against the given limits; throws EnvironmentError as `planRun` does. */
+export function planFor(o: Pick<RunOptions, 'clients' | 'workers' | 'host' | 'serverProcesses'>, limits: Limits): PlannedRun {
+  return { plan: planRun(o.clients, o.workers, o.host, limits, o.serverProcesses ?? 0), limits };
 }
 
 const mib = (b: number): number => Math.round(b / 2 ** 20);

@@ -9,7 +9,7 @@ import { nowUs } from '../protocol/feed.js';
 import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
-import { planRun, type Limits } from './plan.js';
+import { planFor, type Limits, type PlannedRun } from './plan.js';
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
@@ -50,11 +50,16 @@ export function transportOptions(o: RunOptions): TransportOptions {
   return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate };
 }
 
-export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<ResultsFile> {
+/**
+ * `given`: the plan the caller already made for these options (to print it, or to refuse before starting); made
+ * here from `hooks.limits` or the machine's when absent. Every transport and repeat runs on this one plan.
+ */
+export async function runScenario(options: RunOptions, hooks: RunHooks = {}, given?: PlannedRun): Promise<ResultsFile> {
   const startedAt = new Date().toISOString();
-  const limits = hooks.limits ?? machineLimits();
   // Fail before anything starts if the machine cannot hold the plan.
-  planRun(options.clients, options.workers, options.host, limits, options.serverProcesses ?? 0);
+  const planned = given ?? planFor(options, hooks.limits ?? machineLimits());
+  const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
+  if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
   await checkServerAvailable(options);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
@@ -62,7 +67,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     for (const transport of options.transports) {
       let run: TransportRun;
       try {
-        run = await runTransport(options, transport, repeat, limits, hooks, t0);
+        run = await runTransport(options, transport, repeat, planned, hooks, t0);
       } catch (e) {
         killAll();
         if (e instanceof EnvironmentError || isStopping()) throw e;
@@ -101,11 +106,10 @@ async function runTransport(
   o: RunOptions,
   transport: TransportName,
   repeat: number,
-  limits: Limits,
+  { plan, limits }: PlannedRun,
   hooks: RunHooks,
   t0: number,
 ): Promise<CompletedTransportRun> {
-  const plan = planRun(o.clients, o.workers, o.host, limits, o.serverProcesses ?? 0);
   const options = transportOptions(o);
   let phase: LiveSample['phase'] = 'starting';
   let published = 0;

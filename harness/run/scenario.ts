@@ -2,11 +2,12 @@
  * Scenarios are data (scenarios/NAME.json); flags override them; everything is validated before anything starts.
  * One flat options object merged over documented defaults, as autocannon does it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { listJsonNames, readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
-import { scenariosDir } from '../paths.js';
+import { scenariosDir, studiesDir } from '../paths.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { parseTransports } from '../transports/registry.js';
 import { checkServerOptions } from '../servers/kinds.js';
@@ -38,11 +39,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
 };
 
 export function listScenarios(dir = scenariosDir): string[] {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return [];
-  }
+  return listJsonNames(dir);
 }
 
 type Spec =
@@ -122,18 +119,14 @@ function coerce(name: string, spec: Spec, raw: unknown): unknown {
 
 export function loadScenarioFile(name: string, dir = scenariosDir): Partial<RunOptions> & { description?: string } {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`"${name}" is not a scenario name; available: ${listScenarios(dir).join(', ')}`);
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, `${name}.json`), 'utf8');
-  } catch {
-    throw new UsageError(`unknown scenario "${name}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir})`);
-  }
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`scenarios/${name}.json is not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = readJsonFile(path.join(dir, `${name}.json`), {
+    // A study has a command of its own (its data is not run options): say which, rather than "unknown".
+    unreadable: () =>
+      existsSync(path.join(studiesDir, `${name}.json`))
+        ? `"${name}" is a study, not a run scenario: run it with pushbench ${name}`
+        : `unknown scenario "${name}"; available: ${listScenarios(dir).join(', ') || 'none'} (files in ${dir})`,
+    invalid: (e) => `scenarios/${name}.json is not valid JSON: ${e.message}`,
+  }) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const byKey = new Map(Object.entries(OPTIONS).map(([flag, o]) => [o.key as string, { flag, ...o }]));
   for (const [k, v] of Object.entries(raw)) {

@@ -66,11 +66,3 @@ export function parseSince(url: string | undefined): number | null {
   const n = Number(url!.slice(q + 7));
   return Number.isInteger(n) && n >= 0 ? n : null;
 }
-
-/** 404 for a path this transport does not serve, with the profile's poll head so byte accounting stays exact. */
-export function notFound(res: http.ServerResponse): void {
-  res.statusCode = 404;
-  res.sendDate = false;
-  res.setHeader('Content-Length', '0');
-  res.end();
-}
