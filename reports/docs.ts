@@ -18,6 +18,7 @@ import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
 import { CAPACITY_COLUMNS, COLUMNS, COST_COLUMNS, capacityRows, formatTable, type Column } from './table.js';
 import type { CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
 
 /** A document or a results file the documents cannot be rendered from. The command turns it into exit 2. */
 export class DocsInputError extends Error {
@@ -311,7 +312,14 @@ function runSentence(r: CompletedTransportRun, cpus: number): string {
     r.wire.matchesModel ? 'every byte equal to the model' : 'bytes differ from the model',
     `p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
   ];
-  if (r.memory) parts.push(`server memory per connection ${int(r.memory.serverBytesPerConnection)} B (clients ${int(r.memory.clientBytesPerConnection)} B)`);
+  const srvMem = serverBytesPerConnection(r);
+  const cliMem = clientBytesPerConnection(r);
+  if (r.memory) {
+    parts.push(
+      `server memory per connection ${srvMem === null ? `not measured above its noise${r.memory.serverReason ? ` (${r.memory.serverReason})` : ''}` : `${int(srvMem)} B`}` +
+        ` (clients ${cliMem === null ? 'within the noise' : `${int(cliMem)} B`})`,
+    );
+  }
   if (r.windowS > 0) parts.push(`server and clients used ${fixed((r.server.cpuSeconds + r.clientWorkers.cpuSeconds) / r.windowS, 2)} of the ${cpus} cores`);
   const notes = [r.clientWorkers.saturated ? 'CLIENT SATURATED' : null, overloadNote(r)].filter(Boolean);
   return `**${int(r.clients)} ${r.transport} clients**: ${parts.join('; ')}${notes.length ? ` (${notes.join(', ')})` : ''}.`;

@@ -3,6 +3,7 @@
  * Mbps here is 10^6 bits per second (the 2010 article divided by 2^20; reports/kaazing.md says where that matters).
  */
 import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
 
 const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
@@ -32,7 +33,8 @@ export const COLUMNS: Column[] = [
   { title: 'c2s Mbps', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.throughput.c2sBitsPerS / 1e6, 3) : '-') },
   { title: 's2c Mbps', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.throughput.s2cBitsPerS / 1e6, 3) : '-') },
   { title: 'p50 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p50) : '-') },
-  { title: 'p99 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p99) : '-') },
+  // An overloaded run's p99 only says how long the window was: starred, and the notes say why.
+  { title: 'p99 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p99) + (r.steady?.state === 'overloaded' ? '*' : '') : '-') },
   {
     title: 'delivered/expected',
     numeric: true,
@@ -47,6 +49,8 @@ export const COLUMNS: Column[] = [
     cell: (r) => {
       if (r.state === 'errored') return `ERROR: ${r.error}`;
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
+      if (r.steady?.state === 'overloaded') notes.push(`OVERLOADED* (${r.steady.reason})`);
+      if (r.machine?.saturated) notes.push(`MACHINE SATURATED (${r.machine.saturationReason})`);
       if (r.clientWorkers.saturated) notes.push(`CLIENT SATURATED (${r.clientWorkers.saturationReason})`);
       if (r.messages.duplicated) notes.push(`${int(r.messages.duplicated)} dup`);
       if (r.messages.reordered) notes.push(`${int(r.messages.reordered)} reordered`);
@@ -63,6 +67,7 @@ const done =
   (value: (r: CompletedTransportRun) => string | undefined): Column['cell'] =>
   (r) =>
     r.state === 'completed' ? (value(r) ?? '-') : '-';
+const nullable = (n: number | null): string | undefined => (n === null ? undefined : int(n));
 const perMessageUs = (cpuSeconds: number, r: CompletedTransportRun): string =>
   r.messages.delivered > 0 ? fmt((cpuSeconds / r.messages.delivered) * 1e6) : '-';
 const cores = (cpuSeconds: number, r: CompletedTransportRun): string => (r.windowS > 0 ? fmt(cpuSeconds / r.windowS, 2) : '-');
@@ -83,14 +88,16 @@ export const COST_COLUMNS: Column[] = [
   },
   { title: 'p99.9 ms', numeric: true, cell: done((r) => fmt(r.latencyMs.p999)) },
   { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
+  { title: 'pub late p99 ms', numeric: true, cell: done((r) => (r.server.publishLateMs ? fmt(r.server.publishLateMs.p99Ms) : undefined)) },
   { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
   { title: 'srv xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.serverRatio != null ? fmt(r.cpuFloor.serverRatio, 2) : undefined)) },
   { title: 'cli xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.clientRatio != null ? fmt(r.cpuFloor.clientRatio, 2) : undefined)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },
   { title: 'cli cores', numeric: true, cell: done((r) => cores(r.clientWorkers.cpuSeconds, r)) },
-  { title: 'srv B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.serverBytesPerConnection) : undefined)) },
-  { title: 'cli B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.clientBytesPerConnection) : undefined)) },
+  // '-' within the noise (results/memory.ts): the results file says why.
+  { title: 'srv B/conn', numeric: true, cell: done((r) => nullable(serverBytesPerConnection(r))) },
+  { title: 'cli B/conn', numeric: true, cell: done((r) => nullable(clientBytesPerConnection(r))) },
 ];
 
 /** A plain-text table, columns padded; the numbers come from the results file only. */

@@ -25,7 +25,12 @@ export type ServerKind = 'embedded' | 'nchan' | 'socketio' | 'external';
 export const SERVER_KINDS: readonly ServerKind[] = ['embedded', 'nchan', 'socketio', 'external'];
 
 /** Version of the results file layout. Bump on any incompatible change and say what changed in README.md. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/**
+ * Versions this pushbench still reads. Version 1 had no window split (`wire.c2sBytes` counted everything after set-up)
+ * and named the received bodies `wire.payloadBytes`; readers use `receivedBodyBytes()`.
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** What one `pushbench run` is asked to do, after the scenario file and the flags are merged and validated. */
 export interface RunOptions {
@@ -46,8 +51,13 @@ export interface RunOptions {
   longPollTimeoutMs: number;
   /** WebSocket: negotiate permessage-deflate (RFC 7692). */
   perMessageDeflate: boolean;
-  /** New connections per second across all workers; 0 means as fast as possible. */
-  connectRate: number;
+  /**
+   * New connections per second across all workers; 0 means all at once; 'auto' (the default) lets the plan choose:
+   * all at once up to the count this machine takes that way, a fixed rate above it (the run records what it chose).
+   */
+  connectRate: number | 'auto';
+  /** Pin the server processes and the client workers to disjoint cores (`taskset`); recorded in `runs[].plan.cpuSplit`. */
+  cpuSplit?: boolean;
   /** Loopback address the servers bind to. */
   host: string;
   /** First port to bind; 0 picks a free port per server. */
@@ -107,19 +117,31 @@ export interface DirectionBytes {
 }
 
 /**
- * Bytes on the wire at the HTTP/WebSocket level, counted at the server's sockets (TCP payload, no TCP/IP headers).
- * `setup` is everything up to and including the exchange that subscribes a client (WebSocket handshake, the SSE
- * or streaming request and response head, the first poll and its immediate answer). Steady state is everything
- * after it until the client has received the last published message; teardown (close frames) is not counted.
+ * Bytes on the wire at the HTTP/WebSocket level, counted at the server's sockets (TCP payload, no TCP/IP headers),
+ * in four parts that add up to every byte: `setup` is the exchange that subscribes a client (WebSocket handshake, the
+ * SSE or streaming request and response head, the first poll and its immediate answer); `preWindow` what crossed
+ * after it before the measurement window (idle polls while other clients still connected); the top-level `c2sBytes`
+ * and `s2cBytes` the window itself, from the first published message until the client has the last one (what every
+ * per-message figure and bit rate divides); `postWindow` what came after (a poll asked once the client had
+ * everything). Teardown (close frames) is not counted. Schema 1 files have no pre/post parts (their window began at set-up).
  */
 export interface WireStats extends DirectionBytes {
   setup: DirectionBytes;
-  /** Message bodies received by clients in steady state (duplicates included: they crossed the wire too). */
-  payloadBytes: number;
+  /** After set-up, before the first published message (schema 2). */
+  preWindow?: DirectionBytes;
+  /** After the window (schema 2). */
+  postWindow?: DirectionBytes;
+  /**
+   * Message bodies the clients received in the window, all clients added (duplicates included: they crossed the
+   * wire too); not the run's `payloadBytes`, which is one body's size (schema 2; `payloadBytes` in schema 1).
+   */
+  receivedBodyBytes?: number;
+  /** Schema 1's name for `receivedBodyBytes`. */
+  payloadBytes?: number;
   perMessage: {
-    /** Steady-state client-to-server bytes per delivered message. */
+    /** Window client-to-server bytes per delivered message. */
     c2sOverheadBytes: number;
-    /** Steady-state server-to-client bytes minus payload, per delivered message. */
+    /** Window server-to-client bytes minus the bodies, per delivered message. */
     s2cOverheadBytes: number;
   };
   perConnection: {
@@ -127,7 +149,7 @@ export interface WireStats extends DirectionBytes {
     setupBytes: number;
   };
   /** The same quantities computed from the protocol specifications for the events the clients saw. */
-  model: DirectionBytes & { setup: DirectionBytes };
+  model: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
   /** True when every measured figure above equals its model to the byte. */
   matchesModel: boolean;
   /**
@@ -135,11 +157,14 @@ export interface WireStats extends DirectionBytes {
    * Socket.IO server it hosts), or at the clients' (nchan, external servers). Absent in older files: `server`.
    */
   measuredAt?: 'server' | 'clients';
-  /** The same bytes counted at the simulated clients' sockets, for every server kind. */
-  atClients?: DirectionBytes & { setup: DirectionBytes };
   /**
-   * Where both ends are counted: the clients' byte counts equal the server's to the byte, in both directions, set-up
-   * and total (absent where only the clients' are known).
+   * The same bytes counted at the simulated clients' sockets, for every server kind, split at the same events:
+   * `c2sBytes` and `s2cBytes` are the window's.
+   */
+  atClients?: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
+  /**
+   * Where both ends are counted: the clients' byte counts equal the server's to the byte, in both directions, in each
+   * of set-up, before, inside and after the window (Socket.IO: totals only; absent where only the clients' are known).
    */
   clientsMatchServer?: boolean;
 }
@@ -183,6 +208,18 @@ export interface LoopDelayStats {
   maxMs: number;
 }
 
+/**
+ * How late the publisher wrote each message after the time it was due (the body carries the due time, so lateness is
+ * part of every latency): over all messages of the window; with several server processes, the worst process's
+ * figure for each field.
+ */
+export interface PublishLateness {
+  messages: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface ProcessCost {
   /** Processes of this role. */
   processes: number;
@@ -208,6 +245,8 @@ export interface ServerStats extends ProcessCost {
   perProcess?: ServerProcessPart[];
   /** Errors accepting connections (EMFILE, ENFILE) in the server processes, by code. */
   acceptErrors?: Record<string, number>;
+  /** How late each message was published after it was due (absent in files before it was recorded). */
+  publishLateMs?: PublishLateness;
 }
 
 /** One server process's share of a run (docs/scale.md). */
@@ -219,6 +258,10 @@ export interface ServerProcessPart {
   maxRssBytes: number;
   connections: number;
   setup: DirectionBytes;
+  /** This process's share of the window split (schema 2); the run's `wire` parts are their sums. */
+  preWindow?: DirectionBytes;
+  window?: DirectionBytes;
+  postWindow?: DirectionBytes;
   /** All bytes, setup included, at this process's sockets. */
   total: DirectionBytes;
   eventLoopDelay?: LoopDelayStats;
@@ -236,16 +279,69 @@ export interface ClientProcessPart {
 }
 
 /**
- * Resident memory before any client connected and once every client was subscribed, each after a full garbage
- * collection, all processes of the role added; per connection = (connected - idle) / connections.
+ * Resident memory before any client connected and once every client was subscribed, each the median of several
+ * readings after a full garbage collection, all processes of the role added; per connection = (connected - idle) /
+ * connections, or null (with the reason) when the difference is within the noise: `noiseBytes` is the larger of the
+ * spread of the idle readings and of the connected readings, and a difference counts only above
+ * max(3 x noise, 1 MiB). Never negative. Schema 1 files have single readings and no noise (readers null a negative one).
  */
 export interface MemoryStats {
   serverIdleRssBytes: number;
   serverConnectedRssBytes: number;
-  serverBytesPerConnection: number;
+  serverBytesPerConnection: number | null;
+  serverNoiseBytes?: number;
+  /** Why `serverBytesPerConnection` is null. */
+  serverReason?: string;
   clientIdleRssBytes: number;
   clientConnectedRssBytes: number;
-  clientBytesPerConnection: number;
+  clientBytesPerConnection: number | null;
+  clientNoiseBytes?: number;
+  clientReason?: string;
+  /**
+   * Least-squares slope of the server's resident memory against open connections over readings at each quarter of
+   * the connect ramp plus idle and connected: bytes per added connection (absent when the ramp was too short for a
+   * reading between idle and connected).
+   */
+  serverSlopeBytesPerConnection?: number;
+}
+
+/**
+ * Whether latency stayed level across the measured window (after any warm-up): a run whose per-second mean latency
+ * trends upward has a growing backlog and never reached a steady state, so its percentiles describe the window's
+ * length, not the load. See harness/measure/steady.ts for the test.
+ */
+export interface SteadyState {
+  /** `unjudged`: too few measured seconds to tell. */
+  state: 'sustained' | 'overloaded' | 'unjudged';
+  reason: string;
+  /** Measured seconds (per-second buckets with deliveries) the judgement used. */
+  seconds: number;
+  /** Theil-Sen slope of the per-second mean latency, ms per second. */
+  slopeMsPerS: number;
+  /** slope x the span of the buckets: how much the mean rose across the window. */
+  riseMs: number;
+  /** The rise allowed: max(50 ms, 20% of the median per-second mean). */
+  toleranceMs: number;
+  firstThirdMeanMs: number;
+  lastThirdMeanMs: number;
+}
+
+/** The whole machine during the window, second by second (Linux /proc). */
+export interface MachineStats {
+  /** Share of all CPU time a hypervisor gave to others during the window (steal / total). */
+  stealShare: number;
+  /** Steal against the time the machine was busy or stolen: steal / (busy + steal). */
+  stealOfBusyShare?: number;
+  cores?: number;
+  /** Per second of the window: share of all cores busy (user, system, irq, and steal) and cores used by each side. */
+  perSecond?: { busyShare: number[]; serverCores: number[]; clientCores: number[] };
+  /** True when the cores were at least 90% busy in more than half of the window's seconds. */
+  saturated?: boolean;
+  saturationReason?: string | null;
+  /** Average cores used over the window: by the server processes, the client workers, everything else. */
+  serverCores?: number;
+  clientCores?: number;
+  otherCores?: number;
 }
 
 /** The process layout a transport run used, as planned from the machine's limits (docs/scale.md). */
@@ -258,6 +354,11 @@ export interface RunPlan {
   serverFds: number;
   workerFds: number;
   openFilesLimit: number;
+  /** New connections per second the run used (0: all at once) and whether the plan chose it (`--connect-rate auto`). */
+  connectRatePerS?: number;
+  connectRateAuto?: boolean;
+  /** `--cpu-split`: the cores the server processes and the client workers were pinned to. */
+  cpuSplit?: { server: number[]; clients: number[] };
 }
 
 export interface ClientStats extends ProcessCost {
@@ -328,7 +429,9 @@ export interface CompletedTransportRun extends TransportRunBase {
    * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
    * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.
    */
-  machine?: { stealShare: number };
+  machine?: MachineStats;
+  /** Did latency stay level across the window (schema 2)? An overloaded run's percentiles are no capacity. */
+  steady?: SteadyState;
 }
 
 /** A transport run that could not be completed; the rest of the run goes on. */
@@ -359,7 +462,8 @@ export interface Environment {
 
 /** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
 export interface ResultsFile {
-  schemaVersion: typeof SCHEMA_VERSION;
+  /** 2 when written by this pushbench; 1 in older files, which are still read. */
+  schemaVersion: 1 | 2;
   tool: 'pushbench';
   scenario: string;
   startedAt: string;
@@ -393,6 +497,11 @@ export interface TransportCapacity {
   firstFailedClients: number | null;
   /** What ran out at the first failed count, e.g. "server CPU (2 processes at 97% of a core)", or "not reached". */
   limitedBy: string;
+  /**
+   * Least-squares slope of the server's connected resident memory against connections over every count probed:
+   * bytes per added connection (absent with fewer than two counts).
+   */
+  serverBytesPerConnectionSlope?: number;
   steps: CapacityStep[];
 }
 
@@ -405,7 +514,7 @@ export interface CapacityResults {
   precision: number;
   /** A failing count was probed again up to this many times and passed if any probe did (absent: 0). */
   retries?: number;
-  /** Seconds of publishing per probe whose latency counts, after `warmupS` whose latency does not. */
+  /** Seconds each probe held its clients after `warmupS`: latency must stay level across them (default 60). */
   durationS: number;
   warmupS?: number;
   intervalMs: number;
@@ -439,6 +548,11 @@ export interface LiveSample {
   /** Percentiles of every message since publishing began (the worst client worker's), not of the last second. */
   latencyMs: { p50: number; p99: number } | null;
   processes: Array<{ role: 'server' | 'client'; pid: number; cpuPercent: number; rssBytes: number }>;
+}
+
+/** The bodies the clients received in the window, under either schema's name. */
+export function receivedBodyBytes(wire: WireStats): number {
+  return wire.receivedBodyBytes ?? wire.payloadBytes ?? 0;
 }
 
 /** A run's CPU per message beside the floor of a bare sender (for the server) and receiver (for the clients). */

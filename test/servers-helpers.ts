@@ -22,11 +22,22 @@ export function assertDelivered(run: CompletedTransportRun, kind: ServerKind): v
   assert.deepEqual(run.wire.setup, run.wire.model.setup, 'set-up bytes equal the model');
   assert.equal(run.wire.c2sBytes, run.wire.model.c2sBytes, 'client-to-server bytes equal the model');
   assert.equal(run.wire.s2cBytes, run.wire.model.s2cBytes, 'server-to-client bytes equal the model');
+  // The window split holds at the clients' sockets too: before and after the window, as modelled.
+  assert.deepEqual(run.wire.preWindow, run.wire.model.preWindow, 'bytes before the window equal the model');
+  assert.deepEqual(run.wire.postWindow, run.wire.model.postWindow, 'bytes after the window equal the model');
   assert.equal(run.wire.matchesModel, true);
-  assert.equal(run.wire.payloadBytes, m.delivered * run.payloadBytes);
+  assert.equal(run.wire.receivedBodyBytes, m.delivered * run.payloadBytes);
   assert.equal(run.server.kind, kind);
   assert.equal(run.wire.measuredAt, kind === 'embedded' ? 'server' : 'clients');
   // The run's figures are the clients' counts where the server is not pushbench's.
-  if (kind !== 'embedded') assert.deepEqual(run.wire.atClients, { setup: run.wire.setup, c2sBytes: run.wire.c2sBytes, s2cBytes: run.wire.s2cBytes });
+  if (kind !== 'embedded') {
+    assert.deepEqual(run.wire.atClients, {
+      setup: run.wire.setup,
+      preWindow: run.wire.preWindow,
+      c2sBytes: run.wire.c2sBytes,
+      s2cBytes: run.wire.s2cBytes,
+      postWindow: run.wire.postWindow,
+    });
+  }
 }
 

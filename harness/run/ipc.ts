@@ -1,6 +1,6 @@
 /** Messages between the harness and its child processes (server, client workers), over Node's IPC channel. */
 import type { ProcessCostSample } from '../measure/proc-stats.js';
-import type { ServerKind, TransportName, TransportOptions } from '../../results/types.js';
+import type { PublishLateness, ServerKind, TransportName, TransportOptions } from '../../results/types.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
@@ -53,10 +53,11 @@ export type FromServer =
   | { type: 'ready' }
   /** `host`: where the clients dial, when it is not the run's `--host` (an external target). */
   | { type: 'listening'; port: number; host?: string }
-  | { type: 'published'; lastSeq: number; lateMaxMs: number }
+  | { type: 'published'; lastSeq: number; lateness: PublishLateness }
   /** `wireAt: 'clients'`: the server could not count its sockets (not pushbench's); the clients' counts stand. */
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[]; wireAt?: 'clients' }
-  | { type: 'memory'; rssBytes: number; processes: number }
+  /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
+  | { type: 'memory'; rssBytes: number; processes: number; connections?: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
   | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
   | { type: 'fatal'; message: string; code?: string };
@@ -100,7 +101,11 @@ export interface WorkerTally {
 export type ToWorker =
   | { type: 'start'; config: WorkerConfig }
   /** The window starts at `startUs` (the timeline's buckets count from it); latency percentiles from `latencyFromUs`. */
-  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number }
+  /**
+   * `finalSeq`: the last sequence number that will be published; the clients' ledger closes a poll socket's window
+   * at the first poll whose cursor already holds it, as the server's does.
+   */
+  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number; finalSeq?: number }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }
@@ -108,8 +113,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; subscribed: number; received: number; bytesReceived: number; cost: ProcessCostSample; latencyP50Us: number; latencyP99Us: number }
-  /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
-  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
+  /**
+   * `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection (the
+   * median of the readings in `idleRssSamples` and `rssSamples`).
+   */
+  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number; idleRssSamples?: number[]; rssSamples?: number[] }
   | { type: 'done' }
   | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
   | { type: 'fatal'; message: string };

@@ -17,6 +17,7 @@ import { loadProfile } from '../protocol/profiles.js';
 import type { TransportServer } from '../transports/server.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
+import { latenessOf, worstLateness } from './lateness.js';
 
 const send = (msg: FromServer): void => {
   process.send?.(msg);
@@ -59,29 +60,34 @@ async function start(config: ServerConfig): Promise<void> {
   });
 }
 
+export { latenessOf, worstLateness };
+
 /** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
 function publish(count: number, rate: number, startUs: number): void {
   const periodUs = 1e6 / rate;
   let next = 1;
-  let lateMaxMs = 0;
+  const lateMs: number[] = [];
+  wire.finalSeq = count;
   const tick = (): void => {
     let now = nowUs();
+    // CPU counts from the first message on, the same instant the byte window opens.
+    if (next === 1 && startUs <= now) meter.startWindow();
     while (next <= count && startUs + (next - 1) * periodUs <= now) {
       const dueUs = Math.round(startUs + (next - 1) * periodUs);
-      lateMaxMs = Math.max(lateMaxMs, (now - dueUs) / 1000);
+      lateMs.push(Math.max(0, (now - dueUs) / 1000));
       const { seq, body } = feed!.publish(dueUs);
       transport!.onPublish(seq, body);
       next++;
       now = nowUs();
     }
     if (next > count) {
-      send({ type: 'published', lastSeq: feed!.lastSeq, lateMaxMs });
+      meter.endWindow();
+      send({ type: 'published', lastSeq: feed!.lastSeq, lateness: latenessOf(lateMs) });
       return;
     }
     const waitMs = (startUs + (next - 1) * periodUs - nowUs()) / 1000;
     setTimeout(tick, Math.max(0, waitMs));
   };
-  meter.startWindow();
   tick();
 }
 
@@ -100,23 +106,32 @@ function serve(msg: ToServer): void {
       break;
     }
     case 'memory':
-      send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
+      send({ type: 'memory', rssBytes: settledRss(), processes: 1, connections: wire.connections });
       break;
   }
 }
 
 // ---- cluster primary ------------------------------------------------------------------------------------------
 
-const ZERO_WIRE: WireTotals = { setup: { c2sBytes: 0, s2cBytes: 0 }, total: { c2sBytes: 0, s2cBytes: 0 }, connections: 0, connectionsOpened: 0 };
+const zeroBytes = () => ({ c2sBytes: 0, s2cBytes: 0 });
+const ZERO_WIRE: WireTotals = {
+  setup: zeroBytes(),
+  preWindow: zeroBytes(),
+  window: zeroBytes(),
+  postWindow: zeroBytes(),
+  total: zeroBytes(),
+  connections: 0,
+  connectionsOpened: 0,
+};
 
 /** Adds wire totals of several processes: every counter is a sum. Exported for tests. */
 export function addWire(parts: readonly WireTotals[]): WireTotals {
   const out = structuredClone(ZERO_WIRE);
   for (const w of parts) {
-    out.setup.c2sBytes += w.setup.c2sBytes;
-    out.setup.s2cBytes += w.setup.s2cBytes;
-    out.total.c2sBytes += w.total.c2sBytes;
-    out.total.s2cBytes += w.total.s2cBytes;
+    for (const k of ['setup', 'preWindow', 'window', 'postWindow', 'total'] as const) {
+      out[k].c2sBytes += w[k].c2sBytes;
+      out[k].s2cBytes += w[k].s2cBytes;
+    }
     out.connections += w.connections;
     out.connectionsOpened += w.connectionsOpened;
   }
@@ -209,7 +224,8 @@ class Primary {
       case 'publish': {
         meter.startWindow();
         const done = await this.gather(msg, 'published');
-        send({ type: 'published', lastSeq: Math.min(...done.map((d) => d.lastSeq)), lateMaxMs: Math.max(...done.map((d) => d.lateMaxMs)) });
+        meter.endWindow();
+        send({ type: 'published', lastSeq: Math.min(...done.map((d) => d.lastSeq)), lateness: worstLateness(done.map((d) => d.lateness)) });
         return;
       }
       case 'snapshot': {
@@ -229,7 +245,7 @@ class Primary {
       case 'memory': {
         const own = settledRss();
         const mem = await this.gather(msg, 'memory');
-        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length });
+        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length, connections: mem.reduce((a, m) => a + (m.connections ?? 0), 0) });
         return;
       }
     }

@@ -7,7 +7,9 @@
 import http from 'node:http';
 import { encodeMessage, nowUs } from '../protocol/feed.js';
 import { PidMeter } from '../measure/proc-stats.js';
+import { WireLedger } from '../measure/wire.js';
 import type { FromServer, ServerConfig, ToServer } from '../run/ipc.js';
+import { latenessOf } from '../run/lateness.js';
 
 export interface ServerDriver {
   /** Starts (or attaches to) the server; resolves with where the clients dial. */
@@ -69,17 +71,17 @@ export function driveOverIpc(driver: ServerDriver, config: ServerConfig, send: (
     if (config.transport !== 'short-polling') await driver.awaitSubscribers?.(config.clients ?? 0);
     meter.startWindow();
     const periodUs = 1e6 / rate;
-    let lateMaxMs = 0;
+    const lateMs: number[] = [];
     for (let seq = 1; seq <= count; seq++) {
       const dueUs = Math.round(startUs + (seq - 1) * periodUs);
       const waitMs = (dueUs - nowUs()) / 1000;
       if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
       // The body carries the time it was due: a publisher held up by a slow server adds its lateness to the latency.
-      lateMaxMs = Math.max(lateMaxMs, (nowUs() - dueUs) / 1000);
+      lateMs.push(Math.max(0, (nowUs() - dueUs) / 1000));
       await driver.publish(seq, encodeMessage(seq, dueUs, config.payloadBytes));
       published = seq;
     }
-    send({ type: 'published', lastSeq: published, lateMaxMs });
+    send({ type: 'published', lastSeq: published, lateness: latenessOf(lateMs) });
   };
 
   const fail = (e: Error): void => {
@@ -105,7 +107,7 @@ export function driveOverIpc(driver: ServerDriver, config: ServerConfig, send: (
         send({
           type: 'snapshot',
           // Not counted here: the runner takes the clients' counts.
-          wire: { setup: { c2sBytes: 0, s2cBytes: 0 }, total: { c2sBytes: 0, s2cBytes: 0 }, connections: 0, connectionsOpened: 0 },
+          wire: new WireLedger().snapshot(),
           wireAt: 'clients',
           cost: meter.sample(),
           subscribers: 0,

@@ -5,7 +5,7 @@
 import { EnvironmentError } from '../errors.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ServerConfig } from '../run/ipc.js';
-import type { CompletedTransportRun, RunOptions, ServerKind } from '../../results/types.js';
+import type { CompletedTransportRun, DirectionBytes, RunOptions, ServerKind } from '../../results/types.js';
 import { bytesCountedAtServer } from './kinds.js';
 
 export function kindOf(o: RunOptions): ServerKind {
@@ -43,20 +43,25 @@ export function serverConfigFields(o: RunOptions, plan: { serverProcesses: numbe
   };
 }
 
-const ZERO: WireTotals = { setup: { c2sBytes: 0, s2cBytes: 0 }, total: { c2sBytes: 0, s2cBytes: 0 }, connections: 0, connectionsOpened: 0 };
+const zero = (): DirectionBytes => ({ c2sBytes: 0, s2cBytes: 0 });
+const ZERO: WireTotals = { setup: zero(), preWindow: zero(), window: zero(), postWindow: zero(), total: zero(), connections: 0, connectionsOpened: 0 };
+const PARTS = ['setup', 'preWindow', 'window', 'postWindow', 'total'] as const;
 
 /**
- * Adds the client workers' socket counts. A worker's ledger is the server's kind of ledger seen from the other end:
- * what a client socket read is what the server wrote (server to client), what it wrote is client to server.
+ * Adds the client workers' socket counts. A worker's ledger is the server's kind of ledger seen from the other end,
+ * split at the same events (set-up, before, inside and after the window): what a client socket read is what the
+ * server wrote (server to client), what it wrote is client to server.
  */
 export function addClientWires(wires: ReadonlyArray<WireTotals | undefined>): WireTotals {
   const out = structuredClone(ZERO);
   for (const w of wires) {
     if (!w) continue;
-    out.setup.c2sBytes += w.setup.s2cBytes;
-    out.setup.s2cBytes += w.setup.c2sBytes;
-    out.total.c2sBytes += w.total.s2cBytes;
-    out.total.s2cBytes += w.total.c2sBytes;
+    for (const k of PARTS) {
+      // A worker of an older build has no window split: what it has counts as the window.
+      const part = w[k] ?? (k === 'window' ? { c2sBytes: w.total.c2sBytes - w.setup.c2sBytes, s2cBytes: w.total.s2cBytes - w.setup.s2cBytes } : zero());
+      out[k].c2sBytes += part.s2cBytes;
+      out[k].s2cBytes += part.c2sBytes;
+    }
     out.connections += w.connections;
     out.connectionsOpened += w.connectionsOpened;
   }
@@ -68,15 +73,17 @@ export function runWire(kind: ServerKind, server: WireTotals, serverCounted: boo
   return bytesCountedAtServer(kind) && serverCounted ? server : clients;
 }
 
+const same = (a: DirectionBytes, b: DirectionBytes): boolean => a.c2sBytes === b.c2sBytes && a.s2cBytes === b.s2cBytes;
+
 /**
  * Adds bytes at both ends to a completed run: `wire.atClients` always, `wire.clientsMatchServer` where the server
- * counted its sockets too (set-up and total, both directions, to the byte), `wire.measuredAt`, `server.kind`.
- * Socket.IO's server does not split set-up from steady state, so only its totals are compared.
+ * counted its sockets too (set-up, before, inside and after the window, both directions, to the byte),
+ * `wire.measuredAt`, `server.kind`. Socket.IO's server marks neither set-up nor the window on its sockets, so only
+ * its totals are compared.
  */
 export function withBothEnds(run: CompletedTransportRun, kind: ServerKind, server: WireTotals, serverCounted: boolean, clients: WireTotals): CompletedTransportRun {
-  const totalsEqual = server.total.c2sBytes === clients.total.c2sBytes && server.total.s2cBytes === clients.total.s2cBytes;
-  const setupEqual = server.setup.c2sBytes === clients.setup.c2sBytes && server.setup.s2cBytes === clients.setup.s2cBytes;
   const atServer = bytesCountedAtServer(kind) && serverCounted;
+  const partsEqual = kind === 'socketio' ? same(server.total, clients.total) : PARTS.every((k) => same(server[k], clients[k]));
   return {
     ...run,
     wire: {
@@ -84,10 +91,12 @@ export function withBothEnds(run: CompletedTransportRun, kind: ServerKind, serve
       measuredAt: atServer ? 'server' : 'clients',
       atClients: {
         setup: clients.setup,
-        c2sBytes: clients.total.c2sBytes - clients.setup.c2sBytes,
-        s2cBytes: clients.total.s2cBytes - clients.setup.s2cBytes,
+        preWindow: clients.preWindow,
+        c2sBytes: clients.window.c2sBytes,
+        s2cBytes: clients.window.s2cBytes,
+        postWindow: clients.postWindow,
       },
-      ...(serverCounted ? { clientsMatchServer: totalsEqual && (kind === 'socketio' || setupEqual) } : {}),
+      ...(serverCounted ? { clientsMatchServer: partsEqual } : {}),
     },
     server: { ...run.server, kind },
   };

@@ -11,12 +11,24 @@ import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import { WireLedger } from '../measure/wire.js';
 
-/** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
+/** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
+export function hostPort(host: string, port: number): string {
+  return net.isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Bytes the wire models (harness/transports/<family>/model.ts) predict for the events the clients saw, split as the
+ * server splits its socket counts (harness/measure/wire.ts): set-up, before the window, inside it (`c2s`, `s2c`), after it.
+ */
 export interface ModelBytes {
   setupC2s: number;
   setupS2c: number;
+  preC2s: number;
+  preS2c: number;
   c2s: number;
   s2c: number;
+  postC2s: number;
+  postS2c: number;
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -31,13 +43,16 @@ export class Tally {
   payloadBytes = 0;
   /** Bytes read from the clients' sockets, for live throughput. */
   bytesReceived = 0;
-  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 };
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
-  /** Bytes at the clients' own sockets, split at each subscription as the servers split theirs. */
+  /**
+   * Bytes at the clients' own sockets, split into set-up, before, inside and after the window at the same events the
+   * server marks on its sockets (harness/measure/wire.ts), seen from this end: `c2s` is what a socket read.
+   */
   readonly wire = new WireLedger();
 
   error(code: string): void {
@@ -126,6 +141,8 @@ export interface SimClient {
   stop(): void;
   /** Teardown: close the connection. */
   close(): void;
+  /** Before the report: count what the model held back until the last sequence number was known. */
+  settle?(lastSeq: number): void;
 }
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
@@ -213,6 +230,23 @@ export class Lifecycle {
     if (this.socket) this.ctx.tally.wire.markSetup(this.socket);
   }
 
+  /**
+   * A poll asking after `cursor` was written on the current connection. The client's ledger closes the socket's window
+   * at the first one whose cursor already holds the last message, as the server's does when it reads it.
+   */
+  requested(cursor: number): void {
+    if (this.socket) this.ctx.tally.wire.requested(this.socket, cursor);
+  }
+
+  /**
+   * The poll in flight was answered in full. `beforeWindow`: it asked at cursor 0 and brought no message (an idle
+   * poll while others still connect), so everything the socket carried so far precedes the window, as the server
+   * marks it when it answers with nothing published.
+   */
+  responded(beforeWindow: boolean): void {
+    if (this.socket) this.ctx.tally.wire.responded(this.socket, beforeWindow);
+  }
+
   markDone(): void {
     if (this.done) return;
     this.done = true;
@@ -261,7 +295,7 @@ export function requestHead(
   extra: HeaderList = [],
 ): { text: string; modelBytes: number } {
   const startLine = `GET ${target} HTTP/1.1`;
-  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: `${ctx.host}:${ctx.port}`, ...vars }), ...extra];
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port), ...vars }), ...extra];
   return { text: httpHeadString(startLine, headers), modelBytes: httpHeadBytes(startLine, headers) };
 }
 

@@ -19,6 +19,7 @@ import type { TransportName } from '../../../results/types.js';
 import { NCHAN_PATHS } from './server.js';
 import { pollCursor, rawPollBodyBytes, rawStreamMessageBytes, sseCommentBytes, sseEventBytes, wsMessageBytes } from './framing.js';
 import { maskedFrame, WsFrameReader } from '../ws-frames.js';
+import { PollingModel } from '../../transports/polling/model.js';
 
 type Cursor = { lastModified: string; etag: string } | null;
 
@@ -36,6 +37,9 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
   let body: Buffer[] = [];
   let bodyBytes = 0;
   let parser: ResponseParser | null = null;
+  const model = new PollingModel(tally.model);
+  /** The highest sequence number held when the poll in flight was asked. */
+  let pendingCursor = -1;
 
   const markDone = (): void => {
     if (timer) clearTimeout(timer);
@@ -61,11 +65,15 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
     const wire = h.headBytes + (messages > 0 ? rawPollBodyBytes(messages, payload / messages) : bodyBytes);
     if (!subscribed) {
       // Short polling: the first exchange is the subscription. (Long polling marked it when the request went out.)
-      tally.model.setupS2c += wire;
+      model.subscribed(0, wire);
       subscribed = true;
       life.markSetup();
       ctx.onSubscribed();
-    } else tally.model.s2c += wire;
+    } else {
+      // Split as the embedded polls are (transports/polling/model.ts), on the client's socket and in the model alike.
+      model.answered(wire, messages > 0);
+      life.responded(pendingCursor === 0 && messages === 0);
+    }
     if (life.stopped || life.complete()) return markDone();
     // A poll that brought a message asks again at once (nchan answers one message per interval poll); an empty one
     // waits the interval. A long poll always asks again at once.
@@ -110,13 +118,20 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
     inFlight = true;
     s.write(req.text);
     if (!subscribed && hold) {
-      // The long poll's subscription is its first request: nchan holds it until the first message.
-      tally.model.setupC2s += req.modelBytes;
+      // The long poll's subscription is its first request: nchan holds it until the first message, so its answer is
+      // an exchange of its own, asked at the cursor the client holds, with no request bytes after set-up.
+      model.subscribed(req.modelBytes, 0);
       subscribed = true;
       life.markSetup();
       ctx.onSubscribed();
-    } else if (!subscribed) tally.model.setupC2s += req.modelBytes;
-    else tally.model.c2s += req.modelBytes;
+      pendingCursor = life.delivery.cursor;
+      model.requested(pendingCursor, 0);
+    } else if (!subscribed) model.subscribed(req.modelBytes, 0);
+    else {
+      pendingCursor = life.delivery.cursor;
+      model.requested(pendingCursor, req.modelBytes);
+      life.requested(pendingCursor);
+    }
   }
 
   return {
@@ -134,6 +149,7 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
       if (timer) clearTimeout(timer);
       life.socket?.destroy();
     },
+    settle: (lastSeq) => model.settle(lastSeq),
   };
 }
 

@@ -21,6 +21,7 @@ import { fillHeaders } from '../../protocol/profiles.js';
 import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type ClientFactory, type SimClient } from '../../transports/client.js';
 import type { TransportName } from '../../../results/types.js';
 import { maskedFrame, WsFrameReader } from '../ws-frames.js';
+import { PollingModel } from '../../transports/polling/model.js';
 import { EIO, eventDataRange, eventPacketBytes, parseOpen, pollingPayloadBytes, SIO, wsPacketBytes } from './framing.js';
 import { SOCKET_IO_PATH } from './server.js';
 
@@ -140,15 +141,24 @@ function pollingClient(ctx: ClientContext): SimClient {
   let parser: ResponseParser | null = null;
 
   const base = `${SOCKET_IO_PATH}?EIO=4&transport=polling`;
+  // After set-up every request and its answer is one exchange, split before, inside and after the window as the
+  // embedded polls are (transports/polling/model.ts), on the client's socket and in the model alike.
+  const model = new PollingModel(tally.model);
+  /** The highest sequence number held when the request in flight was written. */
+  let pendingCursor = -1;
   /** Responses are counted when they end, requests when they are written (the last GET is never answered). */
-  const count = (setup: boolean, s2c: number): void => {
-    if (setup) tally.model.setupS2c += s2c;
-    else tally.model.s2c += s2c;
+  const count = (setup: boolean, s2c: number, messages = false): void => {
+    if (setup) return model.subscribed(0, s2c);
+    model.answered(s2c, messages);
+    life.responded(pendingCursor === 0 && !messages);
   };
   const write = (s: import('node:net').Socket, head: string, headBytes: number, body?: Buffer): void => {
     const bytes = headBytes + (body?.length ?? 0);
-    if (connected) tally.model.c2s += bytes;
-    else tally.model.setupC2s += bytes;
+    if (connected) {
+      pendingCursor = life.delivery.cursor;
+      model.requested(pendingCursor, bytes);
+      life.requested(pendingCursor);
+    } else model.subscribed(bytes, 0);
     s.write(head);
     if (body) s.write(body);
   };
@@ -173,6 +183,7 @@ function pollingClient(ctx: ClientContext): SimClient {
       return next();
     }
     let packetBytes: number[] = [];
+    let events = 0;
     let i = 0;
     while (i <= payload.length) {
       let end = payload.indexOf(0x1e, i);
@@ -182,6 +193,7 @@ function pollingClient(ctx: ClientContext): SimClient {
         const range = eventDataRange(payload, i, end);
         packetBytes.push(packetModelBytes(payload, i, end, range));
         if (range) {
+          events++;
           life.delivery.receive(payload, range[0], range[1]);
         } else if (type === 0x30 /* open */) {
           const hs = parseOpen(payload.toString('utf8', i, end));
@@ -197,7 +209,7 @@ function pollingClient(ctx: ClientContext): SimClient {
       }
       i = end + 1;
     }
-    count(setup, h.headBytes + pollingPayloadBytes(packetBytes));
+    count(setup, h.headBytes + pollingPayloadBytes(packetBytes), events > 0);
     packetBytes = [];
     if (setup && connected) {
       life.markSetup();
@@ -275,6 +287,7 @@ function pollingClient(ctx: ClientContext): SimClient {
       life.stopped = true;
       life.socket?.destroy();
     },
+    settle: (lastSeq) => model.settle(lastSeq),
   };
 }
 
