@@ -16,6 +16,14 @@ export const TRANSPORT_NAMES: readonly TransportName[] = [
   'websocket',
 ];
 
+/**
+ * What the clients talk to: pushbench's own servers (`embedded`), nginx with the nchan module, the official Socket.IO
+ * server, or a server of the user's that implements docs/contract.md (`external`). harness/servers/ holds each.
+ */
+export type ServerKind = 'embedded' | 'nchan' | 'socketio' | 'external';
+
+export const SERVER_KINDS: readonly ServerKind[] = ['embedded', 'nchan', 'socketio', 'external'];
+
 /** Version of the results file layout. Bump on any incompatible change and say what changed in README.md. */
 export const SCHEMA_VERSION = 2;
 /**
@@ -73,6 +81,18 @@ export interface RunOptions {
    * out of the latency percentiles (`latencyMs.overTime` still shows them); 0 or absent means none.
    */
   warmupS?: number;
+  /** What the clients talk to (absent: `embedded`, pushbench's own servers). */
+  server?: ServerKind;
+  /** `external`: the server's base URL (loopback unless `allowRemote`). */
+  target?: string | null;
+  /** `external`: where each message is POSTed (default `<target>/publish`). */
+  publishUrl?: string | null;
+  /** `external`: the process whose CPU and memory count as the server's. */
+  serverPid?: number | null;
+  /** `external`: a command that starts the server; pushbench runs it, waits for its port, stops it after. */
+  serverCmd?: string | null;
+  /** `external`: allow a target off loopback (a load test sends real traffic to someone's server). */
+  allowRemote?: boolean;
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -132,6 +152,21 @@ export interface WireStats extends DirectionBytes {
   model: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
   /** True when every measured figure above equals its model to the byte. */
   matchesModel: boolean;
+  /**
+   * Where `setup`, `c2sBytes` and `s2cBytes` were counted: at the server's sockets (pushbench's own servers and the
+   * Socket.IO server it hosts), or at the clients' (nchan, external servers). Absent in older files: `server`.
+   */
+  measuredAt?: 'server' | 'clients';
+  /**
+   * The same bytes counted at the simulated clients' sockets, for every server kind, split at the same events:
+   * `c2sBytes` and `s2cBytes` are the window's.
+   */
+  atClients?: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
+  /**
+   * Where both ends are counted: the clients' byte counts equal the server's to the byte, in both directions, in each
+   * of set-up, before, inside and after the window (Socket.IO: totals only; absent where only the clients' are known).
+   */
+  clientsMatchServer?: boolean;
 }
 
 export interface LatencyStats {
@@ -200,6 +235,8 @@ export interface ProcessCost {
 export interface ServerStats extends ProcessCost {
   /** host:port as the clients reached it. */
   address: string;
+  /** Which server ran (absent in older files: `embedded`); CPU and memory are its processes', found by PID. */
+  kind?: ServerKind;
   /** cpuSeconds / delivered messages. */
   cpuSecondsPerMessage: number;
   /** Connections open at the end of the window. */

@@ -30,6 +30,7 @@ import type {
   PublishLateness,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
+import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -77,6 +78,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   }
   const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
+  await checkServerAvailable(options);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
   for (let repeat = 0; repeat < options.repeat; repeat++) {
@@ -202,11 +204,15 @@ async function runTransport(
         options,
         injectServerCostUs: o.injectServerCostUs,
         processes: plan.serverProcesses,
+        ...serverConfigFields(o, plan),
       },
     });
     let port: number;
+    let serverHost = o.host;
     try {
-      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+      const listening = await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 45_000);
+      port = listening.port;
+      serverHost = listening.host ?? o.host;
     } catch (e) {
       if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
         throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
@@ -241,7 +247,7 @@ async function runTransport(
     };
     const serverIdleRss = await memory();
 
-    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port };
     setPhase('connecting');
     const connectStart = Date.now();
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
@@ -265,6 +271,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          server: kindOf(o),
         },
       });
       workers.push(w);
@@ -329,7 +336,7 @@ async function runTransport(
     sampler = new MachineSampler(server.process.pid ?? 0, workers.map((w) => w.process.pid ?? 0));
     const samplerStart = setTimeout(() => sampler?.start(), PUBLISH_LEAD_US / 1000);
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
-    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs, finalSeq: count });
     // An overloaded server publishes late, and a late run is a finding (judged overloaded), not an error: allow it
     // three times the schedule before calling the server stuck.
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS * 3 + 120) * 1000);
@@ -370,12 +377,16 @@ async function runTransport(
     await reap([server.process], 5_000);
     setPhase('done');
 
-    return assemble(o, transport, repeat, {
+    // Bytes at both ends: the clients count theirs for every server kind; the run's figures are the server's where
+    // it counted its own sockets.
+    const clientWire = addClientWires(reports.map((r) => r.tally.wire));
+    const serverCounted = snap.wireAt !== 'clients';
+    const run = assemble(o, transport, repeat, {
       port,
       count: lastSeq,
       windowS,
       connectMs,
-      snap,
+      snap: { ...snap, wire: runWire(kindOf(o), snap.wire, serverCounted, clientWire) },
       lateness,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
@@ -393,6 +404,7 @@ async function runTransport(
         ...(split ? { cpuSplit: split } : {}),
       },
     });
+    return withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
   } finally {
     clearInterval(ticker);
     sampler?.stop();
