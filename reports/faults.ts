@@ -11,7 +11,7 @@ const cell = (n: number | null | undefined, unit = ''): string => (n === null ||
 const seconds = (ms: number | null | undefined): string =>
   ms === null || ms === undefined ? 'never' : ms < 1000 ? `${formatNumber(ms)} ms` : `${formatNumber(ms / 1000)} s`;
 const mib = (b: number | null | undefined): string => (b === null || b === undefined ? '–' : `${formatNumber(b / 1048576)} MiB`);
-const escape = (s: string): string => s.replace(/\|/g, '\\|');
+const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 
 export const FAULT_TABLE_COLUMNS = [
   'fault',

@@ -20,7 +20,12 @@ export interface Column {
 }
 
 export const COLUMNS: Column[] = [
-  { title: 'transport', numeric: false, cell: (r) => r.transport + (r.repeat > 0 ? ` #${r.repeat + 1}` : '') },
+  {
+    title: 'transport',
+    numeric: false,
+    // The server, when it is not pushbench's own: `websocket @nchan`.
+    cell: (r) => r.transport + (r.state === 'completed' && r.server.kind && r.server.kind !== 'embedded' ? ` @${r.server.kind}` : '') + (r.repeat > 0 ? ` #${r.repeat + 1}` : ''),
+  },
   { title: 'clients', numeric: true, cell: (r) => int(r.clients) },
   { title: 'c2s B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.c2sOverheadBytes) : '-') },
   { title: 's2c B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.s2cOverheadBytes) : '-') },

@@ -9,6 +9,8 @@ import { runScenario } from '../harness/run/runner.js';
 import { retryDelayMs } from '../harness/transports/client.js';
 import { parseRunArgs } from '../harness/run/scenario.js';
 import { UsageError } from '../harness/errors.js';
+import { ChildFailure, ChildScope } from '../harness/run/children.js';
+import type { ChildProcess } from 'node:child_process';
 import type { CompletedTransportRun, FaultSpec, FaultTransportStats, ResultsFile, TransportName } from '../results/types.js';
 import { smallRun } from './helpers.js';
 
@@ -125,6 +127,21 @@ test('reconnect storm: every connection reset at once, every client subscribed a
   assert.equal(f.messages.duplicated, 0);
 });
 
+test('a child killed on purpose (announced with expectExit) fails nothing; any other death in the scope still does', () => {
+  const scope = new ChildScope();
+  const failures: string[] = [];
+  scope.onFailure((e) => failures.push(e.message));
+  const restarted = {} as ChildProcess;
+  scope.expectExit(restarted);
+  scope.died(new ChildFailure('sse server (pid 1) was killed by SIGKILL', 'CHILD_EXITED'), restarted);
+  const failed = (): ChildFailure | null => scope.failed;
+  assert.equal(failed(), null);
+  assert.deepEqual(failures, []);
+  scope.died(new ChildFailure('sse server (restarted) (pid 2) was killed by SIGKILL', 'CHILD_EXITED'), {} as ChildProcess);
+  assert.equal(failed()?.message, 'sse server (restarted) (pid 2) was killed by SIGKILL');
+  assert.equal(failures.length, 1);
+});
+
 test('reconnect backoff: uniformly within [d/2, d], d doubling from 1 s up to 8 s', () => {
   assert.equal(retryDelayMs(0, () => 0), 500);
   assert.equal(retryDelayMs(0, () => 1), 1000);
@@ -140,6 +157,9 @@ test('a fault is validated before anything starts', () => {
   assert.throws(() => parseRunArgs(['quick', '--fault', '{"kind":"reconnect-storm","atS":1,"x":1}']), /unknown key "x"/);
   assert.throws(() => parseRunArgs(['quick', '--fault', '{"kind":"reconnect-storm","atS":30}']), /not inside/);
   assert.throws(() => parseRunArgs(['quick', '--fault', 'nope']), /JSON object/);
+  // Faults and heartbeats are the embedded servers' own: another server kind is refused, not measured half-way.
+  assert.throws(() => parseRunArgs(['faults-restart', '--server', 'socketio']), (e: Error) => e instanceof UsageError && /--fault needs --server embedded/.test(e.message));
+  assert.throws(() => parseRunArgs(['quick', '--server', 'socketio', '--heartbeat-ms', '1000']), /--heartbeat-ms needs --server embedded/);
   const { options } = parseRunArgs(['faults-restart', '--no-resume', '--heartbeat-ms', '1000']);
   assert.deepEqual(options.fault, { kind: 'server-restart', atS: 6, downS: 2 });
   assert.equal(options.resume, false);

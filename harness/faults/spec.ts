@@ -41,9 +41,18 @@ export function parseFaultSpec(raw: unknown, where: string): FaultSpec {
   return out as unknown as FaultSpec;
 }
 
-/** The fault must happen inside the window: checked with the merged options (flags may change the duration). */
+/**
+ * The fault must happen inside the window: checked with the merged options (flags may change the duration). Faults
+ * and heartbeats are pushbench's own servers' (the restart, the resets, the replay of `?since=`, the heartbeats): a
+ * run against another server kind is refused rather than measured half-way.
+ */
 export function checkFaultFits(o: RunOptions): void {
   const f = o.fault;
+  const kind = o.server ?? 'embedded';
+  if (kind !== 'embedded') {
+    if (f) throw new UsageError(`--fault needs --server embedded (faults act on pushbench's own server), not --server ${kind}; drop one of them`);
+    if (o.heartbeatMs) throw new UsageError(`--heartbeat-ms needs --server embedded (the heartbeats are its servers'), not --server ${kind}; drop one of them`);
+  }
   if (!f) return;
   if (f.atS >= o.durationS) {
     throw new UsageError(`fault ${f.kind} at ${f.atS} s is not inside the ${o.durationS} s window; make atS smaller or --duration longer`);

@@ -9,7 +9,7 @@ import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
 import { nowUs } from '../protocol/feed.js';
 import { RSS_READINGS, median } from '../measure/memory.js';
-import { TRANSPORTS } from '../transports/registry.js';
+import { clientFactory } from '../servers/kinds.js';
 import { FaultWatch } from '../faults/watch.js';
 
 const send = (msg: FromWorker): void => {
@@ -44,7 +44,7 @@ function rssReadings(): number[] {
 
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
-  const factory = await TRANSPORTS[config.transport].client();
+  const factory = await clientFactory(config.server ?? 'embedded', config.transport);
   // Before any client exists: what this process costs with no connection, for memory per connection.
   const idleRssSamples = rssReadings();
   const idleRssBytes = median(idleRssSamples);
@@ -77,6 +77,7 @@ async function start(config: WorkerConfig): Promise<void> {
         ...source(config, i),
         profile,
         options: config.options,
+        headsAsReceived: config.server === 'external',
         tally,
         index: i,
         onSubscribed,
@@ -123,6 +124,7 @@ process.on('message', (msg: ToWorker) => {
       tally.latency.reset();
       tally.timeline.reset(msg.startUs, msg.bucketS);
       tally.latencyFromUs = msg.latencyFromUs;
+      if (msg.finalSeq !== undefined) tally.wire.finalSeq = msg.finalSeq;
       faultWatch?.window(msg.startUs);
       break;
     case 'fault':
@@ -155,6 +157,7 @@ process.on('message', (msg: ToWorker) => {
           errors: tally.errors,
           histogram: encodeHistogram(tally.latency),
           timeline: tally.timeline.snapshot(),
+          wire: tally.wire.snapshot(),
         },
         ...(faultWatch ? { fault: faultWatch.report() } : {}),
       });

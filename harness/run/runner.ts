@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, ChildScope, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { execFileSync } from 'node:child_process';
 import { environment, machineLimits } from '../measure/environment.js';
 import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
@@ -32,6 +32,7 @@ import type {
 import { SCHEMA_VERSION } from '../../results/types.js';
 import type { FaultTransportStats } from '../../results/types.js';
 import { FaultRun } from '../faults/run.js';
+import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -85,6 +86,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   }
   const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
+  await checkServerAvailable(options);
   const runs: TransportRun[] = [];
   const t0 = Date.now();
   const faults: FaultTransportStats[] = [];
@@ -187,8 +189,10 @@ async function runTransport(
   const ticker = setInterval(emit, 1000);
 
   const split = o.cpuSplit ? cpuSplit(limits.cpus) : null;
-  // `let`: a server-restart fault replaces the process.
-  let server: ServerChild = spawnChild('server-process', `${transport} server`);
+  // Any child's death fails whatever the run waits for at that moment (children.ts ChildScope).
+  const scope = new ChildScope();
+  // `let`: a server-restart fault replaces the process (its successor joins the scope).
+  let server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
   const workers: WorkerChild[] = [];
   let sampler: MachineSampler | null = null;
   let fault: FaultRun | null = null;
@@ -208,6 +212,7 @@ async function runTransport(
     options,
     injectServerCostUs: o.injectServerCostUs,
     processes: plan.serverProcesses,
+    ...serverConfigFields(o, plan),
   };
   try {
     // Before it forks cluster workers: they inherit the affinity.
@@ -216,8 +221,11 @@ async function runTransport(
     setPhase('starting');
     server.send({ type: 'start', config: serverConfig });
     let port: number;
+    let serverHost = o.host;
     try {
-      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+      const listening = await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 45_000);
+      port = listening.port;
+      serverHost = listening.host ?? o.host;
     } catch (e) {
       if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
         throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
@@ -252,14 +260,14 @@ async function runTransport(
     };
     const serverIdleRss = await memory();
 
-    if (o.fault) fault = await FaultRun.prepare(o, { host: o.host, port });
-    const dialled = fault?.dial ?? (hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port });
+    if (o.fault) fault = await FaultRun.prepare(o, { host: serverHost, port });
+    const dialled = fault?.dial ?? (hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port });
     setPhase('connecting');
     const connectStart = Date.now();
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
     const workerRate = connectRate.ratePerS > 0 ? connectRate.ratePerS / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
-      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope);
       if (split) pin(w.process.pid, split.clients);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
@@ -277,6 +285,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          server: kindOf(o),
           ...(fault ? { fault: fault.workerConfig() } : {}),
         },
       });
@@ -342,7 +351,7 @@ async function runTransport(
     sampler = new MachineSampler(server.process.pid ?? 0, workers.map((w) => w.process.pid ?? 0));
     const samplerStart = setTimeout(() => sampler?.start(), PUBLISH_LEAD_US / 1000);
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
-    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs, finalSeq: count });
     // An overloaded server publishes late, and a late run is a finding (judged overloaded), not an error: allow it
     // three times the schedule before calling the server stuck.
     const publishTimeoutMs = (o.durationS * 3 + 120) * 1000;
@@ -354,10 +363,12 @@ async function runTransport(
       count,
       tell: (msg) => workers.forEach((w) => w.send(msg)),
       restartServer: async (downMs) => {
+        // Killed on purpose: not a death that errors the run (the wait on its 'published' is handled below).
+        scope.expectExit(server.process);
         server.process.kill('SIGKILL');
         await reap([server.process], 5_000);
         await new Promise((r) => setTimeout(r, downMs));
-        server = spawnChild('server-process', `${transport} server (restarted)`);
+        server = spawnChild('server-process', `${transport} server (restarted)`, scope);
         if (split) pin(server.process.pid, split.server);
         server.on(onServer);
         publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', publishTimeoutMs);
@@ -412,6 +423,7 @@ async function runTransport(
       }),
     );
 
+    scope.settle();
     setPhase('closing');
     for (const w of workers) w.send({ type: 'close' });
     await reap(workers.map((w) => w.process), 5_000);
@@ -419,12 +431,16 @@ async function runTransport(
     await reap([server.process], 5_000);
     setPhase('done');
 
-    const completed = assemble(o, transport, repeat, {
+    // Bytes at both ends: the clients count theirs for every server kind; the run's figures are the server's where
+    // it counted its own sockets.
+    const clientWire = addClientWires(reports.map((r) => r.tally.wire));
+    const serverCounted = snap.wireAt !== 'clients';
+    const run = assemble(o, transport, repeat, {
       port,
       count: lastSeq,
       windowS,
       connectMs,
-      snap,
+      snap: { ...snap, wire: runWire(kindOf(o), snap.wire, serverCounted, clientWire) },
       lateness,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
@@ -442,6 +458,7 @@ async function runTransport(
         ...(split ? { cpuSplit: split } : {}),
       },
     });
+    const completed = withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
     if (fault) faults.push(fault.collect(completed, reports.flatMap((r) => (r.fault ? [r.fault] : []))));
     return completed;
   } finally {

@@ -10,6 +10,7 @@ import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import type { ClientWatch } from '../faults/watch.js';
+import { WireLedger } from '../measure/wire.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
 export function hostPort(host: string, port: number): string {
@@ -49,6 +50,11 @@ export class Tally {
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
+  /**
+   * Bytes at the clients' own sockets, split into set-up, before, inside and after the window at the same events the
+   * server marks on its sockets (harness/measure/wire.ts), seen from this end: `c2s` is what a socket read.
+   */
+  readonly wire = new WireLedger();
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
@@ -121,6 +127,11 @@ export interface ClientContext {
   localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
+  /**
+   * The server is not pushbench's (`--server external`): its response heads are whatever it writes, so they are
+   * counted as they arrive; the framing after them is still modelled. Absent: the profile's heads are the model.
+   */
+  headsAsReceived?: boolean;
   tally: Tally;
   /** This client's index in its worker, for spreading poll phases evenly. */
   index: number;
@@ -267,6 +278,7 @@ export class Lifecycle {
     /** How the client noticed the connection was gone, for the fault record. */
     let lostAs = 'CLOSED';
     this.socket = s;
+    tally.wire.track(s);
     s.on('timeout', () => {
       lostAs = 'IDLE_TIMEOUT';
       tally.error(lostAs);
@@ -293,6 +305,31 @@ export class Lifecycle {
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), this.retryMs());
     });
     return s;
+  }
+
+  /**
+   * The subscribe exchange on the current connection is complete: what its socket carried so far is set-up, as the
+   * server marks it on its side (the clients' counts then equal the server's, set-up and total).
+   */
+  markSetup(): void {
+    if (this.socket) this.ctx.tally.wire.markSetup(this.socket);
+  }
+
+  /**
+   * A poll asking after `cursor` was written on the current connection. The client's ledger closes the socket's window
+   * at the first one whose cursor already holds the last message, as the server's does when it reads it.
+   */
+  requested(cursor: number): void {
+    if (this.socket) this.ctx.tally.wire.requested(this.socket, cursor);
+  }
+
+  /**
+   * The poll in flight was answered in full. `beforeWindow`: it asked at cursor 0 and brought no message (an idle
+   * poll while others still connect), so everything the socket carried so far precedes the window, as the server
+   * marks it when it answers with nothing published.
+   */
+  responded(beforeWindow: boolean): void {
+    if (this.socket) this.ctx.tally.wire.responded(this.socket, beforeWindow);
   }
 
   markDone(): void {
