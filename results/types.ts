@@ -38,6 +38,8 @@ export interface RunOptions {
   longPollTimeoutMs: number;
   /** WebSocket: negotiate permessage-deflate (RFC 7692). */
   perMessageDeflate: boolean;
+  /** Every transport over TLS (HTTPS, WSS) with a certificate made for the run; absent in older files means false. */
+  tls?: boolean;
   /** New connections per second across all workers; 0 means as fast as possible. */
   connectRate: number;
   /** Loopback address the servers bind to. */
@@ -110,6 +112,33 @@ export interface WireStats extends DirectionBytes {
   model: DirectionBytes & { setup: DirectionBytes };
   /** True when every measured figure above equals its model to the byte. */
   matchesModel: boolean;
+  /** Runs over TLS only: the figures above are ciphertext at the TCP socket; this is the layer inside. */
+  tls?: TlsWireStats;
+}
+
+/**
+ * Both layers of a TLS run. The plaintext (HTTP/WebSocket bytes inside TLS) is counted at the server's TLS sockets
+ * and modelled exactly as without TLS. The ciphertext in steady state is modelled from RFC 8446 §5.2: plaintext plus
+ * 22 bytes (5-byte header, 1 content-type byte, 16-byte AEAD tag) per record, one record per write of up to 16,384
+ * bytes. The handshake is not modelled (certificate, signature and ticket sizes vary): `model.setup` of a TLS run is
+ * what each client's own socket had counted when its subscription completed, held against the server's count.
+ */
+export interface TlsWireStats {
+  /** Negotiated protocol and cipher suite, e.g. `TLSv1.3`, `TLS_AES_256_GCM_SHA384`. */
+  version: string;
+  cipher: string;
+  /** Bytes every application-data record adds to its plaintext (22 for TLS 1.3 with a 16-byte AEAD tag). */
+  recordOverheadBytes: number;
+  /** Measured inside TLS at the server: the same split as the ciphertext figures. */
+  plaintext: DirectionBytes & { setup: DirectionBytes };
+  /** The HTTP/WebSocket model of the plaintext (what `model` holds in a run without TLS). */
+  plaintextModel: DirectionBytes & { setup: DirectionBytes };
+  /** Application-data records the model counts, one per write. */
+  records: DirectionBytes & { setup: DirectionBytes };
+  /** Set-up ciphertext minus set-up plaintext: the handshake, session tickets and the set-up records' overhead. */
+  handshake: DirectionBytes;
+  /** Steady-state ciphertext minus plaintext, per delivered message: what TLS adds to each message. */
+  perMessage: { c2sBytes: number; s2cBytes: number };
 }
 
 export interface LatencyStats {
@@ -257,6 +286,8 @@ export interface TransportOptions {
   intervalMs: number;
   longPollTimeoutMs: number;
   perMessageDeflate: boolean;
+  /** Over TLS (absent in older files: clear text). */
+  tls?: boolean;
 }
 
 interface TransportRunBase {

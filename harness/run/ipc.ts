@@ -4,6 +4,7 @@ import type { TransportName, TransportOptions } from '../../results/types.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
+import type { TlsMaterial } from '../protocol/tls.js';
 
 export interface ServerConfig {
   transport: TransportName;
@@ -15,6 +16,8 @@ export interface ServerConfig {
   injectServerCostUs: number;
   /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
   processes: number;
+  /** Serve over TLS with this certificate and key (held in memory only). */
+  tls?: TlsMaterial;
 }
 
 /** One server process's own figures, reported so merged totals can be checked against their parts. */
@@ -61,6 +64,8 @@ export interface WorkerConfig {
   connectRate: number;
   profile: string;
   options: TransportOptions;
+  /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */
+  tlsCa?: string;
 }
 
 export interface WorkerTally {

@@ -13,6 +13,8 @@ import { planFor, type Limits, type PlannedRun } from './plan.js';
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
+  DirectionBytes,
+  TlsWireStats,
   LiveSample,
   LoopDelayStats,
   MemoryStats,
@@ -24,6 +26,7 @@ import type {
   TransportRun,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
+import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -46,7 +49,7 @@ type ServerChild = Child<ToServer, FromServer>;
 type WorkerChild = Child<ToWorker, FromWorker>;
 
 export function transportOptions(o: RunOptions): TransportOptions {
-  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate };
+  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate, ...(o.tls ? { tls: true } : {}) };
 }
 
 /**
@@ -60,12 +63,14 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
   const runs: TransportRun[] = [];
+  // One throw-away certificate per run, made before anything starts (no openssl: exit 3 with the fix).
+  const tlsMaterial = options.tls ? generateCertificate() : undefined;
   const t0 = Date.now();
   for (let repeat = 0; repeat < options.repeat; repeat++) {
     for (const transport of options.transports) {
       let run: TransportRun;
       try {
-        run = await runTransport(options, transport, repeat, planned, hooks, t0);
+        run = await runTransport(options, transport, repeat, planned, hooks, t0, tlsMaterial);
       } catch (e) {
         killAll();
         if (e instanceof EnvironmentError || isStopping()) throw e;
@@ -107,6 +112,7 @@ async function runTransport(
   { plan, limits }: PlannedRun,
   hooks: RunHooks,
   t0: number,
+  tlsMaterial?: TlsMaterial,
 ): Promise<CompletedTransportRun> {
   const options = transportOptions(o);
   let phase: LiveSample['phase'] = 'starting';
@@ -178,6 +184,7 @@ async function runTransport(
         options,
         injectServerCostUs: o.injectServerCostUs,
         processes: plan.serverProcesses,
+        ...(tlsMaterial ? { tls: tlsMaterial } : {}),
       },
     });
     let port: number;
@@ -228,6 +235,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),
         },
       });
       workers.push(w);
@@ -362,6 +370,49 @@ interface Collected {
   stealShare?: number | null;
 }
 
+type ModelTotals = DirectionBytes & { setup: DirectionBytes };
+
+/**
+ * Both layers of a TLS run. The ciphertext model: in steady state the plaintext model plus 22 bytes per record
+ * (RFC 8446 §5.2), records counted one per write; at set-up, what the clients' own sockets counted (the handshake's
+ * certificate, signature and tickets are not modelled), held against the server's count.
+ */
+function tlsWire(w: Collected['snap']['wire'], plainModel: ModelTotals, tallies: WorkerTally[], perMsg: (n: number) => number): { model: ModelTotals; stats: TlsWireStats } {
+  const p = w.plaintext!;
+  const sum = (f: (t: WorkerTally) => number): number => tallies.reduce((a, t) => a + f(t), 0);
+  const records = {
+    setup: { c2sBytes: sum((t) => t.model.records?.setupC2s ?? 0), s2cBytes: sum((t) => t.model.records?.setupS2c ?? 0) },
+    c2sBytes: sum((t) => t.model.records?.c2s ?? 0),
+    s2cBytes: sum((t) => t.model.records?.s2c ?? 0),
+  };
+  const model: ModelTotals = {
+    setup: { c2sBytes: sum((t) => t.model.tlsSetup?.c2s ?? 0), s2cBytes: sum((t) => t.model.tlsSetup?.s2c ?? 0) },
+    c2sBytes: plainModel.c2sBytes + records.c2sBytes * TLS13_RECORD_OVERHEAD_BYTES,
+    s2cBytes: plainModel.s2cBytes + records.s2cBytes * TLS13_RECORD_OVERHEAD_BYTES,
+  };
+  const plaintext = {
+    setup: p.setup,
+    c2sBytes: p.total.c2sBytes - p.setup.c2sBytes,
+    s2cBytes: p.total.s2cBytes - p.setup.s2cBytes,
+  };
+  return {
+    model,
+    stats: {
+      version: p.version,
+      cipher: p.cipher,
+      recordOverheadBytes: TLS13_RECORD_OVERHEAD_BYTES,
+      plaintext,
+      plaintextModel: plainModel,
+      records,
+      handshake: { c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes, s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes },
+      perMessage: {
+        c2sBytes: perMsg(w.total.c2sBytes - w.setup.c2sBytes - plaintext.c2sBytes),
+        s2cBytes: perMsg(w.total.s2cBytes - w.setup.s2cBytes - plaintext.s2cBytes),
+      },
+    },
+  };
+}
+
 /** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
 export function assemble(o: RunOptions, transport: TransportName, repeat: number, c: Collected): CompletedTransportRun {
   const sum = (f: (t: WorkerTally) => number): number => c.reports.reduce((a, r) => a + f(r.tally), 0);
@@ -371,7 +422,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   for (const r of c.reports) for (const [k, v] of Object.entries(r.tally.errors)) errors[k] = (errors[k] ?? 0) + v;
   // The server's accept errors are connection errors too, marked so they are not taken for a client's.
   for (const [k, v] of Object.entries(c.snap.acceptErrors ?? {})) errors[`server:${k}`] = (errors[`server:${k}`] ?? 0) + v;
-  const model = {
+  const plainModel = {
     setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
     c2sBytes: sum((t) => t.model.c2s),
     s2cBytes: sum((t) => t.model.s2c),
@@ -381,6 +432,14 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   const steadyS2c = w.total.s2cBytes - w.setup.s2cBytes;
   const payloadBytes = sum((t) => t.payloadBytes);
   const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
+  const tls = w.plaintext ? tlsWire(w, plainModel, c.reports.map((r) => r.tally), perMsg) : undefined;
+  const model = tls ? tls.model : plainModel;
+  const plainMatches =
+    !tls ||
+    (tls.stats.plaintext.setup.c2sBytes === plainModel.setup.c2sBytes &&
+      tls.stats.plaintext.setup.s2cBytes === plainModel.setup.s2cBytes &&
+      tls.stats.plaintext.c2sBytes === plainModel.c2sBytes &&
+      tls.stats.plaintext.s2cBytes === plainModel.s2cBytes);
   const subscribed = sum((t) => t.subscribed);
   const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
   const clientCosts = c.reports.map((r) => r.cost);
@@ -414,7 +473,9 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - payloadBytes) },
       perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
       model,
+      ...(tls ? { tls: tls.stats } : {}),
       matchesModel:
+        plainMatches &&
         model.setup.c2sBytes === w.setup.c2sBytes &&
         model.setup.s2cBytes === w.setup.s2cBytes &&
         model.c2sBytes === steadyC2s &&

@@ -23,6 +23,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   intervalMs: 1000,
   longPollTimeoutMs: 30_000,
   perMessageDeflate: false,
+  tls: false,
   connectRate: 0,
   host: '127.0.0.1',
   port: 0,
@@ -60,6 +61,7 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--interval-ms': { key: 'intervalMs', spec: { kind: 'int', min: 10, max: 3_600_000 }, help: 'short polling interval' },
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time' },
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
+  '--tls': { key: 'tls', spec: { kind: 'bool' }, help: 'every transport over TLS 1.3 (HTTPS, WSS), certificate made for the run' },
   '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000 }, help: 'new connections per second, 0 = at once' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind' },
   '--port': { key: 'port', spec: { kind: 'int', min: 0, max: 65_535 }, help: 'server port, 0 = any free port' },
@@ -154,6 +156,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
     if (name === '--dashboard') dashboard = true;
     else if (name === '--no-report') report = false;
     else if (name === '--no-permessage-deflate') flags['--permessage-deflate'] = false;
+    else if (name === '--no-tls') flags['--tls'] = false;
     else {
       const o = OPTIONS[name];
       if (!o) throw new UsageError(`unknown flag ${name}; see pushbench run --help`);

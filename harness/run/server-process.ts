@@ -9,6 +9,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
+import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
@@ -35,10 +36,16 @@ process.on('disconnect', () => process.exit(0));
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   feed = new Feed(config.payloadBytes);
-  server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 });
+  const serverOptions = { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 };
+  // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
+  // counted per TLS socket, ciphertext under it and plaintext in it (WireLedger.track).
+  server = config.tls
+    ? (https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }) as unknown as http.Server)
+    : http.createServer(serverOptions);
   // Keep-alive connections stay open as long as the client wants them, as they would behind a push service.
   server.keepAliveTimeout = 0;
-  server.on('connection', (socket) => wire.track(socket));
+  server.on(config.tls ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
+  if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
   server.on('clientError', (_e, socket) => socket.destroy());
   const factory = await TRANSPORTS[config.transport].server();
   transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
@@ -119,7 +126,15 @@ export function addWire(parts: readonly WireTotals[]): WireTotals {
     out.total.s2cBytes += w.total.s2cBytes;
     out.connections += w.connections;
     out.connectionsOpened += w.connectionsOpened;
+    if (w.plaintext) {
+      const p = (out.plaintext ??= { ...structuredClone(ZERO_WIRE), version: w.plaintext.version, cipher: w.plaintext.cipher });
+      p.setup.c2sBytes += w.plaintext.setup.c2sBytes;
+      p.setup.s2cBytes += w.plaintext.setup.s2cBytes;
+      p.total.c2sBytes += w.plaintext.total.c2sBytes;
+      p.total.s2cBytes += w.plaintext.total.s2cBytes;
+    }
   }
+  if (out.plaintext) out.plaintext = { setup: out.plaintext.setup, total: out.plaintext.total, version: out.plaintext.version, cipher: out.plaintext.cipher };
   return out;
 }
 

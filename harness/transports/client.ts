@@ -3,12 +3,14 @@
  * per-client sequence check, and the interface the worker drives.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeMessage, nowUs } from '../protocol/feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
 import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
+import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 
 /** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
 export interface ModelBytes {
@@ -16,6 +18,52 @@ export interface ModelBytes {
   setupS2c: number;
   c2s: number;
   s2c: number;
+  /**
+   * Writes on the wire as TLS records would cut them (RFC 8446 §5.1: one record per write of up to 16,384 bytes):
+   * every transport adds to a model counter once per write, so each addition is counted here. Used over TLS only.
+   */
+  records?: { setupC2s: number; setupS2c: number; c2s: number; s2c: number };
+  /** Over TLS: the ciphertext each client's own TCP socket had counted when its subscription completed. */
+  tlsSetup?: { c2s: number; s2c: number };
+}
+
+type ModelKey = 'setupC2s' | 'setupS2c' | 'c2s' | 's2c';
+
+/**
+ * The modelled bytes of one worker. Transports add to the four counters (`model.s2c += bytes`), one addition per
+ * write the peer makes; the setters count those writes as TLS records as well, so no transport needs to know about
+ * TLS. The last set-up addition of every transport is its response's (`setupS2c`): that is when the client's socket
+ * counters are read for the TLS set-up.
+ */
+export class ModelTally implements ModelBytes {
+  private readonly bytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly records = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly tlsSetup = { c2s: 0, s2c: 0 };
+  /** The TCP socket under the TLS connection whose read is being handled (set by Lifecycle around each read). */
+  rawSocket: net.Socket | null = null;
+
+  private add(key: ModelKey, value: number): void {
+    const delta = value - this.bytes[key];
+    this.bytes[key] = value;
+    if (delta > 0) this.records[key] += tlsRecords(delta);
+    if (key === 'setupS2c' && this.rawSocket) {
+      this.tlsSetup.c2s += this.rawSocket.bytesWritten;
+      this.tlsSetup.s2c += this.rawSocket.bytesRead;
+    }
+  }
+  get setupC2s(): number { return this.bytes.setupC2s; }
+  set setupC2s(v: number) { this.add('setupC2s', v); }
+  get setupS2c(): number { return this.bytes.setupS2c; }
+  set setupS2c(v: number) { this.add('setupS2c', v); }
+  get c2s(): number { return this.bytes.c2s; }
+  set c2s(v: number) { this.add('c2s', v); }
+  get s2c(): number { return this.bytes.s2c; }
+  set s2c(v: number) { this.add('s2c', v); }
+
+  /** A plain object for IPC (accessors do not survive structured cloning). */
+  plain(): ModelBytes {
+    return { ...this.bytes, records: { ...this.records }, tlsSetup: { ...this.tlsSetup } };
+  }
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -30,7 +78,7 @@ export class Tally {
   payloadBytes = 0;
   /** Bytes read from the clients' sockets, for live throughput. */
   bytesReceived = 0;
-  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
+  readonly model = new ModelTally();
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
   readonly timeline = new LatencyTimeline();
@@ -100,6 +148,8 @@ export interface ClientContext {
   localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
+  /** Over TLS (`options.tls`): the certificate the clients trust. */
+  tlsCa?: string;
   tally: Tally;
   /** This client's index in its worker, for spreading poll phases evenly. */
   index: number;
@@ -156,7 +206,7 @@ export class Lifecycle {
   open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
     const tally = ctx.tally;
-    const s = net.connect({
+    const s = ctx.options.tls ? this.openTls(onData) : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
@@ -192,6 +242,35 @@ export class Lifecycle {
       if (this.socket === s) this.socket = null;
       if (onClose) onClose();
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
+    });
+    return s;
+  }
+
+  /**
+   * The TLS connection a browser opens for https: and wss: — TLS 1.3, SNI, the certificate checked — over a TCP
+   * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
+   * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
+   */
+  private openTls(onData: (chunk: Buffer) => void): net.Socket {
+    const { ctx } = this;
+    const tally = ctx.tally;
+    const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+    const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
+    // TLS does not forward its TCP socket's errors (EADDRINUSE, ECONNREFUSED): end the TLS socket with them, once.
+    raw.on('error', (e) => {
+      if (!s.destroyed) s.destroy(e);
+    });
+    s.on('data', (chunk: Buffer) => {
+      tally.bytesReceived += chunk.length;
+      tally.model.rawSocket = raw;
+      try {
+        onData(chunk);
+      } catch (e) {
+        tally.error(errorCode(e));
+        s.destroy();
+      } finally {
+        tally.model.rawSocket = null;
+      }
     });
     return s;
   }
