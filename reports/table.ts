@@ -18,8 +18,16 @@ export interface Column {
   cell(run: TransportRun): string;
 }
 
+/** What carried the transport: `h1` (HTTP/1.1 in clear text, and files from before TLS existed) or `h1+tls`. */
+export function wireProtocol(r: TransportRun): string {
+  return r.transportOptions.tls ? 'h1+tls' : 'h1';
+}
+
+const PROTOCOL_COLUMN: Column = { title: 'protocol', numeric: false, cell: wireProtocol };
+
 export const COLUMNS: Column[] = [
   { title: 'transport', numeric: false, cell: (r) => r.transport + (r.repeat > 0 ? ` #${r.repeat + 1}` : '') },
+  PROTOCOL_COLUMN,
   { title: 'clients', numeric: true, cell: (r) => int(r.clients) },
   { title: 'c2s B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.c2sOverheadBytes) : '-') },
   { title: 's2c B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.s2cOverheadBytes) : '-') },
@@ -42,6 +50,11 @@ export const COLUMNS: Column[] = [
     cell: (r) => {
       if (r.state === 'errored') return `ERROR: ${r.error}`;
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
+      const t = r.wire.tls;
+      if (t) {
+        const handshake = r.connect.connected > 0 ? (t.handshake.c2sBytes + t.handshake.s2cBytes) / r.connect.connected : 0;
+        notes.push(`TLS +${fmt(t.perMessage.c2sBytes)}/+${fmt(t.perMessage.s2cBytes)} B/msg, handshake ${int(Math.round(handshake))} B/conn`);
+      }
       if (r.clientWorkers.saturated) notes.push(`CLIENT SATURATED (${r.clientWorkers.saturationReason})`);
       if (r.messages.duplicated) notes.push(`${int(r.messages.duplicated)} dup`);
       if (r.messages.reordered) notes.push(`${int(r.messages.reordered)} reordered`);
@@ -68,7 +81,8 @@ const cores = (cpuSeconds: number, r: CompletedTransportRun): string => (r.windo
  */
 export const COST_COLUMNS: Column[] = [
   COLUMNS[0]!,
-  COLUMNS[1]!,
+  PROTOCOL_COLUMN,
+  COLUMNS[2]!,
   { title: 'srv procs', numeric: true, cell: done((r) => int(r.server.processes)) },
   { title: 'workers', numeric: true, cell: done((r) => int(r.clientWorkers.processes)) },
   {

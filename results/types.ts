@@ -135,7 +135,7 @@ export interface TlsWireStats {
   plaintextModel: DirectionBytes & { setup: DirectionBytes };
   /** Application-data records the model counts, one per write. */
   records: DirectionBytes & { setup: DirectionBytes };
-  /** Set-up ciphertext minus set-up plaintext: the handshake, session tickets and the set-up records' overhead. */
+  /** Set-up ciphertext minus set-up plaintext and the set-up records' 22 bytes each: the handshake and session tickets. */
   handshake: DirectionBytes;
   /** Steady-state ciphertext minus plaintext, per delivered message: what TLS adds to each message. */
   perMessage: { c2sBytes: number; s2cBytes: number };

@@ -64,7 +64,7 @@ test('the cost table says how many connected when not all did, and "-" where not
   assert.equal(cells['connect s'], '70.0 (7 connected)');
   assert.equal(cells['srv B/conn'], '-');
   const errored = { ...completedRun('sse', 0), state: 'errored' as const, error: 'boom' };
-  for (const c of COST_COLUMNS.slice(2)) assert.equal(c.cell(errored as never), '-', c.title);
+  for (const c of COST_COLUMNS.slice(3)) assert.equal(c.cell(errored as never), '-', c.title);
 });
 
 test('both tables print one header, one rule and one row per run, columns aligned', () => {

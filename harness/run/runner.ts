@@ -404,7 +404,10 @@ function tlsWire(w: Collected['snap']['wire'], plainModel: ModelTotals, tallies:
       plaintext,
       plaintextModel: plainModel,
       records,
-      handshake: { c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes, s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes },
+      handshake: {
+        c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes - records.setup.c2sBytes * TLS13_RECORD_OVERHEAD_BYTES,
+        s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes - records.setup.s2cBytes * TLS13_RECORD_OVERHEAD_BYTES,
+      },
       perMessage: {
         c2sBytes: perMsg(w.total.c2sBytes - w.setup.c2sBytes - plaintext.c2sBytes),
         s2cBytes: perMsg(w.total.s2cBytes - w.setup.s2cBytes - plaintext.s2cBytes),
