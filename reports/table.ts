@@ -94,6 +94,8 @@ export const COST_COLUMNS: Column[] = [
   { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
   { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
+  { title: 'TLS srv us/msg', numeric: true, cell: done((r) => (r.tlsCost ? fmt(r.tlsCost.serverCpuUsPerMessage) : undefined)) },
+  { title: 'TLS cli us/msg', numeric: true, cell: done((r) => (r.tlsCost ? fmt(r.tlsCost.clientCpuUsPerMessage) : undefined)) },
   { title: 'srv xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.serverRatio != null ? fmt(r.cpuFloor.serverRatio, 2) : undefined)) },
   { title: 'cli xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.clientRatio != null ? fmt(r.cpuFloor.clientRatio, 2) : undefined)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },

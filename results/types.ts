@@ -322,6 +322,11 @@ export interface CompletedTransportRun extends TransportRunBase {
   /** CPU per message held against the machine's floor (`pushbench floor`): see results/floor.ts. */
   cpuFloor?: CpuFloorRatio;
   /**
+   * A TLS run measured beside its clear-text twin (`pushbench modern`): CPU microseconds per delivered message over
+   * TLS minus in clear text, same transport and repeat, for the server and for the client workers.
+   */
+  tlsCost?: { clearFile: string; serverCpuUsPerMessage: number; clientCpuUsPerMessage: number };
+  /**
    * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
    * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.
    */

@@ -41,6 +41,7 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
   };
   assert.deepEqual(costCells(run), {
     transport: 'websocket',
+    protocol: 'h1',
     clients: '100,000',
     'srv procs': '7',
     workers: '10',
@@ -48,6 +49,8 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
     'p99.9 ms': '812.5',
     'max ms': '900.0',
     'srv CPU us/msg': '7.5',
+    'TLS srv us/msg': '-',
+    'TLS cli us/msg': '-',
     'cli CPU us/msg': '6.3',
     'srv xfloor': '1.20',
     'cli xfloor': '1.25',
