@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   kaazing: () => import('./commands/kaazing.js'),
   'capture-headers': () => import('./commands/capture-headers.js'),
   floor: () => import('./commands/floor.js'),
+  docs: () => import('./commands/docs.js'),
   modern: () => import('./commands/modern.js'),
 };
 

@@ -5,13 +5,15 @@
  */
 import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName, TransportRun } from '../results/types.js';
 import { formatNumber } from './format.js';
+import { receivedBodyBytes } from '../results/types.js';
+import { memoryPerConnection } from '../results/memory.js';
 import { CAPACITY_COLUMNS, capacityRows } from './table.js';
 import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';
 
 /** A Chart.js dataset, JSON only. */
 export interface ChartDataset {
   label: string;
-  data: Array<number | null | { x: number; y: number }>;
+  data: Array<number | null | { x: number | string; y: number }>;
   [option: string]: unknown;
 }
 
@@ -83,7 +85,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 /** Measured payload bytes per delivered message (server to client). */
 export function payloadBytesPerMessage(run: CompletedTransportRun): number {
-  return run.messages.delivered > 0 ? run.wire.payloadBytes / run.messages.delivered : 0;
+  return run.messages.delivered > 0 ? receivedBodyBytes(run.wire) / run.messages.delivered : 0;
 }
 
 /** Header and framing bytes per delivered message, both directions added. */
@@ -97,9 +99,7 @@ export function overheadBytesPerMessage(run: CompletedTransportRun): number {
  * the process's baseline included.
  */
 export function memoryBytesPerConnection(run: CompletedTransportRun): number | null {
-  if (run.memory) return run.memory.serverBytesPerConnection;
-  const connections = run.connect.connected;
-  return connections > 0 ? run.server.rssBytes / connections : null;
+  return memoryPerConnection(run);
 }
 
 /** Overhead bits per second a run actually moved: per-message overhead × delivered messages / window. */

@@ -136,7 +136,8 @@ export interface KaazingResults {
   latency: KaazingLatency | null;
 }
 
-const MEBI = 2 ** 20;
+/** The divisor the article's "Mbps" used (2^20), against the SI 10^6. */
+export const MEBI = 2 ** 20;
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 function num(n: number, digits = 1): string {
@@ -150,12 +151,14 @@ function mbit(n: number): string {
   return num(n, n < 100 ? 2 : 1);
 }
 
-const completed = (runs: TransportRun[]): CompletedTransportRun[] =>
+/** The runs a case's figures come from: completed, first repeat. */
+export const completed = (runs: TransportRun[]): CompletedTransportRun[] =>
   runs.filter((r): r is CompletedTransportRun => r.state === 'completed' && r.repeat === 0);
 
 const overheadPerMessage = (r: CompletedTransportRun): number => r.wire.perMessage.c2sOverheadBytes + r.wire.perMessage.s2cOverheadBytes;
 
-interface Row {
+/** One transport's measured overhead in one use case (shared by the Markdown and the HTML study page). */
+export interface Row {
   transport: TransportName;
   c2s: number;
   s2c: number;
@@ -164,7 +167,8 @@ interface Row {
   run: CompletedTransportRun;
 }
 
-function rowsFor(c: KaazingCase, all: KaazingCase[], rate: number): { rows: Row[]; source: KaazingCase } | null {
+/** A case's rows: measured, or for an extrapolated case its source case's per-message overhead × its own clients. */
+export function rowsFor(c: KaazingCase, all: KaazingCase[], rate: number): { rows: Row[]; source: KaazingCase } | null {
   const source = c.extrapolatedFrom ? all.find((x) => x.useCase === c.extrapolatedFrom!.useCase && x.profile === c.profile && !x.extrapolatedFrom) : c;
   if (!source) return null;
   const rows = completed(source.runs).map((run): Row => {
@@ -190,7 +194,10 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
         `overhead per message (${int(c.extrapolatedFrom.clients)} clients, ${c.extrapolatedFrom.resultsFile ?? 'no results file'}) x ${int(c.clients)} clients x ${results.rate} message/s.`,
       '',
     );
-  } else if (c.resultsFile) out.push(`Measured; results: \`${c.resultsFile}\`.`, '');
+  } else if (c.resultsFile) {
+    // The study's results file holds every run of the case; the run's own file is a by-product, not always kept.
+    out.push(`Measured: the runs are in the study's results file (the run also wrote \`${c.resultsFile.split('/').pop()}\` beside it).`, '');
+  }
   if (!got || got.rows.length === 0) {
     const errors = c.runs.filter((r) => r.state === 'errored').map((r) => `${r.transport}: ${r.state === 'errored' ? r.error : ''}`);
     out.push(`No completed run for this case${errors.length ? ` (${errors.join('; ')})` : ''}.`, '');
@@ -258,7 +265,7 @@ function headsTable(results: KaazingResults): string[] {
 }
 
 /** How many of the article's printed rates the 2^20 divisor explains better than 10^6. */
-function closerToMebi(a: ArticleFigures): number {
+export function closerToMebi(a: ArticleFigures): number {
   let n = 0;
   for (const u of a.useCases) {
     for (const [bits, printed] of [[u.pollingBitsPerS, u.pollingMbpsPrinted], [u.websocketBitsPerS, u.websocketMbpsPrinted]] as const) {
@@ -266,6 +273,15 @@ function closerToMebi(a: ArticleFigures): number {
     }
   }
   return n;
+}
+
+/** Kernel TCP counters per transport, over every measured profile and use case. */
+export function tcpByTransport(results: KaazingResults): Map<string, TcpPerMessage[]> {
+  const byTransport = new Map<string, TcpPerMessage[]>();
+  for (const c of results.cases) {
+    for (const [transport, t] of Object.entries(c.tcp)) if (t) byTransport.set(transport, [...(byTransport.get(transport) ?? []), t]);
+  }
+  return byTransport;
 }
 
 function corrections(results: KaazingResults): string[] {
@@ -312,10 +328,7 @@ function corrections(results: KaazingResults): string[] {
     const lines = poll.map(({ c, r }) => `\`${c.profile}\` ${c.useCase}: ${num(r.wire.perMessage.c2sOverheadBytes)} B request side, ${num(r.wire.perMessage.s2cOverheadBytes)} B response side`);
     out.push(`5. **Request side and response side are not one number.** Measured short polling per delivered message: ${lines.join('; ')}. Requests carry the browser's identity and cookies; responses carry the server's.`);
   }
-  const byTransport = new Map<string, TcpPerMessage[]>();
-  for (const c of results.cases) {
-    for (const [transport, t] of Object.entries(c.tcp)) if (t) byTransport.set(transport, [...(byTransport.get(transport) ?? []), t]);
-  }
+  const byTransport = tcpByTransport(results);
   if (byTransport.size) {
     const range = (xs: number[], d: number): string => {
       const lo = Math.min(...xs);
@@ -407,7 +420,8 @@ export function renderKaazingReport(results: KaazingResults): string {
   const out: string[] = [
     `# The ${results.article.pollOverheadBytes}-bytes-vs-${results.article.websocketFrameBytes} table, measured`,
     '',
-    `Generated from \`pushbench kaazing\` results (${results.startedAt} – ${results.finishedAt}); do not edit by hand — rerun \`${results.command}\`.`,
+    `Measured by \`${results.command}\` from ${results.startedAt} to ${results.finishedAt} on ${e.cpuModel} (${e.cpuCount} cores). ` +
+      'Rendered by `pushbench docs` from the results file the marker above names; do not edit by hand: re-render it, or rerun the study.',
     '',
     `Source of the claim: ${results.article.source}. Every use case sends ${results.rate} message/s of ${results.payloadBytes} B per client, ` +
       `measured for ${results.durationS} s per transport; overhead is every byte on the wire except message bodies, counted at the server's sockets, in steady state.`,
@@ -434,7 +448,8 @@ export function renderKaazingReport(results: KaazingResults): string {
     '',
     `- Date: ${results.finishedAt}`,
     `- Node ${e.node} on ${e.os} ${e.arch}, ${e.cpuCount} × ${e.cpuModel}, ${num(e.totalMemoryBytes / 2 ** 30, 1)} GiB memory, open-files limit ${e.openFilesLimit ?? 'unknown'}`,
-    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}` : ''}`,
+    `- pushbench ${e.pushbenchVersion}${e.commit ? ` at ${e.commit}${e.dirty ? ' with uncommitted changes' : ''}` : ''}`,
+    `- Command: \`${results.command}\``,
     '- Loopback only: TCP over 127.0.0.1, no NIC, no real network delay except the proxy\'s.',
     '',
   );

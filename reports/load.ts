@@ -5,6 +5,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultsFile } from '../results/types.js';
+import type { ComparisonFile } from '../harness/compare/types.js';
+import { isComparisonFile } from './comparison.js';
+import type { KaazingResults } from './kaazing.js';
+import { isKaazingResults } from './study.js';
 
 /** Bad report input (missing file, not a results file). The CLI turns it into a usage error. */
 export class ReportInputError extends Error {
@@ -25,7 +29,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function checkResults(raw: unknown, file: string): ResultsFile {
   const where = `${file} is not a pushbench results file`;
   if (!isObject(raw) || raw.tool !== 'pushbench') throw new ReportInputError(`${where} ("tool" is not "pushbench"); pass files written by pushbench run`);
-  if (raw.schemaVersion !== 1) throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads version 1 — re-run the benchmark or use a matching pushbench`);
+  if (raw.schemaVersion !== 1 && raw.schemaVersion !== 2) {
+    throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads versions 1 and 2 — re-run the benchmark or use a matching pushbench`);
+  }
   for (const key of ['scenario', 'startedAt', 'finishedAt'] as const) {
     if (typeof raw[key] !== 'string') throw new ReportInputError(`${where} ("${key}" must be a string)`);
   }
@@ -80,4 +86,58 @@ export async function newestResultsFile(dir: string): Promise<string | null> {
     if (s.isFile() && (!best || s.mtimeMs > best.mtimeMs || (s.mtimeMs === best.mtimeMs && file > best.file))) best = { file, mtimeMs: s.mtimeMs };
   }
   return best?.file ?? null;
+}
+
+/** Any file the site renders: a results file, a kaazing study, or a comparison. */
+export type ReportInput =
+  | { kind: 'results'; file: string; results: ResultsFile }
+  | { kind: 'study'; file: string; study: KaazingResults }
+  | { kind: 'comparison'; file: string; comparison: ComparisonFile };
+
+/**
+ * Reads one file the report can render, recognising it by its content: `study: "kaazing"` (pushbench kaazing
+ * --json), `kind: "comparison"` (pushbench compare --json), otherwise it must be a results file.
+ */
+export async function loadReportInput(file: string): Promise<ReportInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ReportInputError(code === 'ENOENT' ? `no such results file: ${file}` : `cannot read ${file} (${code ?? (e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ReportInputError(`${file} is not valid JSON (${(e as Error).message}); pass a results file written by pushbench run`);
+  }
+  if (isKaazingResults(raw)) return { kind: 'study', file, study: raw };
+  if (isComparisonFile(raw)) return { kind: 'comparison', file, comparison: raw };
+  return { kind: 'results', file, results: checkResults(raw, file) };
+}
+
+/**
+ * Every `*.json` in the given directories, sorted by path; missing directories give none. With `recursive`,
+ * subdirectories too, except node_modules and hidden ones.
+ */
+export async function jsonFilesUnder(dirs: string[], recursive = true): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (recursive && e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(full);
+      }
+      else if (e.isFile() && e.name.endsWith('.json')) out.push(full);
+    }
+  }
+  for (const dir of dirs) await walk(dir);
+  return [...new Set(out)].sort();
 }

@@ -5,7 +5,8 @@
  */
 import type { CompletedTransportRun, ErroredTransportRun, ResultsFile } from '../results/types.js';
 import type { ChartSpec, DataTable } from './charts.js';
-import { completedRuns, runLabel } from './charts.js';
+import { completedRuns, numericLeaves, runLabel } from './charts.js';
+import { machineSaturation, overloadedReason } from './verdict.js';
 import { escapeHtml as h, formatBytes, formatNumber, jsonForScript } from './format.js';
 
 /** Element id of the JSON the page script reads: `{ charts: { [id]: ChartConfig } }`. */
@@ -16,7 +17,8 @@ export interface PageLink {
   text: string;
 }
 
-function layout(title: string, nav: PageLink[], body: string, charts: ChartSpec[]): string {
+/** The page around a body: head, navigation, footer, and the chart data and scripts when there are charts. */
+export function layout(title: string, nav: PageLink[], body: string, charts: ChartSpec[]): string {
   const data = { charts: Object.fromEntries(charts.map((c) => [c.id, c.config])) };
   const scripts = charts.length
     ? `<script type="application/json" id="${CHART_DATA_ID}">${jsonForScript(data)}</script>\n` +
@@ -54,12 +56,33 @@ export function tableHtml(table: DataTable, caption?: string): string {
   return `<table>${caption ? `<caption>${h(caption)}</caption>` : ''}<thead>${head}</thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-/** A chart and its table side by side (stacked on narrow screens), under a caption with the units. */
-export function figureHtml(spec: ChartSpec): string {
+/** Where a chart's data is written as CSV, relative to the site root: one file per page and chart. */
+export function csvHref(page: string, chartId: string): string {
+  return `data/${page.replace(/\.html$/, '')}-${chartId}.csv`;
+}
+
+/**
+ * A table as CSV (RFC 4180): the same cells as the page, with thousands separators taken out of numbers and the
+ * dash of a missing value left empty, so a spreadsheet reads numbers.
+ */
+export function tableCsv(table: DataTable): string {
+  const cell = (text: string): string => {
+    const v = text === '–' ? '' : /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text) ? text.replace(/,/g, '') : text;
+    return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  };
+  return [table.columns, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * A chart and its table side by side (stacked on narrow screens), under a caption with the units, a permalink
+ * (#fig-ID) and a link to the same data as CSV. `page` is the file name of the page the figure is on.
+ */
+export function figureHtml(spec: ChartSpec, page: string): string {
   // A table with many columns would be squeezed beside the chart: it goes underneath instead.
   const wide = spec.table.columns.length > 5 ? ' wide' : '';
-  return `<figure class="chart${wide}" id="fig-${h(spec.id)}">
-<figcaption><strong>${h(spec.title)}.</strong> ${h(spec.caption)}</figcaption>
+  const id = `fig-${spec.id}`;
+  return `<figure class="chart${wide}" id="${h(id)}">
+<figcaption><a class="permalink" href="#${h(id)}" title="Link to this chart" aria-label="Link to this chart">#</a> <strong>${h(spec.title)}.</strong> ${h(spec.caption)} <a class="csv" href="${h(csvHref(page, spec.id))}" download>Data as CSV</a></figcaption>
 <div class="chart-body">
 <div class="canvas-wrap"><canvas id="chart-${h(spec.id)}" data-chart="${h(spec.id)}" role="img" aria-label="${h(spec.title)}: the same data is in the table"></canvas></div>
 <div class="table-wrap">${tableHtml(spec.table)}</div>
@@ -67,7 +90,8 @@ export function figureHtml(spec: ChartSpec): string {
 </figure>`;
 }
 
-function section(title: string, content: string, id?: string): string {
+/** A titled section of a page. */
+export function section(title: string, content: string, id?: string): string {
   return `<section${id ? ` id="${h(id)}"` : ''}>\n<h2>${h(title)}</h2>\n${content}\n</section>`;
 }
 
@@ -111,7 +135,12 @@ function summaryTable(results: ResultsFile): string {
     const errors = Object.values(c.connect.errors).reduce((a, b) => a + b, 0);
     return [
       runLabel(c, results.runs),
-      c.clientWorkers.saturated ? `completed, load generator saturated: ${c.clientWorkers.saturationReason ?? 'no reason recorded'}` : 'completed',
+      [
+        'completed',
+        overloadedReason(c) !== null ? `overloaded: ${overloadedReason(c)}` : null,
+        c.clientWorkers.saturated ? `load generator saturated: ${c.clientWorkers.saturationReason ?? 'no reason recorded'}` : null,
+        machineSaturation(c) !== null ? `machine saturated: ${machineSaturation(c)}` : null,
+      ].filter((x) => x !== null).join(', '),
       `${formatNumber(c.connect.connected)} / ${formatNumber(c.clients)}`,
       formatNumber(c.published),
       formatNumber(c.messages.delivered),
@@ -120,7 +149,14 @@ function summaryTable(results: ResultsFile): string {
       formatNumber(errors),
     ];
   });
-  return `<div class="table-wrap">${tableHtml({ columns: ['transport', 'state', 'connected / clients', 'published', 'delivered', 'lost', 'messages/s', 'connection errors'], rows }, 'What each transport run did')}</div>`;
+  const columns = ['transport', 'state', 'connected / clients', 'published', 'delivered', 'lost', 'messages/s', 'connection errors'];
+  // Bytes before the publishing window (newer harnesses record them as wire.preWindow): shown as recorded.
+  const pre = results.runs.map((r) => (r.state === 'completed' ? numericLeaves((r.wire as unknown as { preWindow?: unknown }).preWindow) : []));
+  if (pre.some((leaves) => leaves.length > 0)) {
+    columns.push('before the window');
+    rows.forEach((row, i) => row.push(pre[i]!.map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ') || '–'));
+  }
+  return `<div class="table-wrap">${tableHtml({ columns, rows }, 'What each transport run did')}</div>`;
 }
 
 function erroredHtml(runs: ErroredTransportRun[], all: ResultsFile['runs']): string {
@@ -128,10 +164,10 @@ function erroredHtml(runs: ErroredTransportRun[], all: ResultsFile['runs']): str
 }
 
 /** The page of one results file. */
-export function runPageHtml(results: ResultsFile, charts: ChartSpec[], nav: PageLink[]): string {
+export function runPageHtml(results: ResultsFile, charts: ChartSpec[], nav: PageLink[], page: string): string {
   const errored = results.runs.filter((r): r is ErroredTransportRun => r.state === 'errored');
   const byId = new Map(charts.map((c) => [c.id, c]));
-  const fig = (id: string): string => (byId.has(id) ? figureHtml(byId.get(id)!) : '');
+  const fig = (id: string): string => (byId.has(id) ? figureHtml(byId.get(id)!, page) : '');
   const parts: string[] = [
     `<p class="meta">${h(results.startedAt)} · commit ${h(results.environment.commit ?? 'unknown')} · ${h(machineText(results))}</p>`,
   ];
@@ -155,22 +191,70 @@ export interface IndexEntry {
   historyHref: string;
 }
 
-/** The index of runs, newest first, with the history page of every scenario. */
-export function indexPageHtml(entries: IndexEntry[], histories: Array<{ scenario: string; href: string; runs: number }>): string {
+/** A study or comparison page, as the index lists it. */
+export interface StudyLink {
+  href: string;
+  title: string;
+  /** ISO date the study or comparison was made. */
+  when: string;
+  what: string;
+}
+
+/** The front page's verdict: its two charts and the sentences generated from the data (reports/verdict.ts). */
+export interface IndexVerdict {
+  charts: ChartSpec[];
+  sentences: string[];
+  studies: StudyLink[];
+}
+
+/** The marks a results file's row carries on the index: errored transports, overloaded runs, a saturated generator. */
+function runBadges(r: ResultsFile): string {
+  const badges: string[] = [];
+  const errored = r.runs.filter((x) => x.state === 'errored').length;
+  if (errored) badges.push(`${errored} errored`);
+  const completed = completedRuns(r);
+  const overloaded = completed.filter((x) => overloadedReason(x) !== null).length;
+  if (overloaded) badges.push(`${overloaded} overloaded`);
+  const saturated = completed.filter((x) => x.clientWorkers.saturated).length;
+  if (saturated) badges.push(`${saturated} generator saturated`);
+  return badges.map((b) => ` <span class="badge">${h(b)}</span>`).join('');
+}
+
+/** The transports of a file, each once, with how many runs it had when more than one (a capacity search has dozens). */
+function transportList(r: ResultsFile): string {
+  const counts = new Map<string, number>();
+  for (const run of r.runs) counts.set(run.transport, (counts.get(run.transport) ?? 0) + 1);
+  return [...counts].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ');
+}
+
+/** The front page: the verdict, the studies, every run newest first, and the history page of every scenario. */
+export function indexPageHtml(entries: IndexEntry[], histories: Array<{ scenario: string; href: string; runs: number }>, verdict: IndexVerdict = { charts: [], sentences: [], studies: [] }): string {
   const sorted = [...entries].sort((a, b) => (a.results.startedAt < b.results.startedAt ? 1 : a.results.startedAt > b.results.startedAt ? -1 : 0));
   const rows = sorted
     .map(({ results: r, href, historyHref }) => {
-      const state = r.runs.some((x) => x.state === 'errored') ? ` <span class="badge">${r.runs.filter((x) => x.state === 'errored').length} errored</span>` : '';
-      return `<tr><th scope="row"><a href="${h(href)}">${h(r.scenario)}</a>${state}</th><td>${h(r.startedAt)}</td><td>${h(r.environment.commit?.slice(0, 12) ?? 'unknown')}</td><td>${h(machineText(r))}</td><td>${h(r.runs.map((x) => x.transport).join(', '))}</td><td><a href="${h(historyHref)}">history</a></td></tr>`;
+      return `<tr><th scope="row"><a href="${h(href)}">${h(r.scenario)}</a>${runBadges(r)}</th><td>${h(r.startedAt)}</td><td>${h(r.environment.commit?.slice(0, 12) ?? 'unknown')}</td><td>${h(machineText(r))}</td><td>${h(transportList(r))}</td><td><a href="${h(historyHref)}">history</a></td></tr>`;
     })
     .join('\n');
   const runsTable = `<table class="text"><caption>Runs, newest first</caption><thead><tr><th scope="col">scenario</th><th scope="col">started</th><th scope="col">commit</th><th scope="col">machine</th><th scope="col">transports</th><th scope="col">trend</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
   const hist = histories.map((x) => `<li><a href="${h(x.href)}">${h(x.scenario)}</a> (${x.runs} run${x.runs === 1 ? '' : 's'})</li>`).join('\n');
-  return layout('pushbench results', [], section('Runs', `<div class="table-wrap">${runsTable}</div>`, 'runs') + '\n' + section('History by scenario', `<ul>${hist}</ul>`, 'history'), []);
+  const parts: string[] = [];
+  if (verdict.sentences.length || verdict.charts.length) {
+    const text = verdict.sentences.length ? `<div class="findings">${verdict.sentences.map((x) => `<p>${h(x)}</p>`).join('\n')}</div>` : '';
+    parts.push(section('Verdict', `${text}\n${verdict.charts.map((c) => figureHtml(c, 'index.html')).join('\n')}`, 'verdict'));
+  }
+  if (verdict.studies.length) {
+    const items = verdict.studies.map((s) => `<li><a href="${h(s.href)}">${h(s.title)}</a> <span class="meta">(${h(s.when.slice(0, 10))})</span>: ${h(s.what)}</li>`).join('\n');
+    parts.push(section('Studies and comparisons', `<ul>${items}</ul>`, 'studies'));
+  }
+  if (entries.length) {
+    parts.push(section('Runs', `<div class="table-wrap">${runsTable}</div>`, 'runs'));
+    parts.push(section('History by scenario', `<ul>${hist}</ul>`, 'history'));
+  }
+  return layout('pushbench results', [], parts.join('\n'), verdict.charts);
 }
 
 /** The history page of one scenario. */
-export function historyPageHtml(scenario: string, count: number, charts: ChartSpec[], nav: PageLink[]): string {
+export function historyPageHtml(scenario: string, count: number, charts: ChartSpec[], nav: PageLink[], page: string): string {
   const intro = `<p class="meta">${count} results file${count === 1 ? '' : 's'} of scenario ${h(scenario)}, oldest first.</p>`;
-  return layout(`pushbench history: ${scenario}`, nav, intro + '\n' + charts.map((c) => section(c.title, figureHtml(c))).join('\n'), charts);
+  return layout(`pushbench history: ${scenario}`, nav, intro + '\n' + charts.map((c) => section(c.title, figureHtml(c, page))).join('\n'), charts);
 }

@@ -1,18 +1,23 @@
 /**
- * Writes the static report site: index.html, one page per results file, one history page per scenario, and
- * assets/ (Chart.js copied from node_modules, the page script, the stylesheet). No server, no CDN: the site
+ * Writes the static report site: index.html (the verdict, then the studies, the runs and the history), one page
+ * per results file, per kaazing study and per comparison, one history page per scenario, data/ (every chart's
+ * numbers as CSV) and assets/ (Chart.js copied from node_modules, the page script, the stylesheet). No server, no CDN: the site
  * works from file:// and from any static host. Every file is written under a temporary name and renamed.
  */
 import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ComparisonFile } from '../harness/compare/types.js';
 import type { ResultsFile } from '../results/types.js';
-import { historyCharts, runCharts } from './charts.js';
+import { historyCharts, runCharts, type ChartSpec } from './charts.js';
+import { comparisonCharts, comparisonHeadline, comparisonPageHtml, comparisonPageName } from './comparison.js';
 import { slug } from './format.js';
-import { loadResults, ReportInputError } from './load.js';
-import { historyPageHtml, indexPageHtml, runPageHtml } from './pages.js';
+import { loadReportInput, ReportInputError, type ReportInput } from './load.js';
+import { csvHref, historyPageHtml, indexPageHtml, runPageHtml, tableCsv, type IndexEntry, type StudyLink } from './pages.js';
+import { studyCharts, studyPageHtml } from './study.js';
 import { REPORT_CSS } from './style.js';
+import { verdictSeries, verdictCostChart, verdictOverheadChart, verdictSentences } from './verdict.js';
 
 /** Chart.js's browser build, resolved from the package the report depends on. */
 export function chartJsPath(): string {
@@ -54,23 +59,56 @@ export function runPageName(results: ResultsFile, taken: Set<string>): string {
   return name;
 }
 
+/** What a site was built from and where its pages are. */
+export interface SiteWritten {
+  indexPath: string;
+  runPaths: string[];
+  studyPaths: string[];
+  comparisonPaths: string[];
+  /** Files given with skipUnknown that are not something the report renders, with the reason. */
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export interface SiteOptions {
+  /** Skip files that are not results, studies or comparisons (a directory scan) instead of failing on them. */
+  skipUnknown?: boolean;
+  /** Add what GitHub Pages needs (.nojekyll, so files and folders starting with _ are served as they are). */
+  githubPages?: boolean;
+}
+
+/** A page to write: its file name, its HTML, and the charts whose data goes out as CSV. */
+interface PageOut {
+  name: string;
+  html: string;
+  charts: ChartSpec[];
+}
+
 /**
- * Renders results files into a static site in `outDir` (created if missing; other files there are left alone).
- * Throws ReportInputError for a missing or malformed results file, before anything is written.
+ * Renders results files, kaazing study files and comparison files into a static site in `outDir` (created if
+ * missing; other files there are left alone): the index with the verdict, one page per file, one history page per
+ * scenario. Throws ReportInputError for a missing or malformed file, before anything is written.
  */
-export async function writeReport(resultsFiles: string[], outDir: string): Promise<{ indexPath: string; runPaths: string[] }> {
-  if (resultsFiles.length === 0) throw new ReportInputError('no results files given; pass one or more results/*.json written by pushbench run');
-  const loaded = [];
-  for (const file of resultsFiles) loaded.push(await loadResults(file));
-  const all = loaded.map((l) => l.results);
+export async function writeReport(files: string[], outDir: string, options: SiteOptions = {}): Promise<SiteWritten> {
+  if (files.length === 0) throw new ReportInputError('no results files given; pass one or more results/*.json written by pushbench run');
+  const inputs: ReportInput[] = [];
+  const skipped: SiteWritten['skipped'] = [];
+  for (const file of files) {
+    try {
+      inputs.push(await loadReportInput(file));
+    } catch (e) {
+      if (!(options.skipUnknown && e instanceof ReportInputError)) throw e;
+      skipped.push({ file, reason: e.message });
+    }
+  }
+  const all = inputs.flatMap((i) => (i.kind === 'results' ? [i.results] : []));
+  const studies = inputs.flatMap((i) => (i.kind === 'study' ? [i] : []));
+  const comparisons = inputs.flatMap((i) => (i.kind === 'comparison' ? [i] : []));
+  if (all.length + studies.length + comparisons.length === 0) {
+    throw new ReportInputError(`none of the ${files.length} file(s) is a pushbench results, study or comparison file (${skipped[0]?.reason ?? ''})`);
+  }
 
   const chartJs = await readFile(chartJsPath());
   const script = classicScript(await readFile(renderScriptPath(), 'utf8'));
-
-  await mkdir(path.join(outDir, 'assets'), { recursive: true });
-  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
-  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
-  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
 
   const scenarios = new Map<string, ResultsFile[]>();
   for (const r of all) scenarios.set(r.scenario, [...(scenarios.get(r.scenario) ?? []), r]);
@@ -82,25 +120,83 @@ export async function writeReport(resultsFiles: string[], outDir: string): Promi
     takenHistory.add(name);
     historyNames.set(scenario, name);
   }
+  const home = { href: 'index.html', text: 'All results' };
 
+  const pages: PageOut[] = [];
   const taken = new Set<string>();
-  const runPaths: string[] = [];
-  const entries = [];
+  const entries: IndexEntry[] = [];
   for (const results of all) {
     const name = runPageName(results, taken);
     const historyHref = historyNames.get(results.scenario)!;
-    const nav = [{ href: 'index.html', text: 'All runs' }, { href: historyHref, text: `History of ${results.scenario}` }];
-    const file = path.join(outDir, name);
-    await writeAtomic(file, runPageHtml(results, runCharts(results, all), nav));
-    runPaths.push(file);
+    const nav = [home, { href: historyHref, text: `History of ${results.scenario}` }];
+    const charts = runCharts(results, all);
+    pages.push({ name, html: runPageHtml(results, charts, nav, name), charts });
     entries.push({ results, href: name, historyHref });
   }
   for (const [scenario, series] of scenarios) {
-    const nav = [{ href: 'index.html', text: 'All runs' }];
-    await writeAtomic(path.join(outDir, historyNames.get(scenario)!), historyPageHtml(scenario, series.length, historyCharts(series), nav));
+    const name = historyNames.get(scenario)!;
+    const charts = historyCharts(series);
+    pages.push({ name, html: historyPageHtml(scenario, series.length, charts, [home], name), charts });
   }
-  const indexPath = path.join(outDir, 'index.html');
+  const studyLinks: StudyLink[] = [];
+  for (const s of [...studies].sort((a, b) => (a.study.startedAt < b.study.startedAt ? 1 : -1))) {
+    let name = `study-kaazing-${slug(s.study.startedAt)}.html`;
+    for (let i = 2; taken.has(name); i++) name = `study-kaazing-${slug(s.study.startedAt)}-${i}.html`;
+    taken.add(name);
+    const charts = studyCharts(s.study);
+    pages.push({ name, html: studyPageHtml(s.study, charts, [home], name), charts });
+    const a = s.study.article;
+    studyLinks.push({ href: name, title: `The ${a.pollOverheadBytes}-bytes-vs-${a.websocketFrameBytes} table, measured`, when: s.study.startedAt, what: `websocket.org’s overhead figure and latency claim, ${s.study.profiles.length} header profiles` });
+  }
+  for (const c of comparisons) {
+    let name = comparisonPageName(c.comparison);
+    for (let i = 2; taken.has(name); i++) name = comparisonPageName(c.comparison).replace(/\.html$/, `-${i}.html`);
+    taken.add(name);
+    const charts = comparisonCharts(c.comparison);
+    pages.push({ name, html: comparisonPageHtml(c.comparison, charts, [home], name), charts });
+    studyLinks.push({ href: name, title: `Comparison: ${c.comparison.candidate.scenario}`, when: c.comparison.candidate.startedAt, what: comparisonHeadline(c.comparison) });
+  }
   const histories = [...scenarios].map(([scenario, series]) => ({ scenario, href: historyNames.get(scenario)!, runs: series.length }));
-  await writeAtomic(indexPath, indexPageHtml(entries, histories));
-  return { indexPath, runPaths };
+  const series = verdictSeries(all);
+  const verdictCharts = series.length ? [verdictOverheadChart(series), verdictCostChart(series)] : [];
+  pages.push({ name: 'index.html', html: indexPageHtml(entries, histories, { charts: verdictCharts, sentences: verdictSentences(all, studies.map((x) => x.study)), studies: studyLinks }), charts: verdictCharts });
+
+  await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  await mkdir(path.join(outDir, 'data'), { recursive: true });
+  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
+  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
+  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
+  if (options.githubPages) await writeAtomic(path.join(outDir, '.nojekyll'), '');
+  for (const page of pages) {
+    await writeAtomic(path.join(outDir, page.name), page.html);
+    for (const chart of page.charts) await writeAtomic(path.join(outDir, csvHref(page.name, chart.id)), tableCsv(chart.table));
+  }
+  const at = (names: string[]) => names.map((n) => path.join(outDir, n));
+  return {
+    indexPath: path.join(outDir, 'index.html'),
+    runPaths: at(entries.map((e) => e.href)),
+    studyPaths: at(studyLinks.filter((l) => l.href.startsWith('study-')).map((l) => l.href)),
+    comparisonPaths: at(studyLinks.filter((l) => l.href.startsWith('compare-')).map((l) => l.href)),
+    skipped,
+  };
+}
+
+/**
+ * Writes one comparison as a self-contained site in `outDir` (`pushbench compare --html DIR`): index.html is the
+ * comparison page, with assets/ and data/ beside it, so the folder can be uploaded as a pull-request artifact.
+ */
+export async function writeComparisonSite(comparison: ComparisonFile, outDir: string): Promise<string> {
+  const chartJs = await readFile(chartJsPath());
+  const script = classicScript(await readFile(renderScriptPath(), 'utf8'));
+  const charts = comparisonCharts(comparison);
+  const html = comparisonPageHtml(comparison, charts, [], 'index.html');
+  await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  await mkdir(path.join(outDir, 'data'), { recursive: true });
+  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
+  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
+  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
+  for (const chart of charts) await writeAtomic(path.join(outDir, csvHref('index.html', chart.id)), tableCsv(chart.table));
+  const index = path.join(outDir, 'index.html');
+  await writeAtomic(index, html);
+  return index;
 }

@@ -39,4 +39,30 @@ table.text th[scope="col"] { text-align: left; }
 .error pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.3rem 0 0; font-size: 0.85rem; }
 .badge { font-size: 0.75rem; background: var(--error-bg); color: var(--error-fg); border-radius: 3px; padding: 0 0.3rem; margin-left: 0.4rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.8rem; }
+a.permalink { color: var(--muted); text-decoration: none; font-weight: 600; }
+a.permalink:hover, a.permalink:focus { color: var(--accent); }
+a.csv { font-size: 0.8rem; white-space: nowrap; margin-left: 0.3rem; }
+figure.chart:target { outline: 2px solid var(--accent); }
+.pair { display: flex; flex-wrap: wrap; gap: 1rem; }
+.pair > figure.chart { flex: 1 1 30rem; min-width: 0; }
+.pair > figure.chart .canvas-wrap, .pair > figure.chart .table-wrap { flex-basis: 100%; }
+.findings p, .findings li { max-width: 60rem; }
+.verdict { padding: 0.6rem 0.8rem; border-radius: 6px; }
+.verdict.fail { background: var(--error-bg); color: var(--error-fg); }
+.verdict.ok { background: var(--panel); border: 1px solid var(--line); }
+blockquote { margin: 0 0 1rem; padding-left: 0.8rem; border-left: 3px solid var(--line); color: var(--muted); }
+code { overflow-wrap: anywhere; }
+@media print {
+  :root { --bg: #ffffff; --fg: #000000; --muted: #333333; --line: #bbbbbb; --panel: #ffffff; --accent: #000000; --grid: rgba(0, 0, 0, 0.15); }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  header nav, a.permalink, a.csv, footer { display: none; }
+  h2 { break-after: avoid; }
+  figure.chart, table, .findings { break-inside: avoid; }
+  figure.chart { border: none; padding: 0; }
+  .chart-body { display: block; }
+  .canvas-wrap { height: 16rem; width: 100%; }
+  .pair { display: block; }
+  .table-wrap { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+}
 `;

@@ -3,6 +3,7 @@
  * Mbps here is 10^6 bits per second (the 2010 article divided by 2^20; reports/kaazing.md says where that matters).
  */
 import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
 
 const fmt = (n: number, digits = 1): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
@@ -35,7 +36,8 @@ export const COLUMNS: Column[] = [
   { title: 'c2s Mbps', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.throughput.c2sBitsPerS / 1e6, 3) : '-') },
   { title: 's2c Mbps', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.throughput.s2cBitsPerS / 1e6, 3) : '-') },
   { title: 'p50 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p50) : '-') },
-  { title: 'p99 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p99) : '-') },
+  // An overloaded run's p99 only says how long the window was: starred, and the notes say why.
+  { title: 'p99 ms', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.latencyMs.p99) + (r.steady?.state === 'overloaded' ? '*' : '') : '-') },
   {
     title: 'delivered/expected',
     numeric: true,
@@ -50,6 +52,8 @@ export const COLUMNS: Column[] = [
     cell: (r) => {
       if (r.state === 'errored') return `ERROR: ${r.error}`;
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
+      if (r.steady?.state === 'overloaded') notes.push(`OVERLOADED* (${r.steady.reason})`);
+      if (r.machine?.saturated) notes.push(`MACHINE SATURATED (${r.machine.saturationReason})`);
       const t = r.wire.tls;
       if (t) {
         const handshake = r.connect.connected > 0 ? (t.handshake.c2sBytes + t.handshake.s2cBytes) / r.connect.connected : 0;
@@ -71,6 +75,7 @@ const done =
   (value: (r: CompletedTransportRun) => string | undefined): Column['cell'] =>
   (r) =>
     r.state === 'completed' ? (value(r) ?? '-') : '-';
+const nullable = (n: number | null): string | undefined => (n === null ? undefined : int(n));
 const perMessageUs = (cpuSeconds: number, r: CompletedTransportRun): string =>
   r.messages.delivered > 0 ? fmt((cpuSeconds / r.messages.delivered) * 1e6) : '-';
 const cores = (cpuSeconds: number, r: CompletedTransportRun): string => (r.windowS > 0 ? fmt(cpuSeconds / r.windowS, 2) : '-');
@@ -100,8 +105,9 @@ export const COST_COLUMNS: Column[] = [
   { title: 'cli xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.clientRatio != null ? fmt(r.cpuFloor.clientRatio, 2) : undefined)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },
   { title: 'cli cores', numeric: true, cell: done((r) => cores(r.clientWorkers.cpuSeconds, r)) },
-  { title: 'srv B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.serverBytesPerConnection) : undefined)) },
-  { title: 'cli B/conn', numeric: true, cell: done((r) => (r.memory ? int(r.memory.clientBytesPerConnection) : undefined)) },
+  // '-' within the noise (results/memory.ts): the results file says why.
+  { title: 'srv B/conn', numeric: true, cell: done((r) => nullable(serverBytesPerConnection(r))) },
+  { title: 'cli B/conn', numeric: true, cell: done((r) => nullable(clientBytesPerConnection(r))) },
 ];
 
 /** A plain-text table, columns padded; the numbers come from the results file only. */

@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../harness/errors.js';
-import { SCHEMA_VERSION, type ResultsFile, type RunOptions } from './types.js';
+import { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, type ResultsFile, type RunOptions } from './types.js';
 
 const pendingTemps = new Set<string>();
 
@@ -46,8 +46,8 @@ export function readResults(file: string): ResultsFile {
   }
   const r = raw as Partial<ResultsFile>;
   if (r?.tool !== 'pushbench' || !Array.isArray(r.runs)) throw new UsageError(`${file} is not a pushbench results file`);
-  if (r.schemaVersion !== SCHEMA_VERSION) {
-    throw new UsageError(`${file} has schemaVersion ${r.schemaVersion}; this pushbench reads ${SCHEMA_VERSION} (re-run the bench to regenerate it)`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion as number)) {
+    throw new UsageError(`${file} has schemaVersion ${r.schemaVersion}; this pushbench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')} (re-run the bench to regenerate it)`);
   }
   return r as ResultsFile;
 }

@@ -17,7 +17,12 @@ export const TRANSPORT_NAMES: readonly TransportName[] = [
 ];
 
 /** Version of the results file layout. Bump on any incompatible change and say what changed in README.md. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/**
+ * Versions this pushbench still reads. Version 1 had no window split (`wire.c2sBytes` counted everything after set-up)
+ * and named the received bodies `wire.payloadBytes`; readers use `receivedBodyBytes()`.
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** What one `pushbench run` is asked to do, after the scenario file and the flags are merged and validated. */
 export interface RunOptions {
@@ -40,8 +45,13 @@ export interface RunOptions {
   perMessageDeflate: boolean;
   /** Every transport over TLS (HTTPS, WSS) with a certificate made for the run; absent in older files means false. */
   tls?: boolean;
-  /** New connections per second across all workers; 0 means as fast as possible. */
-  connectRate: number;
+  /**
+   * New connections per second across all workers; 0 means all at once; 'auto' (the default) lets the plan choose:
+   * all at once up to the count this machine takes that way, a fixed rate above it (the run records what it chose).
+   */
+  connectRate: number | 'auto';
+  /** Pin the server processes and the client workers to disjoint cores (`taskset`); recorded in `runs[].plan.cpuSplit`. */
+  cpuSplit?: boolean;
   /** Loopback address the servers bind to. */
   host: string;
   /** First port to bind; 0 picks a free port per server. */
@@ -89,19 +99,31 @@ export interface DirectionBytes {
 }
 
 /**
- * Bytes on the wire at the HTTP/WebSocket level, counted at the server's sockets (TCP payload, no TCP/IP headers).
- * `setup` is everything up to and including the exchange that subscribes a client (WebSocket handshake, the SSE
- * or streaming request and response head, the first poll and its immediate answer). Steady state is everything
- * after it until the client has received the last published message; teardown (close frames) is not counted.
+ * Bytes on the wire at the HTTP/WebSocket level, counted at the server's sockets (TCP payload, no TCP/IP headers),
+ * in four parts that add up to every byte: `setup` is the exchange that subscribes a client (WebSocket handshake, the
+ * SSE or streaming request and response head, the first poll and its immediate answer); `preWindow` what crossed
+ * after it before the measurement window (idle polls while other clients still connected); the top-level `c2sBytes`
+ * and `s2cBytes` the window itself, from the first published message until the client has the last one (what every
+ * per-message figure and bit rate divides); `postWindow` what came after (a poll asked once the client had
+ * everything). Teardown (close frames) is not counted. Schema 1 files have no pre/post parts (their window began at set-up).
  */
 export interface WireStats extends DirectionBytes {
   setup: DirectionBytes;
-  /** Message bodies received by clients in steady state (duplicates included: they crossed the wire too). */
-  payloadBytes: number;
+  /** After set-up, before the first published message (schema 2). */
+  preWindow?: DirectionBytes;
+  /** After the window (schema 2). */
+  postWindow?: DirectionBytes;
+  /**
+   * Message bodies the clients received in the window, all clients added (duplicates included: they crossed the
+   * wire too); not the run's `payloadBytes`, which is one body's size (schema 2; `payloadBytes` in schema 1).
+   */
+  receivedBodyBytes?: number;
+  /** Schema 1's name for `receivedBodyBytes`. */
+  payloadBytes?: number;
   perMessage: {
-    /** Steady-state client-to-server bytes per delivered message. */
+    /** Window client-to-server bytes per delivered message. */
     c2sOverheadBytes: number;
-    /** Steady-state server-to-client bytes minus payload, per delivered message. */
+    /** Window server-to-client bytes minus the bodies, per delivered message. */
     s2cOverheadBytes: number;
   };
   perConnection: {
@@ -109,7 +131,7 @@ export interface WireStats extends DirectionBytes {
     setupBytes: number;
   };
   /** The same quantities computed from the protocol specifications for the events the clients saw. */
-  model: DirectionBytes & { setup: DirectionBytes };
+  model: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
   /** True when every measured figure above equals its model to the byte. */
   matchesModel: boolean;
   /** Runs over TLS only: the figures above are ciphertext at the TCP socket; this is the layer inside. */
@@ -123,18 +145,20 @@ export interface WireStats extends DirectionBytes {
  * bytes. The handshake is not modelled (certificate, signature and ticket sizes vary): `model.setup` of a TLS run is
  * what each client's own socket had counted when its subscription completed, held against the server's count.
  */
+export type TlsLayerBytes = DirectionBytes & { setup: DirectionBytes; preWindow: DirectionBytes; postWindow: DirectionBytes };
+
 export interface TlsWireStats {
   /** Negotiated protocol and cipher suite, e.g. `TLSv1.3`, `TLS_AES_256_GCM_SHA384`. */
   version: string;
   cipher: string;
   /** Bytes every application-data record adds to its plaintext (22 for TLS 1.3 with a 16-byte AEAD tag). */
   recordOverheadBytes: number;
-  /** Measured inside TLS at the server: the same split as the ciphertext figures. */
-  plaintext: DirectionBytes & { setup: DirectionBytes };
+  /** Measured inside TLS at the server, split as the ciphertext figures (the top level is the window). */
+  plaintext: TlsLayerBytes;
   /** The HTTP/WebSocket model of the plaintext (what `model` holds in a run without TLS). */
-  plaintextModel: DirectionBytes & { setup: DirectionBytes };
-  /** Application-data records the model counts, one per write. */
-  records: DirectionBytes & { setup: DirectionBytes };
+  plaintextModel: TlsLayerBytes;
+  /** Application-data records the model counts, one per write (`c2sBytes` and `s2cBytes` here count records). */
+  records: TlsLayerBytes;
   /** Set-up ciphertext minus set-up plaintext and the set-up records' 22 bytes each: the handshake and session tickets. */
   handshake: DirectionBytes;
   /** Steady-state ciphertext minus plaintext, per delivered message: what TLS adds to each message. */
@@ -214,6 +238,10 @@ export interface ServerProcessPart {
   maxRssBytes: number;
   connections: number;
   setup: DirectionBytes;
+  /** This process's share of the window split (schema 2); the run's `wire` parts are their sums. */
+  preWindow?: DirectionBytes;
+  window?: DirectionBytes;
+  postWindow?: DirectionBytes;
   /** All bytes, setup included, at this process's sockets. */
   total: DirectionBytes;
   eventLoopDelay?: LoopDelayStats;
@@ -231,16 +259,69 @@ export interface ClientProcessPart {
 }
 
 /**
- * Resident memory before any client connected and once every client was subscribed, each after a full garbage
- * collection, all processes of the role added; per connection = (connected - idle) / connections.
+ * Resident memory before any client connected and once every client was subscribed, each the median of several
+ * readings after a full garbage collection, all processes of the role added; per connection = (connected - idle) /
+ * connections, or null (with the reason) when the difference is within the noise: `noiseBytes` is the larger of the
+ * spread of the idle readings and of the connected readings, and a difference counts only above
+ * max(3 x noise, 1 MiB). Never negative. Schema 1 files have single readings and no noise (readers null a negative one).
  */
 export interface MemoryStats {
   serverIdleRssBytes: number;
   serverConnectedRssBytes: number;
-  serverBytesPerConnection: number;
+  serverBytesPerConnection: number | null;
+  serverNoiseBytes?: number;
+  /** Why `serverBytesPerConnection` is null. */
+  serverReason?: string;
   clientIdleRssBytes: number;
   clientConnectedRssBytes: number;
-  clientBytesPerConnection: number;
+  clientBytesPerConnection: number | null;
+  clientNoiseBytes?: number;
+  clientReason?: string;
+  /**
+   * Least-squares slope of the server's resident memory against open connections over readings at each quarter of
+   * the connect ramp plus idle and connected: bytes per added connection (absent when the ramp was too short for a
+   * reading between idle and connected).
+   */
+  serverSlopeBytesPerConnection?: number;
+}
+
+/**
+ * Whether latency stayed level across the measured window (after any warm-up): a run whose per-second mean latency
+ * trends upward has a growing backlog and never reached a steady state, so its percentiles describe the window's
+ * length, not the load. See harness/measure/steady.ts for the test.
+ */
+export interface SteadyState {
+  /** `unjudged`: too few measured seconds to tell. */
+  state: 'sustained' | 'overloaded' | 'unjudged';
+  reason: string;
+  /** Measured seconds (per-second buckets with deliveries) the judgement used. */
+  seconds: number;
+  /** Theil-Sen slope of the per-second mean latency, ms per second. */
+  slopeMsPerS: number;
+  /** slope x the span of the buckets: how much the mean rose across the window. */
+  riseMs: number;
+  /** The rise allowed: max(50 ms, 20% of the median per-second mean). */
+  toleranceMs: number;
+  firstThirdMeanMs: number;
+  lastThirdMeanMs: number;
+}
+
+/** The whole machine during the window, second by second (Linux /proc). */
+export interface MachineStats {
+  /** Share of all CPU time a hypervisor gave to others during the window (steal / total). */
+  stealShare: number;
+  /** Steal against the time the machine was busy or stolen: steal / (busy + steal). */
+  stealOfBusyShare?: number;
+  cores?: number;
+  /** Per second of the window: share of all cores busy (user, system, irq, and steal) and cores used by each side. */
+  perSecond?: { busyShare: number[]; serverCores: number[]; clientCores: number[] };
+  /** True when the cores were at least 90% busy in more than half of the window's seconds. */
+  saturated?: boolean;
+  saturationReason?: string | null;
+  /** Average cores used over the window: by the server processes, the client workers, everything else. */
+  serverCores?: number;
+  clientCores?: number;
+  otherCores?: number;
 }
 
 /** The process layout a transport run used, as planned from the machine's limits (docs/scale.md). */
@@ -253,6 +334,11 @@ export interface RunPlan {
   serverFds: number;
   workerFds: number;
   openFilesLimit: number;
+  /** New connections per second the run used (0: all at once) and whether the plan chose it (`--connect-rate auto`). */
+  connectRatePerS?: number;
+  connectRateAuto?: boolean;
+  /** `--cpu-split`: the cores the server processes and the client workers were pinned to. */
+  cpuSplit?: { server: number[]; clients: number[] };
 }
 
 export interface ClientStats extends ProcessCost {
@@ -330,7 +416,9 @@ export interface CompletedTransportRun extends TransportRunBase {
    * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
    * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.
    */
-  machine?: { stealShare: number };
+  machine?: MachineStats;
+  /** Did latency stay level across the window (schema 2)? An overloaded run's percentiles are no capacity. */
+  steady?: SteadyState;
 }
 
 /** A transport run that could not be completed; the rest of the run goes on. */
@@ -350,14 +438,19 @@ export interface Environment {
   totalMemoryBytes: number;
   /** Open-files limit of the harness process. */
   openFilesLimit: number | null;
-  /** Git commit of pushbench itself, when run from a checkout. */
+  /** Git commit checked out in the directory the run was started in, read when it started; null outside git. */
   commit: string | null;
+  /** Whether tracked files differed from `commit` when the run started (untracked files do not count); null outside git. Absent in older files. */
+  dirty?: boolean | null;
+  /** The command line the run was started with (`pushbench run quick --clients 10`). Absent in older files. */
+  command?: string;
   pushbenchVersion: string;
 }
 
 /** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
 export interface ResultsFile {
-  schemaVersion: typeof SCHEMA_VERSION;
+  /** 2 when written by this pushbench; 1 in older files, which are still read. */
+  schemaVersion: 1 | 2;
   tool: 'pushbench';
   scenario: string;
   startedAt: string;
@@ -391,6 +484,11 @@ export interface TransportCapacity {
   firstFailedClients: number | null;
   /** What ran out at the first failed count, e.g. "server CPU (2 processes at 97% of a core)", or "not reached". */
   limitedBy: string;
+  /**
+   * Least-squares slope of the server's connected resident memory against connections over every count probed:
+   * bytes per added connection (absent with fewer than two counts).
+   */
+  serverBytesPerConnectionSlope?: number;
   steps: CapacityStep[];
 }
 
@@ -403,7 +501,7 @@ export interface CapacityResults {
   precision: number;
   /** A failing count was probed again up to this many times and passed if any probe did (absent: 0). */
   retries?: number;
-  /** Seconds of publishing per probe whose latency counts, after `warmupS` whose latency does not. */
+  /** Seconds each probe held its clients after `warmupS`: latency must stay level across them (default 60). */
   durationS: number;
   warmupS?: number;
   intervalMs: number;
@@ -437,6 +535,11 @@ export interface LiveSample {
   /** Percentiles of every message since publishing began (the worst client worker's), not of the last second. */
   latencyMs: { p50: number; p99: number } | null;
   processes: Array<{ role: 'server' | 'client'; pid: number; cpuPercent: number; rssBytes: number }>;
+}
+
+/** The bodies the clients received in the window, under either schema's name. */
+export function receivedBodyBytes(wire: WireStats): number {
+  return wire.receivedBodyBytes ?? wire.payloadBytes ?? 0;
 }
 
 /** A run's CPU per message beside the floor of a bare sender (for the server) and receiver (for the clients). */

@@ -33,7 +33,7 @@ function tally(delivered: number, latenciesUs: number[]): WorkerTally {
     reordered: 2,
     received: delivered + 1,
     payloadBytes: delivered * 21,
-    model: { setupC2s: 10, setupS2c: 20, c2s: 0, s2c: delivered * 23 },
+    model: { setupC2s: 10, setupS2c: 20, preC2s: 0, preS2c: 0, c2s: 0, s2c: delivered * 23, postC2s: 0, postS2c: 0 },
     errors: { ECONNRESET: 1 },
     histogram: encodeHistogram(h),
     timeline: timeline.snapshot(),
@@ -51,7 +51,15 @@ test('counters of three workers add up and their histograms merge to the sum of 
       type: 'snapshot',
       subscribers: 6,
       cost: cost(1),
-      wire: { setup: { c2sBytes: 30, s2cBytes: 60 }, total: { c2sBytes: 30, s2cBytes: 60 + 12 * 23 }, connections: 6, connectionsOpened: 6 },
+      wire: {
+        setup: { c2sBytes: 30, s2cBytes: 60 },
+        preWindow: { c2sBytes: 0, s2cBytes: 0 },
+        window: { c2sBytes: 0, s2cBytes: 12 * 23 },
+        postWindow: { c2sBytes: 0, s2cBytes: 0 },
+        total: { c2sBytes: 30, s2cBytes: 60 + 12 * 23 },
+        connections: 6,
+        connectionsOpened: 6,
+      },
       acceptErrors: { EMFILE: 2 },
     },
     reports: parts.map((t) => ({ tally: t, cost: cost(0.5) })),
@@ -116,5 +124,8 @@ test('memory per connection is connected minus idle over the connections, each s
   assert.equal(m.serverBytesPerConnection, 100_000);
   assert.equal(m.clientIdleRssBytes, 20e6);
   assert.equal(m.clientBytesPerConnection, 20_000);
-  assert.equal(perConnection(0, 1, 2, []).serverBytesPerConnection, 0);
+  // No connection: no figure (null with the reason), never a division by zero.
+  const none = perConnection(0, 1, 2, []);
+  assert.equal(none.serverBytesPerConnection, null);
+  assert.match(none.serverReason!, /no connection/);
 });

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { receivedBodyBytes } from '../results/types.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ test('overhead chart: one bar per run, payload and header/framing per direction 
   const runs = completedRuns(quick);
   assert.deepEqual(spec.config.data.labels, runs.map((r) => r.transport));
   const [payload, s2c, c2s] = spec.config.data.datasets;
-  assert.deepEqual(payload!.data, runs.map((r) => r.wire.payloadBytes / r.messages.delivered));
+  assert.deepEqual(payload!.data, runs.map((r) => receivedBodyBytes(r.wire) / r.messages.delivered));
   assert.deepEqual(s2c!.data, runs.map((r) => r.wire.perMessage.s2cOverheadBytes));
   assert.deepEqual(c2s!.data, runs.map((r) => r.wire.perMessage.c2sOverheadBytes));
   // Payload and server-to-client overhead stack into one bar; client-to-server is its own.

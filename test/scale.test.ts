@@ -27,7 +27,7 @@ function assertContract(run: CompletedTransportRun, clients: number): void {
   assert.deepEqual(run.wire.setup, run.wire.model.setup, 'setup bytes equal the model');
   assert.equal(run.wire.c2sBytes, run.wire.model.c2sBytes, 'client-to-server bytes equal the model');
   assert.equal(run.wire.s2cBytes, run.wire.model.s2cBytes, 'server-to-client bytes equal the model');
-  assert.equal(run.wire.payloadBytes, m.delivered * run.payloadBytes, 'bodies are the same size from every process');
+  assert.equal(run.wire.receivedBodyBytes, m.delivered * run.payloadBytes, 'bodies are the same size from every process');
   assert.equal(run.wire.matchesModel, true);
 }
 
@@ -39,10 +39,15 @@ function assertSumOfParts(run: CompletedTransportRun, serverProcesses: number, w
   const serving = parts.filter((p) => p.role === 'worker');
   assert.ok(serving.every((p) => p.connections > 0), `round-robin gave every process connections: ${serving.map((p) => p.connections)}`);
   assert.equal(run.server.connections, serving.reduce((a, p) => a + p.connections, 0));
-  const wire = addWire(parts.map((p) => ({ setup: p.setup, total: p.total, connections: p.connections, connectionsOpened: 0 })));
+  const wire = addWire(
+    parts.map((p) => ({ setup: p.setup, preWindow: p.preWindow!, window: p.window!, postWindow: p.postWindow!, total: p.total, connections: p.connections, connectionsOpened: 0 })),
+  );
   assert.deepEqual(wire.setup, run.wire.setup);
-  assert.equal(wire.total.c2sBytes - wire.setup.c2sBytes, run.wire.c2sBytes);
-  assert.equal(wire.total.s2cBytes - wire.setup.s2cBytes, run.wire.s2cBytes);
+  assert.deepEqual(wire.preWindow, run.wire.preWindow);
+  assert.deepEqual(wire.postWindow, run.wire.postWindow);
+  // The four parts are every byte: the window is what is left of the total.
+  assert.equal(wire.total.c2sBytes - wire.setup.c2sBytes - wire.preWindow.c2sBytes - wire.postWindow.c2sBytes, run.wire.c2sBytes);
+  assert.equal(wire.total.s2cBytes - wire.setup.s2cBytes - wire.preWindow.s2cBytes - wire.postWindow.s2cBytes, run.wire.s2cBytes);
   const cost = addCost(parts.map((p) => ({ pid: p.pid, cpuSeconds: p.cpuSeconds, wallSeconds: 0, rssBytes: p.rssBytes, maxRssBytes: p.maxRssBytes, eventLoopDelay: run.server.eventLoopDelay })));
   assert.equal(cost.rssBytes, run.server.rssBytes);
   assert.equal(cost.maxRssBytes, run.server.maxRssBytes);

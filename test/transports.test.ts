@@ -31,7 +31,7 @@ function assertContract(run: CompletedTransportRun): void {
   assert.equal(run.wire.c2sBytes, run.wire.model.c2sBytes, 'client-to-server bytes equal the model');
   assert.equal(run.wire.s2cBytes, run.wire.model.s2cBytes, 'server-to-client bytes equal the model');
   assert.equal(run.wire.matchesModel, true);
-  assert.equal(run.wire.payloadBytes, m.delivered * run.payloadBytes);
+  assert.equal(run.wire.receivedBodyBytes, m.delivered * run.payloadBytes);
   assert.ok(run.wire.setup.c2sBytes > 0 && run.wire.setup.s2cBytes > 0, 'a subscription costs bytes both ways');
   assert.equal(decodeHistogram(run.latencyMs.histogram).totalCount, m.delivered, 'one latency sample per delivery');
   assert.ok(run.latencyMs.p50 > 0 && run.latencyMs.p99 <= run.latencyMs.max);

@@ -15,7 +15,8 @@ import { measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
 import { parseTransports } from '../transports/registry.js';
-import { SCHEMA_VERSION, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
+import { rssSlope } from '../measure/memory.js';
+import { SCHEMA_VERSION, type CompletedTransportRun, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
 
 export const summary = "each transport's largest sustained client count: pushbench capacity [flags]";
 
@@ -34,7 +35,7 @@ const FLAGS: Record<string, Flag & { default: number }> = {
   '--min-clients': { help: 'smallest count probed when the start fails', min: 1, max: 1_000_000, int: true, default: 10 },
   '--factor': { help: 'step multiplier (√10 = 3.1623 lands on 1k, 10k, 100k)', min: 1.01, max: 100, int: false, default: 2 },
   '--precision': { help: 'bisect until within this fraction', min: 0.001, max: 1, int: false, default: 0.05 },
-  '--duration': { help: 'seconds of publishing per probe, after the warm-up', min: 1, max: 3600, int: false, default: 10 },
+  '--duration': { help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them (alias --hold)', min: 1, max: 3600, int: false, default: 60 },
   '--warmup': { help: 'seconds of publishing before each probe\'s latency counts', min: 0, max: 3600, int: false, default: 2 },
   '--rate': { help: 'messages per second', min: 0.01, max: 1000, int: false, default: 1 },
   '--interval-ms': { help: 'short polling interval (its p99 is at least the interval)', min: 10, max: 3_600_000, int: true, default: 500 },
@@ -46,8 +47,9 @@ export function help(): string {
   return [
     'usage: pushbench capacity [--transports a,b] [flags]',
     '',
-    'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost',
-    'and every client connected: steps ×factor from --start-clients, then bisects. One results JSON, one table.',
+    'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost,',
+    'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing',
+    'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.',
     '',
     `  ${'--transports'.padEnd(18)} comma-separated transport names (default: all)`,
     ...Object.entries(FLAGS).map(([f, o]) => `  ${f.padEnd(18)} ${o.help} (default ${o.default})`),
@@ -76,7 +78,8 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const given = eq > 0 ? arg.slice(0, eq) : arg;
+    const name = given === '--hold' ? '--duration' : given;
     const value = (): string => {
       const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
@@ -187,8 +190,15 @@ export async function main(argv: string[]): Promise<number> {
       { start: v['--start-clients']!, max: v['--max-clients']!, min: v['--min-clients']!, factor: v['--factor']!, precision: v['--precision']!, retries: v['--retries']! },
     );
     const failedAt = search.steps.find((s) => s.clients === search.firstFailedClients);
+    // Memory per added connection across the counts probed: the slope, free of each process's fixed base.
+    const slope = rssSlope(
+      runs
+        .filter((r): r is CompletedTransportRun => r.state === 'completed' && r.transport === transport && !!r.memory)
+        .map((r) => ({ connections: r.connect.connected, rssBytes: r.memory!.serverConnectedRssBytes })),
+    );
     capacities.push({
       transport,
+      ...(slope !== null ? { serverBytesPerConnectionSlope: slope } : {}),
       maxClients: search.maxClients,
       firstFailedClients: search.firstFailedClients,
       limitedBy: failedAt ? (failedAt.limitedBy ?? 'unknown') : `not reached (--max-clients ${v['--max-clients']} passed)`,

@@ -6,6 +6,7 @@ import { UsageError, EXIT, parseFlags } from '../errors.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
+import type { ComparisonFile } from '../compare/types.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
@@ -31,6 +32,8 @@ Options:
   --repeats K              use only the first K repeats of each file (to find how many a machine needs)
   --markdown FILE          write the verdict as Markdown (for a pull-request comment)
   --json FILE              write the full comparison as JSON
+  --html DIR               write the comparison as a page (DIR/index.html, with its assets and data as CSV):
+                           baseline against candidate per metric, the verdict, the statistics and every repeat
 
 Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error.
 Statistical metrics need --repeat 4 or more on both runs; with fewer they are reported as insufficient samples.
@@ -54,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       'allow-missing-baseline': { type: 'boolean' },
       markdown: { type: 'string' },
       json: { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }, 'pushbench compare');
@@ -107,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
 
   if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
   if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
+  if (values.html) await writeHtml(values.html, result);
   process.stdout.write(toText(result));
   return result.summary.exitCode;
 }
@@ -115,6 +120,15 @@ function splitList(arg: string): string[] {
   const files = arg.split(',').filter((f) => f.length > 0);
   if (files.length === 0) throw new UsageError(`"${arg}" names no file; give a results file, a directory, or a comma-separated list`);
   return files;
+}
+
+async function writeHtml(dir: string, result: ComparisonFile): Promise<void> {
+  const { writeComparisonSite } = await import('../../reports/site.js');
+  try {
+    await writeComparisonSite(result, dir);
+  } catch (err) {
+    throw new UsageError(`cannot write --html ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose a writable directory`);
+  }
 }
 
 function writeOutput(file: string, text: string, flag = '--markdown'): void {

@@ -12,7 +12,8 @@ import { loadKaazingScenario, type KaazingScenario } from '../studies/kaazing/sc
 import { runKaazingStudy } from '../studies/kaazing/study.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../results/types.js';
-import { renderKaazingReport, type KaazingResults } from '../../reports/kaazing.js';
+import type { KaazingResults } from '../../reports/kaazing.js';
+import { renderKaazingDocument } from '../../reports/docs.js';
 
 /** What the command line asked for, over the scenario. */
 export interface KaazingArgs {
@@ -132,8 +133,9 @@ export function parseKaazingArgs(argv: string[], scenario: KaazingScenario): Kaa
   return a;
 }
 
-function render(results: KaazingResults, reportFile: string): void {
-  writeFileAtomic(reportFile, renderKaazingReport(results));
+/** The whole report is one generated part over `source`, so `pushbench docs` re-renders it the same way. */
+function render(results: KaazingResults, reportFile: string, source: string): void {
+  writeFileAtomic(reportFile, renderKaazingDocument(results, path.relative(process.cwd(), path.resolve(source)).split(path.sep).join('/')));
   process.stderr.write(`wrote ${reportFile}\n`);
 }
 
@@ -148,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     const cannot = (e: Error): string => `cannot read kaazing results ${args.render}: ${e.message.split('\n')[0]}`;
     const results = readJsonFile(args.render, { unreadable: cannot, invalid: cannot }) as KaazingResults;
     if (results?.study !== 'kaazing') throw new UsageError(`${args.render} is not a kaazing results file (no "study": "kaazing"); pass the file \`pushbench kaazing\` wrote`);
-    render(results, args.reportFile);
+    render(results, args.reportFile, args.render);
     return EXIT.ok;
   }
   const resultsDir = path.dirname(path.resolve(args.jsonFile));
@@ -167,6 +169,6 @@ export async function main(argv: string[]): Promise<number> {
   });
   writeFileAtomic(args.jsonFile, JSON.stringify(results, null, 2) + '\n');
   process.stderr.write(`wrote ${args.jsonFile}\n`);
-  render(results, args.reportFile);
+  render(results, args.reportFile, args.jsonFile);
   return failed ? EXIT.failed : EXIT.ok;
 }

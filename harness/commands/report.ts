@@ -1,68 +1,112 @@
 /**
- * `pushbench report [results.json ...] [--out DIR]`: renders results files into a static site.
- * With no files it renders the newest results/*.json (what `npm run report` does after `npm run bench`).
+ * `pushbench report [results.json ...] [--out DIR]` and `pushbench report --site DIR`: renders results files, kaazing
+ * study files and comparison files into a static site.
+ * With no files it renders every *.json in the results directory (what `npm run report` does after `npm run bench`);
+ * with --site it builds the published site from the committed results (docs/results/, docs/scale-results/).
  * Prints the index path on stdout; problems with the input are one-line usage errors.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULTS } from '../run/scenario.js';
-import { newestResultsFile, ReportInputError } from '../../reports/load.js';
-import { writeReport } from '../../reports/site.js';
+import { jsonFilesUnder, ReportInputError } from '../../reports/load.js';
+import { writeReport, type SiteWritten } from '../../reports/site.js';
 
 /** Where the site goes when --out is not given (git-ignored). */
 export const DEFAULT_REPORT_DIR = path.join('reports', 'out');
 /** Where `pushbench run` writes results files by default. */
-/** Where `pushbench run` writes results by default. */
 export const DEFAULT_RESULTS_DIR = DEFAULTS.outDir;
+/** The committed results the published site is built from, relative to the package root. */
+export const SITE_RESULTS_DIRS = [path.join('docs', 'results'), path.join('docs', 'scale-results')];
 
-const USAGE = 'usage: pushbench report [results.json ...] [--out DIR]';
+const USAGE = 'usage: pushbench report [results.json ...] [--out DIR] | pushbench report --site DIR';
 
-export const summary = 'render results files as a static HTML site: pushbench report [results.json ...] [--out DIR]';
+export const summary = 'render results as a static HTML site: pushbench report [results.json ...] [--out DIR] | --site DIR';
 
 export interface ReportArgs {
   files: string[];
   outDir: string;
+  /** --site: build the published site from the committed results into outDir. */
+  site: boolean;
+}
+
+function flagValue(argv: string[], i: number, flag: string): [string, number] {
+  const arg = argv[i]!;
+  const value = arg === flag ? argv[i + 1] : arg.slice(flag.length + 1);
+  if (!value || value.startsWith('-')) throw new UsageError(`${flag} needs a directory; ${USAGE}`);
+  return [value, arg === flag ? i + 1 : i];
 }
 
 /** Parses the arguments after `report`; throws UsageError on anything it does not know. */
 export function parseReportArgs(argv: string[]): ReportArgs {
   const files: string[] = [];
   let outDir: string | null = null;
+  let siteDir: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--out' || arg.startsWith('--out=')) {
-      const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
-      if (!value) throw new UsageError(`--out needs a directory; ${USAGE}`);
-      outDir = value;
+      [outDir, i] = flagValue(argv, i, '--out');
+    } else if (arg === '--site' || arg.startsWith('--site=')) {
+      [siteDir, i] = flagValue(argv, i, '--site');
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}; ${USAGE}`);
     } else {
       files.push(arg);
     }
   }
-  return { files, outDir: outDir ?? DEFAULT_REPORT_DIR };
+  if (siteDir !== null && (files.length > 0 || outDir !== null)) {
+    throw new UsageError(`--site DIR builds from the committed results into DIR; give it alone, or use files with --out: ${USAGE}`);
+  }
+  return siteDir !== null ? { files, outDir: siteDir, site: true } : { files, outDir: outDir ?? DEFAULT_REPORT_DIR, site: false };
+}
+
+/** The results directory a bare `pushbench report` reads: the current directory's, else the package's. */
+function resultsDirs(): string[] {
+  return [...new Set([path.resolve(DEFAULT_RESULTS_DIR), path.join(packageRoot, DEFAULT_RESULTS_DIR)])];
+}
+
+/**
+ * Rebuilds the site in `outDir` from every file in `resultsDir`, not its subdirectories (what `pushbench run` does
+ * after writing its results, so the index and history keep every run, not only the last). Files the report does not
+ * render are skipped.
+ */
+export async function reportResultsDir(resultsDir: string, outDir: string): Promise<SiteWritten> {
+  const files = await jsonFilesUnder([resultsDir], false);
+  return writeReport(files, outDir, { skipUnknown: true });
 }
 
 /** Runs the command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n\nWrites a static site (index, one page per results file, history per scenario) to DIR\n(default ${DEFAULT_REPORT_DIR}); with no files, renders the newest ${DEFAULT_RESULTS_DIR}/*.json.\n`);
+    process.stdout.write(
+      `${USAGE}\n\nWrites a static site (the verdict, one page per results, study or comparison file, history per scenario, every chart's data as CSV)\n` +
+        `to DIR (default ${DEFAULT_REPORT_DIR}); with no files, renders every *.json in ${DEFAULT_RESULTS_DIR}/.\n` +
+        `--site DIR builds the published site (for GitHub Pages) from every results file under ${SITE_RESULTS_DIRS.join(' and ')}.\n`,
+    );
     return 0;
   }
   const args = parseReportArgs(argv);
   let files = args.files;
-  if (files.length === 0) {
-    const dirs = [path.resolve(DEFAULT_RESULTS_DIR), path.join(packageRoot, DEFAULT_RESULTS_DIR)];
-    let newest: string | null = null;
-    for (const dir of dirs) if (!newest) newest = await newestResultsFile(dir);
-    if (!newest) throw new UsageError(`no results files in ${DEFAULT_RESULTS_DIR}/; run npm run bench first or pass results files: ${USAGE}`);
-    files = [newest];
+  let skipUnknown = false;
+  if (args.site) {
+    const dirs = SITE_RESULTS_DIRS.map((d) => path.join(packageRoot, d));
+    files = await jsonFilesUnder(dirs);
+    if (files.length === 0) throw new UsageError(`no results files under ${SITE_RESULTS_DIRS.join(' or ')}; commit results there first: ${USAGE}`);
+    skipUnknown = true;
+  } else if (files.length === 0) {
+    for (const dir of resultsDirs()) {
+      if (files.length === 0 && existsSync(dir)) files = await jsonFilesUnder([dir]);
+    }
+    if (files.length === 0) throw new UsageError(`no results files in ${DEFAULT_RESULTS_DIR}/; run npm run bench first or pass results files: ${USAGE}`);
+    skipUnknown = true;
   }
   try {
-    const { indexPath, runPaths } = await writeReport(files, args.outDir);
-    process.stderr.write(`report: ${runPaths.length} run page${runPaths.length === 1 ? '' : 's'} written\n`);
-    process.stdout.write(`${path.resolve(indexPath)}\n`);
+    const written = await writeReport(files, args.outDir, { skipUnknown, githubPages: args.site });
+    for (const s of written.skipped) process.stderr.write(`report: skipped ${s.file}: ${s.reason}\n`);
+    const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+    process.stderr.write(`report: ${n(written.runPaths.length, 'run page')}, ${n(written.studyPaths.length, 'study page')}, ${n(written.comparisonPaths.length, 'comparison page')} written\n`);
+    process.stdout.write(`${path.resolve(written.indexPath)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ReportInputError) throw new UsageError(e.message);

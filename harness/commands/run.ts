@@ -9,7 +9,7 @@ import { resultsPath, writeResults } from '../../results/io.js';
 import { runScenario } from '../run/runner.js';
 import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
-import { DEFAULT_REPORT_DIR } from './report.js';
+import { DEFAULT_REPORT_DIR, reportResultsDir } from './report.js';
 import { holdAgainstFloor } from '../measure/floor.js';
 
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   // Refuse a plan the machine cannot hold before printing or starting anything.
   const planned = planFor(options, machineLimits());
   const progress = new Progress();
-  progress.note(describePlan(planned.plan, options.clients, planned.limits));
+  progress.note(describePlan(planned.plan, options.clients, planned.limits, options));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
     `scenario ${options.scenario}: ${options.transports.join(', ')}; ${options.clients} clients, ${options.rate} msg/s of ${options.payloadBytes} B for ${options.durationS} s, profile ${options.profile}` +
@@ -63,8 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
     progress.note(`results: ${file}`);
     if (report) {
-      const { writeReport } = await import('../../reports/site.js');
-      const { indexPath } = await writeReport([file], DEFAULT_REPORT_DIR);
+      // Every results file beside this one, so the index and the history keep the earlier runs.
+      const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
       progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
     }
     const failed = results.runs.some((r) => r.state === 'errored');

@@ -46,7 +46,7 @@ function groupsOfResults(file: ResultsFile): GroupSamples[] {
     const completed = runs.filter((r): r is CompletedTransportRun => r.state === 'completed');
     const errored = runs.find((r) => r.state === 'errored');
     const values = new Map<string, number[]>();
-    for (const metric of RESULTS_METRICS) values.set(metric.id, completed.map((r) => metric.read(r)));
+    for (const metric of RESULTS_METRICS) values.set(metric.id, completed.map((r) => metric.read(r)).filter((v): v is number => v !== null));
     groups.push({ group: transport, error: errored && errored.state === 'errored' ? errored.error : null, values });
   }
   return groups;
@@ -314,6 +314,8 @@ export function compareFiles(
       const row = blank(group, metric, mp);
       const base = b?.values.get(metric.id) ?? [];
       const cand = c?.values.get(metric.id) ?? [];
+      // Completed runs on both sides and no figure on either (memory within its noise floor): nothing to judge.
+      if (b && c && !b.error && !c.error && base.length === 0 && cand.length === 0) continue;
       row.baseline = summarize(base);
       row.candidate = summarize(cand);
       if (c?.error && !b?.error) {

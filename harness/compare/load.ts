@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile } from '../data-files.js';
 import { UsageError } from '../errors.js';
-import { SCHEMA_VERSION, type ResultsFile } from '../../results/types.js';
+import { READABLE_SCHEMA_VERSIONS, type ResultsFile } from '../../results/types.js';
 import { assertComparable, type ComparableFile } from './compare.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile } from './types.js';
 
@@ -37,8 +37,8 @@ export function parseComparable(raw: unknown, where: string): ComparableFile {
   if (raw.kind === 'comparison') {
     throw new UsageError(`${where} is a comparison output, not results; pass the results files that were compared`);
   }
-  if (raw.schemaVersion !== SCHEMA_VERSION) {
-    throw new UsageError(`${where} has schemaVersion ${String(raw.schemaVersion)}, this pushbench reads ${SCHEMA_VERSION}; re-record it with this version`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(raw.schemaVersion as number)) {
+    throw new UsageError(`${where} has schemaVersion ${String(raw.schemaVersion)}, this pushbench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}; re-record it with this version`);
   }
   if (typeof raw.scenario !== 'string' || !Array.isArray(raw.runs)) {
     throw new UsageError(`${where} lacks "scenario" or "runs"; pass a results file written by pushbench run --json`);

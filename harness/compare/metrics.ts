@@ -5,6 +5,7 @@
  * Statistical metrics are timings and resource use, which vary run to run and need repeats.
  */
 import type { CompletedTransportRun } from '../../results/types.js';
+import { memoryPerConnection } from '../../results/memory.js';
 import type { MetricKind, Worse } from './types.js';
 
 export interface MetricDefinition {
@@ -22,7 +23,8 @@ export interface MetricDefinition {
   defaultThresholdPct: number | null;
   /** Default absolute tolerance (exact). */
   defaultTolerance: number | null;
-  read: (run: CompletedTransportRun) => number;
+  /** Null: the run has no figure for it (memory within the noise); such runs are left out of the comparison. */
+  read: (run: CompletedTransportRun) => number | null;
 }
 
 function exact(id: string, label: string, unit: string, worse: Worse, read: MetricDefinition['read']): MetricDefinition {
@@ -75,9 +77,9 @@ export const RESULTS_METRICS: readonly MetricDefinition[] = [
   statistical('latencyMs.p99', 'latency p99', 'ms', 'higher', 15, (r) => r.latencyMs.p99),
   statistical('throughput.messagesPerS', 'throughput', 'msg/s', 'lower', 5, (r) => r.throughput.messagesPerS),
   statistical('server.cpuSecondsPerMessage', 'server CPU per message', 's', 'higher', 10, (r) => r.server.cpuSecondsPerMessage),
-  statistical('server.rssBytesPerClient', 'server memory per connection', 'B', 'higher', 10, (r) =>
-    r.clients > 0 ? r.server.rssBytes / r.clients : 0,
-  ),
+  // The report's definition (results/memory.ts): connected minus idle per connection, null within the noise; end-of-window
+  // resident memory per connected client for runs that did not measure it.
+  statistical('server.rssBytesPerClient', 'server memory per connection', 'B', 'higher', 10, (r) => memoryPerConnection(r)),
 ];
 
 /** The one metric of a micro-benchmark task. */

@@ -42,13 +42,41 @@ export function machineLimits(): Limits {
   };
 }
 
-function gitCommit(): string | null {
+/** What was checked out where a run was started: the commit, and whether tracked files differed from it. */
+export interface GitState {
+  commit: string | null;
+  dirty: boolean | null;
+}
+
+/**
+ * The git state of `dir` (null and null outside a git work tree, or without git). Untracked files do not count as
+ * dirty: results files and reports land in the work tree during runs and change nothing that was measured.
+ */
+export function gitState(dir: string): GitState {
+  const git = (args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git(['rev-parse', '--verify', 'HEAD']).trim();
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']).trim() !== '';
+    return { commit, dirty };
   } catch {
-    return null;
+    return { commit: null, dirty: null };
   }
 }
+
+/**
+ * Read once, when this module loads: every command that writes results imports it before its run begins, so a
+ * commit or an edit made during a long run (a capacity search takes half an hour) cannot change what the results
+ * say was measured. From the directory the command was started in, not pushbench's own folder: installed as a
+ * dependency, the package folder is not the project being measured.
+ */
+const gitAtStart: GitState = gitState(process.cwd());
+/** The command line, from the same moment: `pushbench …` through the CLI, `node SCRIPT …` otherwise (micro-benchmarks). */
+const commandAtStart = (() => {
+  const script = process.argv[1] ?? '';
+  const name = /(^|[\\/])(cli\.js|pushbench)$/.test(script) ? 'pushbench' : `node ${path.relative(process.cwd(), script) || script}`;
+  return [name, ...process.argv.slice(2)].join(' ');
+})();
 
 export function pushbenchVersion(): string {
   try {
@@ -68,7 +96,9 @@ export function environment(): Environment {
     cpuCount: cpus.length,
     totalMemoryBytes: os.totalmem(),
     openFilesLimit: openFilesLimit(),
-    commit: gitCommit(),
+    commit: gitAtStart.commit,
+    dirty: gitAtStart.dirty,
+    command: commandAtStart,
     pushbenchVersion: pushbenchVersion(),
   };
 }

@@ -1,75 +1,88 @@
 /**
- * Counts bytes at the server's sockets, per direction, and splits them into set-up and steady state.
- * The counters are the kernel-facing ones Node keeps for every socket (`bytesRead`, `bytesWritten`): every byte of
- * heads, handshakes, chunk-size lines, SSE field names, frame headers and masks, and nothing of TCP/IP.
+ * Counts bytes at the server's sockets, per direction, and splits them into four parts: set-up (the subscribe
+ * exchange), before the window (idle polls while other clients still connect), the measurement window (from the first
+ * published message until the client has the last one) and after it. The counters are the kernel-facing ones Node
+ * keeps for every socket (`bytesRead`, `bytesWritten`): every byte of heads, handshakes, chunk-size lines, SSE field
+ * names, frame headers and masks, and nothing of TCP/IP.
+ *
+ * Each boundary is a snapshot of one socket's counters taken at an event both sides can name, so the byte models the
+ * clients keep (harness/transports/<family>/model.ts) follow the same split to the byte:
+ * - set-up ends after the response that completes the subscription (`markSetup`);
+ * - the window opens, for a push socket, just before the first message is written to it (`beginWindow`); for a poll
+ *   socket, after the last response written while nothing was published yet (`responded(socket, true)`);
+ * - the window closes, for a poll socket, before the first request whose cursor already holds the last message
+ *   (`requested`); a push socket sends nothing after the last message, so its window runs to the snapshot.
  */
 import type net from 'node:net';
-import type tls from 'node:tls';
 import type { DirectionBytes } from '../../results/types.js';
+import type { PlaintextTotals } from './tls-wire.js';
 
-interface SocketMark {
-  setupC2s: number;
-  setupS2c: number;
-  marked: boolean;
-  /** Over TLS: the TCP socket under the TLS socket (ciphertext), and the plaintext counts at set-up. */
-  raw?: net.Socket;
-  plainSetupC2s?: number;
-  plainSetupS2c?: number;
+/** A socket's counters at one moment; `at` arguments let a TLS ledger supply them (harness/measure/tls-wire.ts). */
+export interface Counters {
+  c2s: number;
+  s2c: number;
 }
 
-/** The plaintext layer of a TLS server: counted at its TLS sockets, split like the ciphertext. */
-export interface PlaintextTotals {
-  setup: DirectionBytes;
-  total: DirectionBytes;
-  /** Negotiated protocol and cipher of the first TLS connection. */
-  version: string;
-  cipher: string;
+interface SocketMark {
+  setup: Counters | null;
+  start: Counters | null;
+  end: Counters | null;
+  /** Counters just after the last complete response (the next request's bytes start here). */
+  lastResponse: Counters;
 }
 
 /** Totals a server process reports at the end of the window; added across processes. */
 export interface WireTotals {
   setup: DirectionBytes;
+  /** After set-up, before the window. */
+  preWindow: DirectionBytes;
+  /** Inside the measurement window. */
+  window: DirectionBytes;
+  /** After the window, up to the snapshot. */
+  postWindow: DirectionBytes;
   /** All bytes, setup included, up to the snapshot. */
   total: DirectionBytes;
   connections: number;
   connectionsOpened: number;
-  /** Over TLS only; `setup` and `total` above are then ciphertext at the TCP sockets. */
+  /** Over TLS only (harness/measure/tls-wire.ts): the layer inside; the figures above are then ciphertext. */
   plaintext?: PlaintextTotals;
 }
 
+const ZERO: Counters = { c2s: 0, s2c: 0 };
+const counters = (s: net.Socket): Counters => ({ c2s: s.bytesRead, s2c: s.bytesWritten });
+
+/** The four parts of one socket's bytes, boundaries clamped so every part is whole and none negative. */
+function split(mark: SocketMark, now: Counters): { setup: Counters; pre: Counters; window: Counters; post: Counters } {
+  const clamp = (lo: Counters, v: Counters | null, hi: Counters, fallback: Counters): Counters => {
+    const x = v ?? fallback;
+    return { c2s: Math.min(hi.c2s, Math.max(lo.c2s, x.c2s)), s2c: Math.min(hi.s2c, Math.max(lo.s2c, x.s2c)) };
+  };
+  const setup = clamp(ZERO, mark.setup, now, ZERO);
+  const start = clamp(setup, mark.start, now, setup);
+  const end = clamp(start, mark.end, now, now);
+  const diff = (a: Counters, b: Counters): Counters => ({ c2s: b.c2s - a.c2s, s2c: b.s2c - a.s2c });
+  return { setup, pre: diff(setup, start), window: diff(start, end), post: diff(end, now) };
+}
+
+const dir = (c: Counters): DirectionBytes => ({ c2sBytes: c.c2s, s2cBytes: c.s2c });
+
 export class WireLedger {
   private readonly live = new Map<net.Socket, SocketMark>();
-  private closedC2s = 0;
-  private closedS2c = 0;
-  private closedSetupC2s = 0;
-  private closedSetupS2c = 0;
+  private readonly closed = { setup: { ...ZERO }, pre: { ...ZERO }, window: { ...ZERO }, post: { ...ZERO } };
   private opened = 0;
-  private plain: { c2s: number; s2c: number; setupC2s: number; setupS2c: number; version: string; cipher: string } | null = null;
+  /** The last sequence number that will be published (Infinity until publishing starts). */
+  finalSeq = Infinity;
 
-  /**
-   * Call on every accepted socket (the http server's 'connection' event). A TLS server calls it with each TLS socket
-   * ('secureConnection'): its own counters are the plaintext, the TCP socket under it (`_parent`) counts ciphertext.
-   */
+  /** Call on every accepted socket (the http server's 'connection' event). */
   track(socket: net.Socket): void {
     this.opened++;
-    const raw = (socket as tls.TLSSocket).encrypted ? (socket as unknown as { _parent?: net.Socket })._parent : undefined;
-    const mark: SocketMark = { setupC2s: 0, setupS2c: 0, marked: false, ...(raw ? { raw, plainSetupC2s: 0, plainSetupS2c: 0 } : {}) };
-    if (raw && !this.plain) {
-      const t = socket as tls.TLSSocket;
-      this.plain = { c2s: 0, s2c: 0, setupC2s: 0, setupS2c: 0, version: t.getProtocol() ?? 'unknown', cipher: t.getCipher()?.standardName ?? 'unknown' };
-    }
+    const mark: SocketMark = { setup: null, start: null, end: null, lastResponse: ZERO };
     this.live.set(socket, mark);
     socket.once('close', () => {
-      const outer = mark.raw ?? socket;
-      this.closedC2s += outer.bytesRead;
-      this.closedS2c += outer.bytesWritten;
-      this.closedSetupC2s += mark.setupC2s;
-      this.closedSetupS2c += mark.setupS2c;
-      if (this.plain && mark.raw) {
-        this.plain.c2s += socket.bytesRead;
-        this.plain.s2c += socket.bytesWritten;
-        this.plain.setupC2s += mark.plainSetupC2s!;
-        this.plain.setupS2c += mark.plainSetupS2c!;
+      const parts = split(mark, counters(socket));
+      for (const k of ['setup', 'pre', 'window', 'post'] as const) {
+        this.closed[k].c2s += parts[k].c2s;
+        this.closed[k].s2c += parts[k].s2c;
       }
       this.live.delete(socket);
     });
@@ -79,25 +92,36 @@ export class WireLedger {
    * The subscribe exchange on this socket is complete: everything so far is set-up. Call it right after the
    * response (or handshake) that completes the subscription was written, before the next request can arrive.
    */
-  markSetup(socket: net.Socket): void {
+  markSetup(socket: net.Socket, at: Counters = counters(socket)): void {
     const mark = this.live.get(socket);
     if (!mark) return;
-    mark.marked = true;
-    const raw = mark.raw;
-    if (!raw) {
-      mark.setupC2s = socket.bytesRead;
-      mark.setupS2c = socket.bytesWritten;
-      return;
+    mark.setup = at;
+    mark.lastResponse = mark.setup;
+  }
+
+  /** A push transport is about to write the first message: what these sockets carried so far precedes the window. */
+  beginWindow(sockets: Iterable<net.Socket>): void {
+    for (const socket of sockets) {
+      const mark = this.live.get(socket);
+      if (mark && mark.setup && !mark.start) mark.start = counters(socket);
     }
-    // The plaintext counters include what is queued; the ciphertext exists only once Node's HTTP layer has uncorked
-    // (next tick) and TLS has encrypted it. Nothing else can be written before then: the client has not yet had
-    // the answer, and publishing starts after every client subscribed.
-    mark.plainSetupC2s = socket.bytesRead;
-    mark.plainSetupS2c = socket.bytesWritten;
-    setImmediate(() => {
-      mark.setupC2s = raw.bytesRead;
-      mark.setupS2c = raw.bytesWritten;
-    });
+  }
+
+  /**
+   * A poll's response was written. `beforeWindow`: nothing had been published when it was answered, so this exchange
+   * (an idle poll during the ramp) precedes the window.
+   */
+  responded(socket: net.Socket, beforeWindow: boolean, at: Counters = counters(socket)): void {
+    const mark = this.live.get(socket);
+    if (!mark) return;
+    mark.lastResponse = at;
+    if (beforeWindow) mark.start = mark.lastResponse;
+  }
+
+  /** A poll arrived with cursor `since`: one that already holds the last message asks after the window. */
+  requested(socket: net.Socket, since: number): void {
+    const mark = this.live.get(socket);
+    if (mark && !mark.end && since >= this.finalSeq) mark.end = mark.lastResponse;
   }
 
   /** Connections open now; cheap, unlike a snapshot, which reads every socket's counters. */
@@ -106,39 +130,26 @@ export class WireLedger {
   }
 
   snapshot(): WireTotals {
-    let c2s = this.closedC2s;
-    let s2c = this.closedS2c;
-    let setupC2s = this.closedSetupC2s;
-    let setupS2c = this.closedSetupS2c;
-    const p = this.plain ? { ...this.plain } : null;
+    const sum = { setup: { ...this.closed.setup }, pre: { ...this.closed.pre }, window: { ...this.closed.window }, post: { ...this.closed.post } };
     for (const [socket, mark] of this.live) {
-      const outer = mark.raw ?? socket;
-      c2s += outer.bytesRead;
-      s2c += outer.bytesWritten;
-      setupC2s += mark.setupC2s;
-      setupS2c += mark.setupS2c;
-      if (p && mark.raw) {
-        p.c2s += socket.bytesRead;
-        p.s2c += socket.bytesWritten;
-        p.setupC2s += mark.plainSetupC2s!;
-        p.setupS2c += mark.plainSetupS2c!;
+      const parts = split(mark, counters(socket));
+      for (const k of ['setup', 'pre', 'window', 'post'] as const) {
+        sum[k].c2s += parts[k].c2s;
+        sum[k].s2c += parts[k].s2c;
       }
     }
+    const total = {
+      c2s: sum.setup.c2s + sum.pre.c2s + sum.window.c2s + sum.post.c2s,
+      s2c: sum.setup.s2c + sum.pre.s2c + sum.window.s2c + sum.post.s2c,
+    };
     return {
-      setup: { c2sBytes: setupC2s, s2cBytes: setupS2c },
-      total: { c2sBytes: c2s, s2cBytes: s2c },
+      setup: dir(sum.setup),
+      preWindow: dir(sum.pre),
+      window: dir(sum.window),
+      postWindow: dir(sum.post),
+      total: dir(total),
       connections: this.live.size,
       connectionsOpened: this.opened,
-      ...(p
-        ? {
-            plaintext: {
-              setup: { c2sBytes: p.setupC2s, s2cBytes: p.setupS2c },
-              total: { c2sBytes: p.c2s, s2cBytes: p.s2c },
-              version: p.version,
-              cipher: p.cipher,
-            },
-          }
-        : {}),
     };
   }
 }

@@ -81,7 +81,7 @@ async function harness(name: TransportName): Promise<Harness> {
     profile,
     options: { intervalMs: 1000, longPollTimeoutMs: 30_000, perMessageDeflate: false },
     // Byte accounting is the runner's business; here nothing is counted.
-    wire: { markSetup() {} } as unknown as WireLedger,
+    wire: { markSetup() {}, beginWindow() {}, responded() {}, requested() {}, finalSeq: Infinity } as unknown as WireLedger,
     injectServerCostUs: 0,
   };
   const factory = await TRANSPORTS[name].server();

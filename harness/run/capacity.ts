@@ -107,9 +107,19 @@ const LOOP_BUSY_P99_MS = 200;
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
-/** Whether a run passes: completed, every client connected, nothing lost, p99 within the bound. */
+/**
+ * Whether a run passes: completed, every client connected, nothing lost, p99 within the bound, and latency level
+ * across the hold (`steady.state` sustained: an overloaded or unjudged run's p99 only says how long it was held).
+ * Files from before the judgement existed have no `steady` and are judged on the rest.
+ */
 export function passes(run: TransportRun, c: Criteria): boolean {
-  return run.state === 'completed' && run.connect.connected === run.clients && run.messages.lost === 0 && run.latencyMs.p99 <= c.p99Ms;
+  return (
+    run.state === 'completed' &&
+    run.connect.connected === run.clients &&
+    run.messages.lost === 0 &&
+    run.latencyMs.p99 <= c.p99Ms &&
+    (run.steady === undefined || run.steady.state === 'sustained')
+  );
 }
 
 /**
@@ -142,7 +152,8 @@ export function diagnose(run: TransportRun, c: Criteria): string | null {
     busy.push(`server CPU (event-loop delay p99 ${r.server.eventLoopDelay.p99Ms} ms)`);
   }
   if (r.clientWorkers.saturated) busy.push(`client CPU (${r.clientWorkers.saturationReason})`);
-  if (busy.length === 0 && serverCores + clientCores >= CPU_BUSY_SHARE * c.cpus) {
+  if (busy.length === 0 && r.machine?.saturated) busy.push(`machine CPU (${r.machine.saturationReason})`);
+  else if (busy.length === 0 && serverCores + clientCores >= CPU_BUSY_SHARE * c.cpus) {
     busy.push(`machine CPU (server ${serverCores.toFixed(2)} + clients ${clientCores.toFixed(2)} of ${c.cpus} cores)`);
   }
   if (busy.length > 0) return busy.join('; ');
@@ -153,5 +164,6 @@ export function diagnose(run: TransportRun, c: Criteria): string | null {
     return `connecting (${unconnected} of ${r.clients} clients never subscribed${kinds ? `; ${kinds}` : ''})`;
   }
   if (r.messages.lost > 0) return `delivery (${r.messages.lost} of ${r.messages.expected} messages lost)`;
+  if (r.steady && r.steady.state !== 'sustained') return `no steady state (${r.steady.reason})`;
   return `latency (p99 ${r.latencyMs.p99} ms > ${c.p99Ms} ms; server ${pct(serverCores / c.cpus)}, clients ${pct(clientCores / c.cpus)} of the machine's CPU)`;
 }

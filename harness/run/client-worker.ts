@@ -7,6 +7,8 @@ import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from '.
 import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
+import { nowUs } from '../protocol/feed.js';
+import { RSS_READINGS, median } from '../measure/memory.js';
 import { TRANSPORTS } from '../transports/registry.js';
 
 const send = (msg: FromWorker): void => {
@@ -18,6 +20,8 @@ const clients: SimClient[] = [];
 let doneCount = 0;
 let finishing = false;
 let connectTimer: NodeJS.Timeout | null = null;
+/** The last sequence number published, once the harness says it. */
+let lastSeq = Infinity;
 
 process.on('disconnect', () => process.exit(0));
 
@@ -30,17 +34,24 @@ function source(config: WorkerConfig, i: number): { localAddress?: string; local
   return config.localPortBase ? { localAddress, localPort: config.localPortBase + Math.floor(g / n) } : { localAddress };
 }
 
+/** Several settled readings: one alone is within the noise of the next (harness/measure/memory.ts). */
+function rssReadings(): number[] {
+  return Array.from({ length: RSS_READINGS }, () => settledRss());
+}
+
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   const factory = await TRANSPORTS[config.transport].client();
   // Before any client exists: what this process costs with no connection, for memory per connection.
-  const idleRssBytes = settledRss();
+  const idleRssSamples = rssReadings();
+  const idleRssBytes = median(idleRssSamples);
   const startedAt = Date.now();
   const onSubscribed = (): void => {
     tally.subscribed++;
     if (tally.subscribed === config.clients) {
       const connectMs = Date.now() - startedAt;
-      send({ type: 'subscribed', subscribed: tally.subscribed, connectMs, idleRssBytes, rssBytes: settledRss() });
+      const rssSamples = rssReadings();
+      send({ type: 'subscribed', subscribed: tally.subscribed, connectMs, idleRssBytes, rssBytes: median(rssSamples), idleRssSamples, rssSamples });
     }
   };
   const onDone = (): void => {
@@ -95,7 +106,8 @@ process.on('message', (msg: ToWorker) => {
       startOrDie(start(msg.config), send);
       break;
     case 'window':
-      meter.startWindow();
+      // CPU counts from the first message on, as the server's does and the byte window does.
+      setTimeout(() => meter.startWindow(), Math.max(0, (msg.startUs - nowUs()) / 1000));
       // Latency counts from the first published message: anything before is not part of the measurement.
       tally.latency.reset();
       tally.timeline.reset(msg.startUs, msg.bucketS);
@@ -103,6 +115,7 @@ process.on('message', (msg: ToWorker) => {
       break;
     case 'finish':
       finishing = true;
+      lastSeq = msg.lastSeq;
       for (const c of clients) c.finish(msg.lastSeq);
       if (doneCount === clients.length) send({ type: 'done' });
       break;
@@ -112,6 +125,7 @@ process.on('message', (msg: ToWorker) => {
       for (const c of clients) c.stop();
       break;
     case 'report':
+      if (Number.isFinite(lastSeq)) for (const c of clients) c.settle?.(lastSeq);
       send({
         type: 'report',
         cost: meter.sample(),
@@ -122,7 +136,7 @@ process.on('message', (msg: ToWorker) => {
           reordered: tally.reordered,
           received: tally.received,
           payloadBytes: tally.payloadBytes,
-          model: tally.model.plain(),
+          model: tally.model,
           errors: tally.errors,
           histogram: encodeHistogram(tally.latency),
           timeline: tally.timeline.snapshot(),

@@ -44,7 +44,8 @@ export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'published'; lastSeq: number; lateMaxMs: number }
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
-  | { type: 'memory'; rssBytes: number; processes: number }
+  /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
+  | { type: 'memory'; rssBytes: number; processes: number; connections?: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
   | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
   | { type: 'fatal'; message: string; code?: string };
@@ -94,8 +95,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; subscribed: number; received: number; bytesReceived: number; cost: ProcessCostSample; latencyP50Us: number; latencyP99Us: number }
-  /** `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection. */
-  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number }
+  /**
+   * `idleRssBytes` before any client existed, `rssBytes` once all subscribed, both after a garbage collection (the
+   * median of the readings in `idleRssSamples` and `rssSamples`).
+   */
+  | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number; idleRssSamples?: number[]; rssSamples?: number[] }
   | { type: 'done' }
   | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
   | { type: 'fatal'; message: string };

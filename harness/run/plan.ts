@@ -180,7 +180,7 @@ export function planFor(o: Pick<RunOptions, 'clients' | 'workers' | 'host' | 'se
 const mib = (b: number): number => Math.round(b / 2 ** 20);
 
 /** The plan for humans, printed on stderr before a run starts. */
-export function describePlan(plan: Plan, clients: number, limits: Limits): string {
+export function describePlan(plan: Plan, clients: number, limits: Limits, run?: { connectRate?: number | 'auto'; cpuSplit?: boolean }): string {
   const addresses =
     plan.localAddresses.length > 0
       ? `${plan.localAddresses[0]}..${plan.localAddresses.at(-1)} (${plan.localAddresses.length}), ports from ${plan.localPortBase}`
@@ -192,5 +192,53 @@ export function describePlan(plan: Plan, clients: number, limits: Limits): strin
     `  clients: ${plan.workers} worker process(es) of ${Math.min(...plan.clientsPerWorker)}-${Math.max(...plan.clientsPerWorker)} clients, ` +
       `up to ${plan.workerFds} descriptors each, about ${mib(plan.estimatedMemoryBytes.clients)} MiB (estimate)`,
     `  source addresses: ${addresses}`,
+    ...(run ? [describeConnect(run.connectRate, clients)] : []),
+    ...(run?.cpuSplit ? [describeCpuSplit(limits.cpus)] : []),
   ].join('\n');
+}
+
+/**
+ * Above this many clients, opening every connection at once stopped working on this project's 2-core machine: 20,000
+ * WebSocket clients took 70 s and lost messages, 30,000 had 16,022 handshakes closed and retried, 100,000 ended in an
+ * ECONNRESET storm (measured with `--connect-rate 0`; docs/scale.md).
+ */
+export const ALL_AT_ONCE_MAX_CLIENTS = 10_000;
+/** The rate the plan chooses above it: what the scale scenarios use, and what the 100k runs connected at. */
+export const AUTO_CONNECT_RATE_PER_S = 3000;
+
+/** `--connect-rate`: a number as given (0 = all at once); 'auto' = all at once up to ALL_AT_ONCE_MAX_CLIENTS, else a rate. */
+export function resolveConnectRate(asked: number | 'auto' | undefined, clients: number): { ratePerS: number; auto: boolean } {
+  if (typeof asked === 'number') return { ratePerS: asked, auto: false };
+  return { ratePerS: clients > ALL_AT_ONCE_MAX_CLIENTS ? AUTO_CONNECT_RATE_PER_S : 0, auto: true };
+}
+
+/** The connect line of the printed plan. */
+export function describeConnect(asked: number | 'auto' | undefined, clients: number): string {
+  const { ratePerS, auto } = resolveConnectRate(asked, clients);
+  const how = ratePerS > 0 ? `${ratePerS} new connections/s (about ${Math.ceil(clients / ratePerS)} s)` : 'all at once';
+  return `  connecting: ${how}` +
+    (auto
+      ? ratePerS > 0
+        ? ` (chosen: more than ${ALL_AT_ONCE_MAX_CLIENTS} at once stall and reset connections here; --connect-rate 0 forces all at once)`
+        : ` (chosen: up to ${ALL_AT_ONCE_MAX_CLIENTS} connect at once here; --connect-rate N sets a rate)`
+      : ' (--connect-rate)');
+}
+
+/**
+ * `--cpu-split`: the server processes on the first half of the cores (rounded up), the client workers on the rest;
+ * on 2 cores one each. Null on one core, where there is nothing to split.
+ */
+export function cpuSplit(cores: number): { server: number[]; clients: number[] } | null {
+  if (cores < 2) return null;
+  const s = Math.ceil(cores / 2);
+  return { server: Array.from({ length: s }, (_, i) => i), clients: Array.from({ length: cores - s }, (_, i) => s + i) };
+}
+
+/** The --cpu-split line of the printed plan. */
+export function describeCpuSplit(cores: number): string {
+  const split = cpuSplit(cores);
+  if (!split) return `  cpu split: not possible on ${cores} core (nothing to split); servers and clients share it`;
+  const list = (xs: number[]): string => (xs.length === 1 ? `core ${xs[0]}` : `cores ${xs[0]}-${xs.at(-1)}`);
+  return `  cpu split: servers on ${list(split.server)}, client workers on ${list(split.clients)}` +
+    (cores === 2 ? ' (one core each: each side gets half the machine, whatever the other needs)' : '');
 }

@@ -3,13 +3,17 @@
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
 import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
-import { cpuTicks, environment, machineLimits, stealShare } from '../measure/environment.js';
+import { execFileSync } from 'node:child_process';
+import { environment, machineLimits } from '../measure/environment.js';
+import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
+import { perConnectionBytes, rssSlope, RSS_READINGS } from '../measure/memory.js';
+import { judgeSteadyState } from '../measure/steady.js';
 import { EnvironmentError } from '../errors.js';
 import { nowUs } from '../protocol/feed.js';
 import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
-import { planFor, type Limits, type PlannedRun } from './plan.js';
+import { cpuSplit, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
@@ -17,6 +21,7 @@ import type {
   TlsWireStats,
   LiveSample,
   LoopDelayStats,
+  MachineStats,
   MemoryStats,
   ResultsFile,
   RunPlan,
@@ -27,6 +32,7 @@ import type {
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
+import type { ModelPart } from '../transports/client.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -39,14 +45,19 @@ export interface RunHooks {
   dialAddress?: (server: { host: string; port: number; transport: TransportName }) => Promise<{ host: string; port: number }>;
 }
 
-/** A worker busier than this share of one core, or with a worse event-loop delay, cannot be trusted to keep time. */
-const SATURATED_CPU_SHARE = 0.9;
+/** A worker busier than SATURATED_SHARE of one core (second by second), or with a worse event-loop delay, cannot be trusted to keep time. */
 const SATURATED_LOOP_P99_MS = 200;
 /** Lead time between telling the server to publish and its first message, so every process has the order. */
 const PUBLISH_LEAD_US = 300_000;
 
 type ServerChild = Child<ToServer, FromServer>;
 type WorkerChild = Child<ToWorker, FromWorker>;
+
+/** Pins a process (and the threads and children it starts later) to these cores. */
+function pin(pid: number | undefined, cores: number[]): void {
+  if (pid === undefined) return;
+  execFileSync('taskset', ['-a', '-p', '-c', cores.join(','), String(pid)], { stdio: 'ignore' });
+}
 
 export function transportOptions(o: RunOptions): TransportOptions {
   return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate, ...(o.tls ? { tls: true } : {}) };
@@ -60,6 +71,13 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   const startedAt = new Date().toISOString();
   // Fail before anything starts if the machine cannot hold the plan.
   const planned = given ?? planFor(options, hooks.limits ?? machineLimits());
+  if (options.cpuSplit && cpuSplit(planned.limits.cpus)) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      throw new EnvironmentError('--cpu-split needs taskset (util-linux) to pin processes to cores; install it or leave --cpu-split out');
+    }
+  }
   const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
   const runs: TransportRun[] = [];
@@ -163,9 +181,13 @@ async function runTransport(
   };
   const ticker = setInterval(emit, 1000);
 
+  const split = o.cpuSplit ? cpuSplit(limits.cpus) : null;
   const server: ServerChild = spawnChild('server-process', `${transport} server`);
   const workers: WorkerChild[] = [];
+  let sampler: MachineSampler | null = null;
   try {
+    // Before it forks cluster workers: they inherit the affinity.
+    if (split) pin(server.process.pid, split.server);
     server.on((m) => {
       if (m.type === 'sample') {
         serverCost.sample = m.cost;
@@ -200,25 +222,38 @@ async function runTransport(
       throw e;
     }
     // Memory is a measurement like any other: a server too busy to answer in time leaves it out, it does not fail the run.
-    const memory = (): Promise<number | null> => {
+    const readingAt = (): Promise<{ rssBytes: number; connections: number } | null> => {
       const m = server.next<Extract<FromServer, { type: 'memory' }>>('memory', 30_000);
       server.send({ type: 'memory' });
       return m.then(
-        (r) => r.rssBytes,
+        (r) => ({ rssBytes: r.rssBytes, connections: r.connections ?? 0 }),
         (e: unknown) => {
           if (e instanceof ChildFailure && e.code === 'TIMEOUT') return null;
           throw e;
         },
       );
     };
-    const serverIdleRssBytes = await memory();
+    const reading = async (): Promise<number | null> => (await readingAt())?.rssBytes ?? null;
+    // Several readings: one alone is within the noise of the next (harness/measure/memory.ts).
+    const memory = async (): Promise<number[] | null> => {
+      const out: number[] = [];
+      for (let i = 0; i < RSS_READINGS; i++) {
+        const r = await reading();
+        if (r === null) return null;
+        out.push(r);
+      }
+      return out;
+    };
+    const serverIdleRss = await memory();
 
     const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
     setPhase('connecting');
     const connectStart = Date.now();
-    const workerRate = o.connectRate > 0 ? o.connectRate / plan.workers : 0;
+    const connectRate = resolveConnectRate(o.connectRate, o.clients);
+    const workerRate = connectRate.ratePerS > 0 ? connectRate.ratePerS / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
       const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      if (split) pin(w.process.pid, split.clients);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
       });
@@ -241,10 +276,29 @@ async function runTransport(
       workers.push(w);
     }
     // Connecting may take as long as the asked connect rate needs, plus slack for a busy machine.
-    const connectBudgetMs = 30_000 + (o.connectRate > 0 ? (o.clients / o.connectRate) * 2000 : o.clients * 2);
+    // A reading at each quarter of a ramp long enough to have quarters: the slope of memory against connections,
+    // free of the process's base. One reading at a time: a reply answers whichever request waits.
+    const rampPoints: Array<{ connections: number; rssBytes: number }> = [];
+    let rampReading: Promise<void> = Promise.resolve();
+    let nextQuarter = 1;
+    const rampTimer = setInterval(() => {
+      let connected = 0;
+      for (const p of progress.values()) connected += p.subscribed;
+      const quarter = Math.floor((connected * 4) / o.clients);
+      if (quarter >= nextQuarter && quarter < 4) {
+        nextQuarter = quarter + 1;
+        rampReading = rampReading.then(async () => {
+          const r = await readingAt().catch(() => null);
+          if (r) rampPoints.push(r);
+        });
+      }
+    }, 500);
+    const connectBudgetMs = 30_000 + (connectRate.ratePerS > 0 ? (o.clients / connectRate.ratePerS) * 2000 : o.clients * 2);
     const subscribed = await Promise.allSettled(
       workers.map((w) => w.next<Extract<FromWorker, { type: 'subscribed' }>>('subscribed', connectBudgetMs)),
     );
+    clearInterval(rampTimer);
+    await rampReading;
     const fatal = subscribed.find((s) => s.status === 'rejected' && !(s.reason instanceof ChildFailure && s.reason.code === 'TIMEOUT'));
     if (fatal && fatal.status === 'rejected') throw fatal.reason;
     const connectMs = Date.now() - connectStart;
@@ -255,17 +309,31 @@ async function runTransport(
       throw new ChildFailure(`${transport} server exited (${server.process.signalCode ?? `code ${server.process.exitCode}`}) while clients connected${tail ? `: ${tail}` : ''}`);
     }
     const workerMemory = subscribed.map((s) => (s.status === 'fulfilled' ? s.value : null));
-    const serverConnectedRssBytes = await memory();
+    const serverConnectedRss = await memory();
     const clientsAll = workerMemory.every((m) => m && m.idleRssBytes !== undefined && m.rssBytes !== undefined);
     const memoryStats: MemoryStats | undefined =
-      clientsAll && serverIdleRssBytes !== null && serverConnectedRssBytes !== null
-        ? perConnection(o.clients, serverIdleRssBytes, serverConnectedRssBytes, workerMemory.map((m) => [m!.idleRssBytes!, m!.rssBytes!]))
+      clientsAll && serverIdleRss !== null && serverConnectedRss !== null
+        ? perConnection(
+            workerMemory.reduce((a, m) => a + (m?.subscribed ?? 0), 0),
+            serverIdleRss,
+            serverConnectedRss,
+            workerMemory.map((m) => [m!.idleRssSamples ?? [m!.idleRssBytes!], m!.rssSamples ?? [m!.rssBytes!]]),
+          )
         : undefined;
+    if (memoryStats && rampPoints.length > 0) {
+      const slope = rssSlope([
+        { connections: 0, rssBytes: memoryStats.serverIdleRssBytes },
+        ...rampPoints,
+        { connections: workerMemory.reduce((a, m) => a + (m?.subscribed ?? 0), 0), rssBytes: memoryStats.serverConnectedRssBytes },
+      ]);
+      if (slope !== null) memoryStats.serverSlopeBytesPerConnection = slope;
+    }
 
     setPhase('publishing');
     const count = Math.max(1, Math.round(o.rate * o.durationS));
     const startUs = nowUs() + PUBLISH_LEAD_US;
-    const ticksAtStart = cpuTicks();
+    sampler = new MachineSampler(server.process.pid ?? 0, workers.map((w) => w.process.pid ?? 0));
+    const samplerStart = setTimeout(() => sampler?.start(), PUBLISH_LEAD_US / 1000);
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
     for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS + 60) * 1000);
@@ -287,7 +355,9 @@ async function runTransport(
     // N messages at `rate` occupy N / rate seconds (not the (N - 1) / rate between first and last); a slow drain
     // stretches the window further.
     const windowS = Math.max(lastSeq / o.rate, (nowUs() - startUs) / 1e6);
-    const stolen = stealShare(ticksAtStart, cpuTicks());
+    clearTimeout(samplerStart);
+    const machineSamples = sampler.stop();
+    sampler = null;
     const reports = await Promise.all(
       workers.map((w) => {
         const r = w.next<Extract<FromWorker, { type: 'report' }>>('report', 30_000);
@@ -311,7 +381,8 @@ async function runTransport(
       snap,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
-      stealShare: stolen,
+      machineSamples,
+      cores: limits.cpus,
       plan: {
         serverProcesses: plan.serverProcesses,
         clientWorkers: plan.workers,
@@ -319,27 +390,43 @@ async function runTransport(
         serverFds: plan.serverFds,
         workerFds: plan.workerFds,
         openFilesLimit: limits.openFiles,
+        connectRatePerS: connectRate.ratePerS,
+        connectRateAuto: connectRate.auto,
+        ...(split ? { cpuSplit: split } : {}),
       },
     });
   } finally {
     clearInterval(ticker);
+    sampler?.stop();
     for (const w of workers) w.process.kill('SIGKILL');
     server.process.kill('SIGKILL');
   }
 }
 
-/** (connected - idle) / connections for the server (summed over its processes) and the client workers. Exported for tests. */
-export function perConnection(connections: number, serverIdle: number, serverConnected: number, workers: Array<[number, number]>): MemoryStats {
-  const clientIdle = workers.reduce((a, [idle]) => a + idle, 0);
-  const clientConnected = workers.reduce((a, [, rss]) => a + rss, 0);
-  const per = (idle: number, connected: number): number => (connections > 0 ? Math.round((connected - idle) / connections) : 0);
+/**
+ * (connected - idle) / connections for the server (its processes' sum, read together) and the client workers (each
+ * worker's readings), from several readings of each state, null with the reason within the noise. Exported for tests.
+ */
+export function perConnection(
+  connections: number,
+  serverIdle: number | number[],
+  serverConnected: number | number[],
+  workers: Array<[number | number[], number | number[]]>,
+): MemoryStats {
+  const list = (x: number | number[]): number[] => (Array.isArray(x) ? x : [x]);
+  const srv = perConnectionBytes(connections, [list(serverIdle)], [list(serverConnected)]);
+  const cli = perConnectionBytes(connections, workers.map(([i]) => list(i)), workers.map(([, c]) => list(c)));
   return {
-    serverIdleRssBytes: serverIdle,
-    serverConnectedRssBytes: serverConnected,
-    serverBytesPerConnection: per(serverIdle, serverConnected),
-    clientIdleRssBytes: clientIdle,
-    clientConnectedRssBytes: clientConnected,
-    clientBytesPerConnection: per(clientIdle, clientConnected),
+    serverIdleRssBytes: srv.idleBytes,
+    serverConnectedRssBytes: srv.connectedBytes,
+    serverBytesPerConnection: srv.bytesPerConnection,
+    serverNoiseBytes: srv.noiseBytes,
+    ...(srv.reason ? { serverReason: srv.reason } : {}),
+    clientIdleRssBytes: cli.idleBytes,
+    clientConnectedRssBytes: cli.connectedBytes,
+    clientBytesPerConnection: cli.bytesPerConnection,
+    clientNoiseBytes: cli.noiseBytes,
+    ...(cli.reason ? { clientReason: cli.reason } : {}),
   };
 }
 
@@ -356,6 +443,8 @@ function worstLoop(samples: LoopDelayStats[]): LoopDelayStats {
 }
 
 const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const sameBytes = (a: { c2sBytes: number; s2cBytes: number }, b: { c2sBytes: number; s2cBytes: number }): boolean =>
+  a.c2sBytes === b.c2sBytes && a.s2cBytes === b.s2cBytes;
 
 interface Collected {
   port: number;
@@ -366,55 +455,61 @@ interface Collected {
   reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
   memory?: MemoryStats;
   plan?: RunPlan;
-  /** Share of the machine's CPU the hypervisor took during the window, when known. */
-  stealShare?: number | null;
+  /** The machine and every process, sampled once a second through the window (harness/measure/machine.ts). */
+  machineSamples?: MachineSample[];
+  cores?: number;
 }
 
-type ModelTotals = DirectionBytes & { setup: DirectionBytes };
+type ModelTotals = DirectionBytes & { setup: DirectionBytes; preWindow: DirectionBytes; postWindow: DirectionBytes };
 
 /**
- * Both layers of a TLS run. The ciphertext model: in steady state the plaintext model plus 22 bytes per record
- * (RFC 8446 §5.2), records counted one per write; at set-up, what the clients' own sockets counted (the handshake's
- * certificate, signature and tickets are not modelled), held against the server's count.
+ * Both layers of a TLS run. The ciphertext model of every part after set-up: the plaintext model plus 22 bytes per
+ * record (RFC 8446 §5.2), records counted one per write; of set-up, what the clients' own sockets counted (the
+ * handshake's certificate, signature and tickets are not modelled), held against the server's count.
  */
 function tlsWire(w: Collected['snap']['wire'], plainModel: ModelTotals, tallies: WorkerTally[], perMsg: (n: number) => number): { model: ModelTotals; stats: TlsWireStats } {
   const p = w.plaintext!;
   const sum = (f: (t: WorkerTally) => number): number => tallies.reduce((a, t) => a + f(t), 0);
-  const records = {
-    setup: { c2sBytes: sum((t) => t.model.records?.setupC2s ?? 0), s2cBytes: sum((t) => t.model.records?.setupS2c ?? 0) },
-    c2sBytes: sum((t) => t.model.records?.c2s ?? 0),
-    s2cBytes: sum((t) => t.model.records?.s2c ?? 0),
+  const rec = (part: ModelPart): number => sum((t) => t.model.records?.[part] ?? 0);
+  const records: ModelTotals = {
+    setup: { c2sBytes: rec('setupC2s'), s2cBytes: rec('setupS2c') },
+    preWindow: { c2sBytes: rec('preC2s'), s2cBytes: rec('preS2c') },
+    c2sBytes: rec('c2s'),
+    s2cBytes: rec('s2c'),
+    postWindow: { c2sBytes: rec('postC2s'), s2cBytes: rec('postS2c') },
   };
+  const R = TLS13_RECORD_OVERHEAD_BYTES;
+  const wrap = (plain: DirectionBytes, n: DirectionBytes): DirectionBytes => ({ c2sBytes: plain.c2sBytes + n.c2sBytes * R, s2cBytes: plain.s2cBytes + n.s2cBytes * R });
   const model: ModelTotals = {
     setup: { c2sBytes: sum((t) => t.model.tlsSetup?.c2s ?? 0), s2cBytes: sum((t) => t.model.tlsSetup?.s2c ?? 0) },
-    c2sBytes: plainModel.c2sBytes + records.c2sBytes * TLS13_RECORD_OVERHEAD_BYTES,
-    s2cBytes: plainModel.s2cBytes + records.s2cBytes * TLS13_RECORD_OVERHEAD_BYTES,
+    preWindow: wrap(plainModel.preWindow, records.preWindow),
+    ...wrap(plainModel, records),
+    postWindow: wrap(plainModel.postWindow, records.postWindow),
   };
-  const plaintext = {
-    setup: p.setup,
-    c2sBytes: p.total.c2sBytes - p.setup.c2sBytes,
-    s2cBytes: p.total.s2cBytes - p.setup.s2cBytes,
-  };
+  const plaintext: ModelTotals = { setup: p.setup, preWindow: p.preWindow, ...p.window, postWindow: p.postWindow };
   return {
     model,
     stats: {
       version: p.version,
       cipher: p.cipher,
-      recordOverheadBytes: TLS13_RECORD_OVERHEAD_BYTES,
+      recordOverheadBytes: R,
       plaintext,
       plaintextModel: plainModel,
       records,
       handshake: {
-        c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes - records.setup.c2sBytes * TLS13_RECORD_OVERHEAD_BYTES,
-        s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes - records.setup.s2cBytes * TLS13_RECORD_OVERHEAD_BYTES,
+        c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes - records.setup.c2sBytes * R,
+        s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes - records.setup.s2cBytes * R,
       },
       perMessage: {
-        c2sBytes: perMsg(w.total.c2sBytes - w.setup.c2sBytes - plaintext.c2sBytes),
-        s2cBytes: perMsg(w.total.s2cBytes - w.setup.s2cBytes - plaintext.s2cBytes),
+        c2sBytes: perMsg(w.window.c2sBytes - p.window.c2sBytes),
+        s2cBytes: perMsg(w.window.s2cBytes - p.window.s2cBytes),
       },
     },
   };
 }
+
+const sameTotals = (a: ModelTotals, b: ModelTotals): boolean =>
+  sameBytes(a.setup, b.setup) && sameBytes(a.preWindow, b.preWindow) && sameBytes(a, b) && sameBytes(a.postWindow, b.postWindow);
 
 /** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
 export function assemble(o: RunOptions, transport: TransportName, repeat: number, c: Collected): CompletedTransportRun {
@@ -427,33 +522,41 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   for (const [k, v] of Object.entries(c.snap.acceptErrors ?? {})) errors[`server:${k}`] = (errors[`server:${k}`] ?? 0) + v;
   const plainModel = {
     setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
+    preWindow: { c2sBytes: sum((t) => t.model.preC2s ?? 0), s2cBytes: sum((t) => t.model.preS2c ?? 0) },
     c2sBytes: sum((t) => t.model.c2s),
     s2cBytes: sum((t) => t.model.s2c),
+    postWindow: { c2sBytes: sum((t) => t.model.postC2s ?? 0), s2cBytes: sum((t) => t.model.postS2c ?? 0) },
   };
   const w = c.snap.wire;
-  const steadyC2s = w.total.c2sBytes - w.setup.c2sBytes;
-  const steadyS2c = w.total.s2cBytes - w.setup.s2cBytes;
-  const payloadBytes = sum((t) => t.payloadBytes);
+  // Only the window divides: bytes before the first message and after the last one are reported, not averaged in.
+  const steadyC2s = w.window.c2sBytes;
+  const steadyS2c = w.window.s2cBytes;
+  const receivedBodyBytes = sum((t) => t.payloadBytes);
   const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
   const tls = w.plaintext ? tlsWire(w, plainModel, c.reports.map((r) => r.tally), perMsg) : undefined;
   const model = tls ? tls.model : plainModel;
-  const plainMatches =
-    !tls ||
-    (tls.stats.plaintext.setup.c2sBytes === plainModel.setup.c2sBytes &&
-      tls.stats.plaintext.setup.s2cBytes === plainModel.setup.s2cBytes &&
-      tls.stats.plaintext.c2sBytes === plainModel.c2sBytes &&
-      tls.stats.plaintext.s2cBytes === plainModel.s2cBytes);
+  // Over TLS the layer inside must equal the HTTP/WebSocket model too, part by part.
+  const plainMatches = !tls || sameTotals(tls.stats.plaintext, plainModel);
   const subscribed = sum((t) => t.subscribed);
   const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
   const clientCosts = c.reports.map((r) => r.cost);
   const busiest = clientCosts.reduce((a, s) => Math.max(a, s.wallSeconds > 0 ? s.cpuSeconds / s.wallSeconds : 0), 0);
   const loop = worstLoop(clientCosts.map((s) => s.eventLoopDelay));
-  const saturationReason =
-    busiest >= SATURATED_CPU_SHARE
-      ? `a client worker used ${Math.round(busiest * 100)}% of a core`
-      : loop.p99Ms >= SATURATED_LOOP_P99_MS
-        ? `a client worker's event-loop delay p99 was ${loop.p99Ms} ms`
-        : null;
+  // Second by second where the machine was sampled; the window's average only where it was not.
+  const seconds = c.machineSamples && c.machineSamples.length > 2 ? busiestWorkerSeconds(perSecond(c.machineSamples).workerShares) : null;
+  const cpuSaturated = seconds ? workerSaturated(seconds) : busiest >= SATURATED_SHARE;
+  const saturationReason = cpuSaturated
+    ? seconds
+      ? `client worker ${seconds.worker + 1} was at ${Math.round(SATURATED_SHARE * 100)}% of a core or more in ${seconds.seconds} of ${seconds.of} s (peak ${Math.round(seconds.peak * 100)}%)`
+      : `a client worker used ${Math.round(busiest * 100)}% of a core`
+    : loop.p99Ms >= SATURATED_LOOP_P99_MS
+      ? `a client worker's event-loop delay p99 was ${loop.p99Ms} ms`
+      : null;
+  const machine: MachineStats | null = c.machineSamples && c.cores ? judgeMachine(c.machineSamples, c.cores) : null;
+  const overTime = mergeTimelines(
+    c.reports.map((r) => r.tally.timeline),
+    timelineBucketS(o.durationS),
+  );
   const serverCpu = c.snap.cost.cpuSeconds;
   return {
     ...runBase(o, transport, repeat),
@@ -470,32 +573,30 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     },
     wire: {
       setup: w.setup,
+      preWindow: w.preWindow,
       c2sBytes: steadyC2s,
       s2cBytes: steadyS2c,
-      payloadBytes,
-      perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - payloadBytes) },
+      postWindow: w.postWindow,
+      receivedBodyBytes,
+      perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - receivedBodyBytes) },
       perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
       model,
       ...(tls ? { tls: tls.stats } : {}),
       matchesModel:
         plainMatches &&
-        model.setup.c2sBytes === w.setup.c2sBytes &&
-        model.setup.s2cBytes === w.setup.s2cBytes &&
+        sameBytes(model.setup, w.setup) &&
+        sameBytes(model.preWindow, w.preWindow) &&
         model.c2sBytes === steadyC2s &&
-        model.s2cBytes === steadyS2c,
+        model.s2cBytes === steadyS2c &&
+        sameBytes(model.postWindow, w.postWindow),
     },
     throughput: {
       messagesPerS: round(delivered / c.windowS, 1),
       c2sBitsPerS: Math.round((steadyC2s * 8) / c.windowS),
       s2cBitsPerS: Math.round((steadyS2c * 8) / c.windowS),
     },
-    latencyMs: {
-      ...latencyStats(hist),
-      overTime: mergeTimelines(
-        c.reports.map((r) => r.tally.timeline),
-        timelineBucketS(o.durationS),
-      ),
-    },
+    latencyMs: { ...latencyStats(hist), overTime },
+    steady: judgeSteadyState(overTime, o.warmupS ?? 0),
     server: {
       address: `${o.host}:${c.port}`,
       processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,
@@ -515,6 +616,9 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
               maxRssBytes: p.cost.maxRssBytes,
               connections: p.wire.connections,
               setup: p.wire.setup,
+              preWindow: p.wire.preWindow,
+              window: p.wire.window,
+              postWindow: p.wire.postWindow,
               total: p.wire.total,
               eventLoopDelay: p.cost.eventLoopDelay,
             })),
@@ -541,6 +645,6 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     },
     ...(c.memory ? { memory: c.memory } : {}),
     ...(c.plan ? { plan: c.plan } : {}),
-    ...(c.stealShare !== undefined && c.stealShare !== null ? { machine: { stealShare: round(c.stealShare, 4) } } : {}),
+    ...(machine ? { machine } : {}),
   };
 }

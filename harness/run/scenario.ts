@@ -24,7 +24,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   longPollTimeoutMs: 30_000,
   perMessageDeflate: false,
   tls: false,
-  connectRate: 0,
+  connectRate: 'auto',
   host: '127.0.0.1',
   port: 0,
   workers: 0,
@@ -43,7 +43,7 @@ export function listScenarios(dir = scenariosDir): string[] {
 
 type Spec =
   | { kind: 'int'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
+  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean; auto?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
   | { kind: 'transports' }
@@ -62,7 +62,8 @@ const OPTIONS: Record<string, { key: keyof RunOptions; spec: Spec; help: string 
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time' },
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
   '--tls': { key: 'tls', spec: { kind: 'bool' }, help: 'every transport over TLS 1.3 (HTTPS, WSS), certificate made for the run' },
-  '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000 }, help: 'new connections per second, 0 = at once' },
+  '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000, auto: true }, help: 'new connections per second, 0 = all at once, auto (default) = planned' },
+  '--cpu-split': { key: 'cpuSplit', spec: { kind: 'bool' }, help: 'pin servers and clients to disjoint cores (taskset)' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind' },
   '--port': { key: 'port', spec: { kind: 'int', min: 0, max: 65_535 }, help: 'server port, 0 = any free port' },
   '--workers': { key: 'workers', spec: { kind: 'int', min: 0, max: 256 }, help: 'client worker processes, 0 = planned' },
@@ -87,6 +88,7 @@ function coerce(name: string, spec: Spec, raw: unknown): unknown {
       return n;
     }
     case 'number': {
+      if (spec.auto && raw === 'auto') return 'auto';
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       const lowOk = spec.exclusiveMin ? n > spec.min : n >= spec.min;
       if (!Number.isFinite(n) || !lowOk || n > spec.max) fail(`a number ${spec.exclusiveMin ? 'above' : 'from'} ${spec.min} ${spec.exclusiveMin ? 'and at most' : 'to'} ${spec.max}`);

@@ -18,12 +18,14 @@ import { loadProfile } from '../protocol/profiles.js';
 import type { TransportServer } from '../transports/server.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
+import { TlsWireLedger } from '../measure/tls-wire.js';
 
 const send = (msg: FromServer): void => {
   process.send?.(msg);
 };
 const meter = new ProcessMeter();
-const wire = new WireLedger();
+// Chosen at start: over TLS, the ledger that counts both layers.
+let wire = new WireLedger();
 let server: http.Server | null = null;
 let transport: TransportServer | null = null;
 let feed: Feed | null = null;
@@ -36,9 +38,10 @@ process.on('disconnect', () => process.exit(0));
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   feed = new Feed(config.payloadBytes);
+  if (config.tls) wire = new TlsWireLedger();
   const serverOptions = { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 };
   // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
-  // counted per TLS socket, ciphertext under it and plaintext in it (WireLedger.track).
+  // counted per TLS socket, ciphertext under it and plaintext in it (TlsWireLedger).
   server = config.tls
     ? (https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }) as unknown as http.Server)
     : http.createServer(serverOptions);
@@ -71,8 +74,11 @@ function publish(count: number, rate: number, startUs: number): void {
   const periodUs = 1e6 / rate;
   let next = 1;
   let lateMaxMs = 0;
+  wire.finalSeq = count;
   const tick = (): void => {
     let now = nowUs();
+    // CPU counts from the first message on, the same instant the byte window opens.
+    if (next === 1 && startUs <= now) meter.startWindow();
     while (next <= count && startUs + (next - 1) * periodUs <= now) {
       const dueUs = Math.round(startUs + (next - 1) * periodUs);
       lateMaxMs = Math.max(lateMaxMs, (now - dueUs) / 1000);
@@ -88,7 +94,6 @@ function publish(count: number, rate: number, startUs: number): void {
     const waitMs = (startUs + (next - 1) * periodUs - nowUs()) / 1000;
     setTimeout(tick, Math.max(0, waitMs));
   };
-  meter.startWindow();
   tick();
 }
 
@@ -107,34 +112,38 @@ function serve(msg: ToServer): void {
       break;
     }
     case 'memory':
-      send({ type: 'memory', rssBytes: settledRss(), processes: 1 });
+      send({ type: 'memory', rssBytes: settledRss(), processes: 1, connections: wire.connections });
       break;
   }
 }
 
 // ---- cluster primary ------------------------------------------------------------------------------------------
 
-const ZERO_WIRE: WireTotals = { setup: { c2sBytes: 0, s2cBytes: 0 }, total: { c2sBytes: 0, s2cBytes: 0 }, connections: 0, connectionsOpened: 0 };
+const zeroBytes = () => ({ c2sBytes: 0, s2cBytes: 0 });
+const ZERO_WIRE: WireTotals = {
+  setup: zeroBytes(),
+  preWindow: zeroBytes(),
+  window: zeroBytes(),
+  postWindow: zeroBytes(),
+  total: zeroBytes(),
+  connections: 0,
+  connectionsOpened: 0,
+};
 
 /** Adds wire totals of several processes: every counter is a sum. Exported for tests. */
 export function addWire(parts: readonly WireTotals[]): WireTotals {
   const out = structuredClone(ZERO_WIRE);
   for (const w of parts) {
-    out.setup.c2sBytes += w.setup.c2sBytes;
-    out.setup.s2cBytes += w.setup.s2cBytes;
-    out.total.c2sBytes += w.total.c2sBytes;
-    out.total.s2cBytes += w.total.s2cBytes;
+    for (const k of ['setup', 'preWindow', 'window', 'postWindow', 'total'] as const) {
+      out[k].c2sBytes += w[k].c2sBytes;
+      out[k].s2cBytes += w[k].s2cBytes;
+    }
     out.connections += w.connections;
     out.connectionsOpened += w.connectionsOpened;
-    if (w.plaintext) {
-      const p = (out.plaintext ??= { ...structuredClone(ZERO_WIRE), version: w.plaintext.version, cipher: w.plaintext.cipher });
-      p.setup.c2sBytes += w.plaintext.setup.c2sBytes;
-      p.setup.s2cBytes += w.plaintext.setup.s2cBytes;
-      p.total.c2sBytes += w.plaintext.total.c2sBytes;
-      p.total.s2cBytes += w.plaintext.total.s2cBytes;
-    }
   }
-  if (out.plaintext) out.plaintext = { setup: out.plaintext.setup, total: out.plaintext.total, version: out.plaintext.version, cipher: out.plaintext.cipher };
+  // Over TLS every process reports the layer inside too: added the same way.
+  const plain = parts.flatMap((w) => (w.plaintext ? [w.plaintext] : []));
+  if (plain.length > 0) out.plaintext = { ...addWire(plain), version: plain[0]!.version, cipher: plain[0]!.cipher };
   return out;
 }
 
@@ -244,7 +253,7 @@ class Primary {
       case 'memory': {
         const own = settledRss();
         const mem = await this.gather(msg, 'memory');
-        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length });
+        send({ type: 'memory', rssBytes: own + mem.reduce((a, m) => a + m.rssBytes, 0), processes: 1 + mem.length, connections: mem.reduce((a, m) => a + (m.connections ?? 0), 0) });
         return;
       }
     }

@@ -12,57 +12,46 @@ import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 
-/** Bytes the framing models predict for the events the clients saw; compared with the server's socket counts. */
+/**
+ * Bytes the wire models (harness/transports/<family>/model.ts) predict for the events the clients saw, split as the
+ * server splits its socket counts (harness/measure/wire.ts): set-up, before the window, inside it (`c2s`, `s2c`), after it.
+ */
 export interface ModelBytes {
   setupC2s: number;
   setupS2c: number;
+  preC2s: number;
+  preS2c: number;
   c2s: number;
   s2c: number;
+  postC2s: number;
+  postS2c: number;
   /**
-   * Writes on the wire as TLS records would cut them (RFC 8446 §5.1: one record per write of up to 16,384 bytes):
-   * every transport adds to a model counter once per write, so each addition is counted here. Used over TLS only.
+   * Writes on the wire in each part, as TLS records (RFC 8446 §5.1: one record per write, or corked group of writes,
+   * of up to 16,384 bytes). The models count them beside the bytes with `addWrite`; used over TLS only.
    */
-  records?: { setupC2s: number; setupS2c: number; c2s: number; s2c: number };
+  records?: Record<ModelPart, number>;
   /** Over TLS: the ciphertext each client's own TCP socket had counted when its subscription completed. */
   tlsSetup?: { c2s: number; s2c: number };
 }
 
-type ModelKey = 'setupC2s' | 'setupS2c' | 'c2s' | 's2c';
+export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';
+
+const zeroParts = (): Record<ModelPart, number> => ({ setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 });
+
+/** The TCP socket under the TLS connection whose read is being handled (Lifecycle sets it around each read). */
+let readingRaw: net.Socket | null = null;
 
 /**
- * The modelled bytes of one worker. Transports add to the four counters (`model.s2c += bytes`), one addition per
- * write the peer makes; the setters count those writes as TLS records as well, so no transport needs to know about
- * TLS. The last set-up addition of every transport is its response's (`setupS2c`): that is when the client's socket
- * counters are read for the TLS set-up.
+ * Adds `bytes` written as `writes` writes (records) to one part of the model. The set-up response (`setupS2c`) is the
+ * last set-up addition of every transport: over TLS, that is when the client's own socket counters are read.
  */
-export class ModelTally implements ModelBytes {
-  private readonly bytes = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
-  readonly records = { setupC2s: 0, setupS2c: 0, c2s: 0, s2c: 0 };
-  readonly tlsSetup = { c2s: 0, s2c: 0 };
-  /** The TCP socket under the TLS connection whose read is being handled (set by Lifecycle around each read). */
-  rawSocket: net.Socket | null = null;
-
-  private add(key: ModelKey, value: number): void {
-    const delta = value - this.bytes[key];
-    this.bytes[key] = value;
-    if (delta > 0) this.records[key] += tlsRecords(delta);
-    if (key === 'setupS2c' && this.rawSocket) {
-      this.tlsSetup.c2s += this.rawSocket.bytesWritten;
-      this.tlsSetup.s2c += this.rawSocket.bytesRead;
-    }
-  }
-  get setupC2s(): number { return this.bytes.setupC2s; }
-  set setupC2s(v: number) { this.add('setupC2s', v); }
-  get setupS2c(): number { return this.bytes.setupS2c; }
-  set setupS2c(v: number) { this.add('setupS2c', v); }
-  get c2s(): number { return this.bytes.c2s; }
-  set c2s(v: number) { this.add('c2s', v); }
-  get s2c(): number { return this.bytes.s2c; }
-  set s2c(v: number) { this.add('s2c', v); }
-
-  /** A plain object for IPC (accessors do not survive structured cloning). */
-  plain(): ModelBytes {
-    return { ...this.bytes, records: { ...this.records }, tlsSetup: { ...this.tlsSetup } };
+export function addWrite(m: ModelBytes, part: ModelPart, bytes: number, records = bytes > 0 ? tlsRecords(bytes) : 0): void {
+  m[part] += bytes;
+  (m.records ??= zeroParts())[part] += records;
+  if (part === 'setupS2c' && readingRaw) {
+    const t = (m.tlsSetup ??= { c2s: 0, s2c: 0 });
+    t.c2s += readingRaw.bytesWritten;
+    t.s2c += readingRaw.bytesRead;
   }
 }
 
@@ -78,7 +67,7 @@ export class Tally {
   payloadBytes = 0;
   /** Bytes read from the clients' sockets, for live throughput. */
   bytesReceived = 0;
-  readonly model = new ModelTally();
+  readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 };
   readonly errors: Record<string, number> = {};
   readonly latency: Histogram = newHistogram();
   readonly timeline = new LatencyTimeline();
@@ -168,6 +157,8 @@ export interface SimClient {
   stop(): void;
   /** Teardown: close the connection. */
   close(): void;
+  /** Before the report: count what the model held back until the last sequence number was known. */
+  settle?(lastSeq: number): void;
 }
 
 export type ClientFactory = (ctx: ClientContext) => SimClient;
@@ -262,14 +253,14 @@ export class Lifecycle {
     });
     s.on('data', (chunk: Buffer) => {
       tally.bytesReceived += chunk.length;
-      tally.model.rawSocket = raw;
+      readingRaw = raw;
       try {
         onData(chunk);
       } catch (e) {
         tally.error(errorCode(e));
         s.destroy();
       } finally {
-        tally.model.rawSocket = null;
+        readingRaw = null;
       }
     });
     return s;

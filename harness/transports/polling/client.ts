@@ -4,8 +4,8 @@
  * long polling asks again as soon as an answer arrives. Keep-alive: one connection, re-opened if the server
  * closes it (a profile with `Connection: close` gets a new connection per poll).
  */
-import { decimalDigits } from '../../protocol/framing.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
+import { PollingModel, pollRequestBytes } from './model.js';
 import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
@@ -22,6 +22,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   const pollBefore = pollBase.text.slice(0, cursorAt);
   const pollAfter = pollBase.text.slice(cursorAt);
   const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
+  const model = new PollingModel(tally.model);
 
   let parser: ResponseParser | null = null;
   let subscribed = false;
@@ -29,6 +30,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   let timer: NodeJS.Timeout | null = null;
   let nextPollAt = 0;
   let bodyBytes = 0;
+  let bodyMessages = false;
   let subscribeBody = '';
   const lines = new LineSplitter();
 
@@ -39,12 +41,17 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
 
   const onHead = (head: ResponseHead): void => {
     bodyBytes = 0;
+    bodyMessages = false;
     if (head.status !== 200) tally.error(`HTTP_${head.status}`);
   };
   const onBody = (buf: Buffer, start: number, end: number): void => {
     bodyBytes += end - start;
     if (!subscribed) subscribeBody += buf.toString('latin1', start, end);
-    else lines.push(buf, start, end, (b, s, e) => delivery.receive(b, s, e));
+    else
+      lines.push(buf, start, end, (b, s, e) => {
+        bodyMessages = true;
+        delivery.receive(b, s, e);
+      });
   };
   const onEnd = (): void => {
     inFlight = false;
@@ -52,14 +59,13 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-      tally.model.setupC2s += subscribe.modelBytes;
-      tally.model.setupS2c += bytes;
+      model.subscribed(subscribe.modelBytes, bytes);
       subscribed = true;
       const seq = Number(subscribeBody);
       // Messages published before the subscription are not this client's: its cursor starts at the head.
       if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
       ctx.onSubscribed();
-    } else tally.model.s2c += bytes;
+    } else model.answered(bytes, bodyMessages);
     lines.reset();
     if (life.stopped || life.complete()) return markDone();
     schedule();
@@ -91,7 +97,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     }
     const cursor = delivery.cursor;
     nextPollAt = Date.now() + ctx.options.intervalMs;
-    tally.model.c2s += pollBase.modelBytes + decimalDigits(cursor);
+    model.requested(cursor, pollRequestBytes(pollBase.modelBytes, cursor));
     s.write(pollBefore + cursor + pollAfter);
   }
 
@@ -123,5 +129,6 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       if (timer) clearTimeout(timer);
       life.socket?.destroy();
     },
+    settle: (lastSeq) => model.settle(lastSeq),
   };
 }

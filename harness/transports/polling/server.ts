@@ -18,10 +18,13 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
   const held = new Set<Held>();
 
   const answer = (res: http.ServerResponse, since: number): void => {
+    // Answered before anything was published: an idle poll of the ramp, before the measurement window.
+    const beforeWindow = feed.lastSeq === 0;
     const { body, count } = feed.bodyAfter(since);
     if (count > 0) burnUs(ctx.injectServerCostUs * count);
     writeProfileHead(res, 200, head, body.length);
     res.end(body);
+    if (res.socket) wire.responded(res.socket, beforeWindow);
   };
 
   ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -33,6 +36,7 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
       wire.markSetup(req.socket);
       return;
     }
+    wire.requested(req.socket, since);
     if (!hold || feed.lastSeq > since) return answer(res, since);
     const entry: Held = {
       res,

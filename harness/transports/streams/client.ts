@@ -3,7 +3,7 @@
  * SSE reads `id:` and `data:` lines and resumes with Last-Event-ID after a dropped connection; the streaming
  * client reads newline-delimited bodies and, after a drop, simply reconnects (what it missed is counted lost).
  */
-import { chunkBytes, sseEventBytes } from '../../protocol/framing.js';
+import { StreamModel } from './model.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
 import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
 
@@ -37,14 +37,14 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const { delivery } = life;
   const lines = new LineSplitter();
   const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses[kind]);
+  const model = new StreamModel(tally.model, sse);
   let subscribedOnce = false;
   let lastEventId = -1;
   let eventId = -1;
   let data: Buffer | null = null;
 
   const received = (seq: number, payloadBytes: number): void => {
-    // The model: one chunk per message, carrying the SSE event or the body and its newline.
-    tally.model.s2c += chunkBytes(sse ? sseEventBytes(seq, payloadBytes) : payloadBytes + 1);
+    model.message(seq, payloadBytes);
     if (life.complete()) life.markDone();
   };
 
@@ -76,13 +76,14 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const onHead = (head: ResponseHead): void => {
     // The request counts once the server has answered it: the cluster primary may accept and close a connection
     // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-    tally.model.setupC2s += requestBytes;
+    const req = requestBytes;
     requestBytes = 0;
     if (head.status !== 200) {
+      model.subscribed(req, 0);
       tally.error(`HTTP_${head.status}`);
       return;
     }
-    tally.model.setupS2c += responseHeadBytes();
+    model.subscribed(req, responseHeadBytes());
     if (!subscribedOnce) {
       subscribedOnce = true;
       ctx.onSubscribed();

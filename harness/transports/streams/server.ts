@@ -40,9 +40,13 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
     res.once('close', () => open.delete(res));
   });
 
+  // Testing only: one byte the model does not predict (a blank SSE line in the first event), to show the check fires.
+  const extraByte = process.env.PUSHBENCH_TEST_EXTRA_BYTE === '1' && framing.kind === 'sse';
   return {
     onPublish(seq, body) {
-      broadcast(open.values(), chunk(framing.frame(seq, body)), ctx.injectServerCostUs);
+      if (seq === 1) ctx.wire.beginWindow(open.values());
+      const frame = framing.frame(seq, body);
+      broadcast(open.values(), chunk(extraByte && seq === 1 ? Buffer.concat([frame, NEWLINE]) : frame), ctx.injectServerCostUs);
     },
     subscribers: () => open.size,
     closeAll() {

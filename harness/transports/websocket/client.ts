@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
-import { WS_101_STATUS_LINE, httpHeadBytes, wsAcceptKey, wsFrameHeaderBytes, wsHandshakeResponseHeaders } from '../../protocol/framing.js';
+import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
 import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type SimClient } from '../client.js';
 
@@ -27,6 +27,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
   const { tally, profile } = ctx;
   const life = new Lifecycle(ctx, new Delivery(tally));
   const deflate = ctx.options.perMessageDeflate;
+  const model = new WebSocketModel(tally.model);
   let subscribedOnce = false;
 
   const deliver = (payload: Buffer): void => {
@@ -88,7 +89,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         const rsv1 = (b0 & 0x40) !== 0;
         i = at + len;
         // The model: every data frame is a server frame header (no mask) and its payload as sent.
-        if (opcode <= 2) tally.model.s2c += wsFrameHeaderBytes(len, false) + len;
+        if (opcode <= 2) model.dataFrame(len);
         if (opcode === 1 || opcode === 2) {
           // Uncompressed delivery is synchronous, so the payload is read in place; inflating is not, so it copies.
           if (fin) message(rsv1 ? Buffer.from(payload) : payload, rsv1);
@@ -122,7 +123,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         }
         // The request counts once the server has answered it: the cluster primary may accept and close a connection
         // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-        tally.model.setupC2s += req.modelBytes;
+        model.requested(req.modelBytes);
         if (head.status !== 101) throw new Error(`HTTP_${head.status}`);
         if (head.headers['sec-websocket-accept'] !== wsAcceptKey(key)) throw new Error('WS_BAD_ACCEPT');
         const ext = head.headers['sec-websocket-extensions'];
@@ -131,10 +132,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
           inflater = zlib.createInflateRaw({ windowBits: 15 });
         }
         const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
-        tally.model.setupS2c += httpHeadBytes(
-          WS_101_STATUS_LINE,
-          wsHandshakeResponseHeaders(key, [...extraHeads, ...profile.responses.websocket]),
-        );
+        model.upgraded(key, [...extraHeads, ...profile.responses.websocket]);
         open = true;
         if (!subscribedOnce) {
           subscribedOnce = true;

@@ -40,7 +40,8 @@ export const createServer: ServerFactory = (ctx) => {
   });
 
   return {
-    onPublish(_seq, body) {
+    onPublish(seq, body) {
+      if (seq === 1) ctx.wire.beginWindow(open.values());
       if (!deflate) return broadcast(open.values(), Buffer.concat(frameText(body)), ctx.injectServerCostUs);
       for (const ws of open.keys()) {
         burnUs(ctx.injectServerCostUs);

@@ -1,0 +1,481 @@
+/**
+ * The generated parts of the project's Markdown (README.md, docs/*.md, reports/kaazing.md): every published figure
+ * is rendered here from a committed results file, and `pushbench docs --check` re-renders them in CI.
+ *
+ * A generated part sits between two HTML comments, which Markdown does not show:
+ *
+ *     <!-- pushbench:begin scale-table source=docs/results/scale-1k.json,docs/results/scale-10k.json -->
+ *     …generated, never edited by hand…
+ *     <!-- pushbench:end -->
+ *
+ * `source=` lists results files relative to the repository root (`.json` or `.json.gz`); other `key=value` pairs
+ * select what to show (`clients=100000`). Everything outside the markers is hand-written and left alone.
+ *
+ * Pure functions of parsed results: no I/O, no harness runtime (the command in harness/commands/docs.ts reads the
+ * files and writes the documents).
+ */
+import path from 'node:path';
+import { renderKaazingReport, type KaazingResults } from './kaazing.js';
+import { CAPACITY_COLUMNS, COLUMNS, COST_COLUMNS, capacityRows, formatTable, type Column } from './table.js';
+import type { CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
+
+/** A document or a results file the documents cannot be rendered from. The command turns it into exit 2. */
+export class DocsInputError extends Error {
+  override name = 'DocsInputError';
+}
+
+/** One generated part of a document, as its markers describe it. */
+export interface Part {
+  kind: string;
+  /** Results files, relative to the repository root, in the order given. */
+  sources: string[];
+  /** The marker's other `key=value` pairs. */
+  args: Record<string, string>;
+  /** 1-based line of the begin marker, for messages. */
+  line: number;
+  /** The begin marker's line as written. */
+  begin: string;
+  /** The committed text between the markers (without the newlines next to them). */
+  body: string;
+  /** Offsets of the body in the document (the body is `text.slice(start, end)`). */
+  start: number;
+  end: number;
+}
+
+/** What a part is rendered from: a run's results file, or a kaazing study's. */
+export type DocInput = { kind: 'run'; source: string; results: ResultsFile } | { kind: 'kaazing'; source: string; results: KaazingResults };
+
+const BEGIN = /^<!-- pushbench:begin ([a-z0-9-]+)((?: [a-zA-Z]+=[^ ]+)*) -->$/;
+const END = '<!-- pushbench:end -->';
+
+/** The generated parts of a document, in order. Throws DocsInputError on a marker it cannot pair or read. */
+export function parseParts(text: string, doc: string): Part[] {
+  const parts: Part[] = [];
+  let open: Omit<Part, 'body' | 'end'> | null = null;
+  let offset = 0;
+  const lines = text.split('\n');
+  // Markers shown inside a fenced code block (an example in prose) are text, not markers.
+  let fenced = false;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const next = offset + raw.length + 1;
+    if (!open && /^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (fenced) {
+      offset = next;
+      return;
+    }
+    if (line.startsWith('<!-- pushbench:begin')) {
+      if (open) throw new DocsInputError(`${doc}:${i + 1}: a pushbench:begin marker inside the part opened on line ${open.line}; close it with ${END} first`);
+      const m = BEGIN.exec(line);
+      if (!m) throw new DocsInputError(`${doc}:${i + 1}: cannot read the marker; write <!-- pushbench:begin KIND source=FILE[,FILE…] [key=value …] -->`);
+      const args: Record<string, string> = {};
+      for (const pair of m[2]!.trim().split(' ').filter(Boolean)) {
+        const eq = pair.indexOf('=');
+        args[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const sources = (args.source ?? '').split(',').filter(Boolean);
+      delete args.source;
+      if (!sources.length) throw new DocsInputError(`${doc}:${i + 1}: the ${m[1]} part names no results file; add source=docs/results/FILE.json`);
+      const outside = sources.find((x) => !x.startsWith('docs/results/') || x.split('/').includes('..'));
+      if (outside) throw new DocsInputError(`${doc}:${i + 1}: ${outside} is not in docs/results/; copy the results file there (it is committed) and name it as docs/results/FILE`);
+      if (!RENDERERS[m[1]!]) throw new DocsInputError(`${doc}:${i + 1}: unknown generated part "${m[1]}"; known: ${Object.keys(RENDERERS).join(', ')}`);
+      open = { kind: m[1]!, sources, args, line: i + 1, begin: line, start: next };
+    } else if (line === END) {
+      if (!open) throw new DocsInputError(`${doc}:${i + 1}: ${END} without a pushbench:begin marker before it`);
+      const o: Omit<Part, 'body' | 'end'> = open;
+      // The body is the lines strictly between the markers; an empty part has start === offset.
+      const end = Math.max(o.start, offset - 1);
+      parts.push({ ...o, body: text.slice(o.start, end), end });
+      open = null;
+    }
+    offset = next;
+  });
+  if (open) throw new DocsInputError(`${doc}:${(open as Part).line}: the ${(open as Part).kind} part is never closed; add ${END} after it`);
+  return parts;
+}
+
+/** Every results file the document's parts read, without repeats. */
+export function sourcesOf(parts: Part[]): string[] {
+  return [...new Set(parts.flatMap((p) => p.sources))];
+}
+
+/** A part's new text. `doc` is the document's path from the repository root (links are made relative to it). */
+type Renderer = (inputs: DocInput[], part: Part, doc: string) => string;
+
+/** The document with every generated part rendered afresh, and which parts changed. */
+export function renderDocument(text: string, doc: string, inputs: ReadonlyMap<string, DocInput>): { text: string; changed: Part[] } {
+  const parts = parseParts(text, doc);
+  const changed: Part[] = [];
+  let out = '';
+  let at = 0;
+  for (const part of parts) {
+    const body = renderPart(part, doc, inputs);
+    if (body !== part.body) changed.push(part);
+    out += text.slice(at, part.start) + body + (part.end === part.start && body ? '\n' : '');
+    at = part.end;
+  }
+  return { text: out + text.slice(at), changed };
+}
+
+export function renderPart(part: Part, doc: string, inputs: ReadonlyMap<string, DocInput>): string {
+  const got = part.sources.map((s) => {
+    const input = inputs.get(s);
+    if (!input) throw new DocsInputError(`${doc}:${part.line}: ${s} was not read`);
+    return input;
+  });
+  return RENDERERS[part.kind]!(got, part, doc).replace(/\n+$/, '');
+}
+
+/** The document that `pushbench kaazing` writes: the whole of it is one generated part over `source`. */
+export function renderKaazingDocument(results: KaazingResults, source: string, doc = 'reports/kaazing.md'): string {
+  const begin = `<!-- pushbench:begin kaazing source=${source} -->`;
+  const part: Part = { kind: 'kaazing', sources: [source], args: {}, line: 1, begin, body: '', start: 0, end: 0 };
+  return `${begin}\n${renderPart(part, doc, new Map([[source, { kind: 'kaazing', source, results }]]))}\n${END}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Provenance: every part says where its figures come from.
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits: number): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function runResults(inputs: DocInput[], part: Part, doc: string): ResultsFile[] {
+  return inputs.map((i) => {
+    if (i.kind !== 'run') throw new DocsInputError(`${doc}:${part.line}: ${i.source} is a kaazing study; the ${part.kind} part needs a results file of pushbench run or capacity`);
+    return i.results;
+  });
+}
+
+/** A link from the document to a results file, both relative to the repository root. */
+function link(source: string, doc: string): string {
+  const rel = path.posix.relative(path.posix.dirname(doc), source);
+  return `[\`${path.posix.basename(source)}\`](${rel})`;
+}
+
+/** The command that produced a results file: recorded since the field exists, otherwise rebuilt from its options. */
+export function commandOf(r: ResultsFile): string {
+  if (r.environment.command) return `\`${r.environment.command}\``;
+  const o = r.options;
+  if (r.capacity) {
+    const c = r.capacity;
+    return (
+      `\`pushbench capacity --transports ${o.transports.join(',')} --p99-ms ${c.p99Ms} --max-clients ${c.maxClients} --start-clients ${c.startClients} ` +
+      `--precision ${c.precision} --duration ${c.durationS} --warmup ${c.warmupS ?? 0} --retries ${c.retries ?? 0} --interval-ms ${c.intervalMs}\` (rebuilt from the recorded options)`
+    );
+  }
+  const flags = [
+    `--transports ${o.transports.join(',')}`,
+    `--clients ${o.clients}`,
+    `--rate ${o.rate}`,
+    `--payload ${o.payloadBytes}`,
+    `--duration ${o.durationS}`,
+    o.warmupS ? `--warmup ${o.warmupS}` : '',
+    `--profile ${o.profile}`,
+    o.transports.some((t) => t === 'short-polling') ? `--interval-ms ${o.intervalMs}` : '',
+    o.connectRate ? `--connect-rate ${o.connectRate}` : '',
+    o.repeat > 1 ? `--repeat ${o.repeat}` : '',
+  ].filter(Boolean);
+  return `\`pushbench run ${r.scenario} ${flags.join(' ')}\` (rebuilt from the recorded options)`;
+}
+
+function machineOf(e: ResultsFile['environment']): string {
+  return `${e.cpuModel}, ${e.cpuCount} cores, Node ${e.node}`;
+}
+
+function commitOf(e: ResultsFile['environment']): string {
+  if (!e.commit) return 'commit not recorded';
+  return `commit ${e.commit.slice(0, 12)}${e.dirty ? ' with uncommitted changes' : ''}`;
+}
+
+/** One line per results file: which file, what command, when, on what machine. */
+export function provenance(files: Array<{ source: string; results: ResultsFile }>, doc: string): string {
+  const machines = new Set(files.map((f) => machineOf(f.results.environment)));
+  const lines = files.map(
+    (f) =>
+      `${link(f.source, doc)}: ${commandOf(f.results)} on ${f.results.startedAt.slice(0, 10)} (${f.results.startedAt.slice(11, 16)} UTC, ${commitOf(f.results.environment)})` +
+      (machines.size > 1 ? ` on ${machineOf(f.results.environment)}` : ''),
+  );
+  const machine = machines.size === 1 ? `Machine: ${[...machines][0]}.` : '';
+  if (lines.length === 1) return `*Generated by \`pushbench docs\` from ${lines[0]}. ${machine}*`.replace(' *', '*');
+  return [`*Generated by \`pushbench docs\` from these results files. ${machine}*`.replace(' *', '*'), '', ...lines.map((l) => `- ${l}`)].join('\n');
+}
+
+const withSources = (inputs: DocInput[], part: Part, doc: string): Array<{ source: string; results: ResultsFile }> =>
+  runResults(inputs, part, doc).map((results, i) => ({ source: inputs[i]!.source, results }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run tables.
+
+const completed = (r: TransportRun): r is CompletedTransportRun => r.state === 'completed';
+
+/** A judgement other parts of the harness may add to a run (`overloaded`), shown when present, never required. */
+function overloadNote(r: TransportRun): string | null {
+  const o = (r as unknown as { overloaded?: unknown }).overloaded;
+  if (o === true) return 'OVERLOADED';
+  if (o && typeof o === 'object' && (o as { overloaded?: unknown }).overloaded === true) {
+    const reason = (o as { reason?: unknown }).reason;
+    return `OVERLOADED${typeof reason === 'string' ? ` (${reason})` : ''}`;
+  }
+  return null;
+}
+
+function byTitle(columns: Column[], title: string): Column {
+  const c = columns.find((x) => x.title === title);
+  if (!c) throw new Error(`table.ts has no column "${title}"`);
+  return c;
+}
+
+/** A short-polling row says its interval when it is not the default 1 s, since that sets its latency. */
+const transportColumn: Column = {
+  title: 'transport',
+  numeric: false,
+  cell: (r) => {
+    const label = byTitle(COLUMNS, 'transport').cell(r);
+    const ms = r.transportOptions?.intervalMs;
+    return r.transport === 'short-polling' && ms && ms !== 1000 ? `${label} (${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`})` : label;
+  },
+};
+
+const notesColumn: Column = {
+  title: 'notes',
+  numeric: false,
+  cell: (r) => [byTitle(COLUMNS, 'notes').cell(r), overloadNote(r)].filter(Boolean).join('; '),
+};
+
+/** The columns of the scale tables in docs/scale.md: both tables `pushbench run` prints, in one. */
+export const SCALE_COLUMNS: Column[] = [
+  transportColumn,
+  byTitle(COLUMNS, 'clients'),
+  byTitle(COST_COLUMNS, 'srv procs'),
+  byTitle(COST_COLUMNS, 'workers'),
+  byTitle(COST_COLUMNS, 'connect s'),
+  byTitle(COLUMNS, 'p50 ms'),
+  byTitle(COLUMNS, 'p99 ms'),
+  byTitle(COST_COLUMNS, 'p99.9 ms'),
+  byTitle(COLUMNS, 'delivered/expected'),
+  byTitle(COST_COLUMNS, 'srv CPU us/msg'),
+  byTitle(COST_COLUMNS, 'cli CPU us/msg'),
+  byTitle(COST_COLUMNS, 'srv cores'),
+  byTitle(COST_COLUMNS, 'cli cores'),
+  byTitle(COST_COLUMNS, 'srv B/conn'),
+  byTitle(COST_COLUMNS, 'cli B/conn'),
+  notesColumn,
+];
+
+const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+
+function markdownTable(titles: string[], numeric: boolean[], rows: string[][]): string {
+  return [
+    `| ${titles.join(' | ')} |`,
+    `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`,
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Runs selected by the part's `clients=` and `transports=` (all when absent). */
+function selectRuns(runs: TransportRun[], part: Part): TransportRun[] {
+  const clients = part.args.clients === undefined ? null : Number(part.args.clients);
+  const transports = part.args.transports?.split(',') ?? null;
+  return runs.filter((r) => (clients === null || r.clients === clients) && (!transports || transports.includes(r.transport)));
+}
+
+const quickTable: Renderer = (inputs, part, doc) => {
+  if (inputs.length !== 1) throw new DocsInputError(`${doc}:${part.line}: a quick-table part renders one results file; name one in source=`);
+  const [f] = withSources(inputs, part, doc);
+  return [provenance([f!], doc), '', '```', formatTable(f!.results), '', formatTable(f!.results, COST_COLUMNS), '```'].join('\n');
+};
+
+const scaleTable: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const runs = selectRuns(
+    files.flatMap((f) => f.results.runs),
+    part,
+  );
+  const rows = runs.map((r) => SCALE_COLUMNS.map((c) => c.cell(r)));
+  return [provenance(files, doc), '', markdownTable(SCALE_COLUMNS.map((c) => c.title), SCALE_COLUMNS.map((c) => c.numeric), rows)].join('\n');
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sentences over the largest runs.
+
+const ms = (n: number): string => `${n >= 1000 ? int(n) : fixed(n, 0)} ms`;
+
+function runSentence(r: CompletedTransportRun, cpus: number): string {
+  const m = r.messages;
+  const loss = m.lost === 0 && m.duplicated === 0 && m.reordered === 0 ? 'nothing lost, duplicated or reordered' : `${int(m.lost)} lost, ${int(m.duplicated)} duplicated, ${int(m.reordered)} reordered`;
+  const errors = Object.values(r.connect.errors).reduce((a, b) => a + b, 0);
+  const parts = [
+    `connected in ${fixed(r.connect.durationMs / 1000, 1)} s${r.connect.connected < r.clients ? ` (only ${int(r.connect.connected)})` : ''}` +
+      (errors ? ` with ${int(errors)} connection errors` : ', no connection error'),
+    `${int(m.delivered)} of ${int(m.expected)} messages delivered, ${loss}`,
+    r.wire.matchesModel ? 'every byte equal to the model' : 'bytes differ from the model',
+    `p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
+  ];
+  const srvMem = serverBytesPerConnection(r);
+  const cliMem = clientBytesPerConnection(r);
+  if (r.memory) {
+    parts.push(
+      `server memory per connection ${srvMem === null ? `not measured above its noise${r.memory.serverReason ? ` (${r.memory.serverReason})` : ''}` : `${int(srvMem)} B`}` +
+        ` (clients ${cliMem === null ? 'within the noise' : `${int(cliMem)} B`})`,
+    );
+  }
+  if (r.windowS > 0) parts.push(`server and clients used ${fixed((r.server.cpuSeconds + r.clientWorkers.cpuSeconds) / r.windowS, 2)} of the ${cpus} cores`);
+  const notes = [r.clientWorkers.saturated ? 'CLIENT SATURATED' : null, overloadNote(r)].filter(Boolean);
+  return `**${int(r.clients)} ${r.transport} clients**: ${parts.join('; ')}${notes.length ? ` (${notes.join(', ')})` : ''}.`;
+}
+
+const scaleSummary: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const lines: string[] = [];
+  for (const f of files) {
+    const warm = f.results.options.warmupS ? ` Latency after a ${f.results.options.warmupS} s warm-up.` : '';
+    for (const r of selectRuns(f.results.runs, part)) {
+      if (!completed(r)) lines.push(`- **${int(r.clients)} ${r.transport} clients**: errored (${r.error}).`);
+      else lines.push(`- ${runSentence(r, f.results.environment.cpuCount)}${warm}`);
+    }
+  }
+  return [provenance(files, doc), '', ...lines].join('\n');
+};
+
+/** p99 across every run of a client count in the sources: how far one run's figure can be trusted. */
+const p99Range: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const limit = part.args.limitMs === undefined ? 1000 : Number(part.args.limitMs);
+  const byTransport = new Map<string, number[]>();
+  for (const f of files) {
+    for (const r of selectRuns(f.results.runs, part)) {
+      if (!completed(r) || r.connect.connected < r.clients) continue;
+      byTransport.set(r.transport, [...(byTransport.get(r.transport) ?? []), r.latencyMs.p99]);
+    }
+  }
+  const rows = [...byTransport].map(([t, xs]) => [t, String(xs.length), ms(Math.min(...xs)), ms(Math.max(...xs)), String(xs.filter((x) => x > limit).length)]);
+  return [
+    provenance(files, doc),
+    '',
+    markdownTable(['transport', 'runs', 'lowest p99', 'highest p99', `runs above ${int(limit)} ms`], [false, true, true, true, true], rows),
+  ].join('\n');
+};
+
+/** The slowest delivery of the first second's messages against the slowest of every later second, per run. */
+const firstBurst: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const rows: string[][] = [];
+  for (const f of files) {
+    for (const r of selectRuns(f.results.runs, part)) {
+      const t = completed(r) ? r.latencyMs.overTime : undefined;
+      if (!completed(r) || !t) continue;
+      const later = t.maxMs.slice(1).filter((x): x is number => x !== null);
+      rows.push([
+        byTitle(COLUMNS, 'transport').cell(r),
+        int(r.clients),
+        t.maxMs[0] === null || t.maxMs[0] === undefined ? '–' : ms(t.maxMs[0]),
+        later.length ? ms(Math.max(...later)) : '–',
+        later.length ? ms(Math.min(...later)) : '–',
+      ]);
+    }
+  }
+  return [
+    provenance(files, doc),
+    '',
+    markdownTable(['run', 'clients', 'slowest delivery, first second', 'slowest, later seconds (worst)', 'slowest, later seconds (best)'], [false, true, true, true, true], rows),
+  ].join('\n');
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Capacity.
+
+function capacityOf(f: { source: string; results: ResultsFile }, part: Part, doc: string) {
+  if (!f.results.capacity) throw new DocsInputError(`${doc}:${part.line}: ${f.source} has no capacity section; name a results file written by pushbench capacity`);
+  return f.results.capacity;
+}
+
+const capacityTable: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const out = [provenance(files, doc), ''];
+  for (const f of files) {
+    const c = capacityOf(f, part, doc);
+    const rows = capacityRows(c).map((row) => (row[0] === 'short-polling' ? [`short-polling (${c.intervalMs} ms)`, ...row.slice(1)] : row));
+    out.push(markdownTable(CAPACITY_COLUMNS, [false, true, true, true, true, false], rows), '');
+  }
+  return out.join('\n');
+};
+
+const capacityProbes: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const transports = part.args.transports?.split(',') ?? null;
+  const rows: string[][] = [];
+  for (const f of files) {
+    for (const t of capacityOf(f, part, doc).transports) {
+      if (transports && !transports.includes(t.transport)) continue;
+      for (const s of t.steps) rows.push([t.transport, int(s.clients), s.p99Ms ? fixed(s.p99Ms, 1) : '–', int(s.lost), int(s.unconnected), s.ok ? 'passed' : 'FAILED', s.limitedBy ?? '']);
+    }
+  }
+  return [provenance(files, doc), '', markdownTable(['transport', 'clients', 'p99 ms', 'lost', 'unconnected', 'probe', 'limited by / closest limit'], [false, true, true, true, true, false, false], rows)].join('\n');
+};
+
+const capacitySummary: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const out: string[] = [];
+  for (const f of files) {
+    const c = capacityOf(f, part, doc);
+    const each = c.transports.map((t) => {
+      const name = t.transport === 'short-polling' ? `short polling every ${int(c.intervalMs)} ms` : t.transport;
+      if (t.firstFailedClients === null) return `${name} at least ${int(t.maxClients)} (the most the search probed)`;
+      return `${name} ${int(t.maxClients)} (${int(t.firstFailedClients)} failed: ${t.limitedBy})`;
+    });
+    out.push(
+      `Capacity at p99 ≤ ${int(c.p99Ms)} ms, nothing lost, every client connected${c.retries ? ', a failing count probed again' : ''}: ${each.join('; ')}.`,
+    );
+    const e = f.results.efficiency;
+    if (e) {
+      out.push(
+        `The polling client sent ${int(e.pushbench.requestsPerCpuS)} requests per CPU second against autocannon's ${int(e.autocannon.requestsPerCpuS)} ` +
+          `on the same server (${e.connections} connections, ${e.durationS} s each; ratio ${fixed(e.ratio, 2)}).`,
+      );
+    }
+  }
+  return [provenance(files, doc), '', out.join(' ')].join('\n');
+};
+
+/** The load generator against autocannon on the same server (`pushbench capacity` measures it first). */
+const efficiency: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const out: string[] = [];
+  for (const f of files) {
+    const e = f.results.efficiency;
+    if (!e) throw new DocsInputError(`${doc}:${part.line}: ${f.source} has no efficiency section; name a results file of pushbench capacity run without --no-efficiency`);
+    out.push(
+      `pushbench's short-polling client: ${int(e.pushbench.requestsPerCpuS)} requests per CPU second (${int(e.pushbench.requests)} requests in ${fixed(e.pushbench.cpuSeconds, 2)} CPU s); ` +
+        `autocannon: ${int(e.autocannon.requestsPerCpuS)} (${int(e.autocannon.requests)} in ${fixed(e.autocannon.cpuSeconds, 2)} CPU s); ratio **${fixed(e.ratio, 3)}** ` +
+        `(${e.connections} connections, ${e.durationS} s each, ${e.requestHeadBytes}-byte request heads).`,
+    );
+  }
+  return [provenance(files, doc), '', ...out].join('\n');
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The kaazing study: its whole report.
+
+const kaazing: Renderer = (inputs, part, doc) => {
+  if (inputs.length !== 1 || inputs[0]!.kind !== 'kaazing') {
+    throw new DocsInputError(`${doc}:${part.line}: the kaazing part renders one kaazing results file (the one pushbench kaazing wrote, with "study": "kaazing")`);
+  }
+  return renderKaazingReport(inputs[0]!.results as KaazingResults).replace(/\n+$/, '');
+};
+
+const RENDERERS: Record<string, Renderer> = {
+  'quick-table': quickTable,
+  'scale-table': scaleTable,
+  'scale-summary': scaleSummary,
+  'p99-range': p99Range,
+  'first-burst': firstBurst,
+  'capacity-table': capacityTable,
+  'capacity-probes': capacityProbes,
+  'capacity-summary': capacitySummary,
+  efficiency,
+  kaazing,
+};
+
+/** The kinds of generated part, for the command's help. */
+export const PART_KINDS: string[] = Object.keys(RENDERERS);
