@@ -41,7 +41,20 @@ export function attachTlsCost(clear: ResultsFile, tls: ResultsFile, clearFile: s
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(runHelp().replace('usage: pushbench run <scenario> [flags]', 'usage: pushbench modern [scenario] [flags]   (scenario: modern)') + '\n');
+    const flags = runHelp()
+      .split('\n')
+      .filter((l) => /^\s+-/.test(l) && !/--tls\b|--json\b|--dashboard\b/.test(l));
+    process.stdout.write(
+      [
+        'usage: pushbench modern [scenario] [run flags]        (scenario: modern unless named)',
+        '',
+        'Measures every transport of the scenario twice, in clear text (HTTP/1.1) and over TLS 1.3, into two results',
+        'files in --out, sets on each TLS run the CPU per message TLS cost on each side (runs[].tlsCost) and prints',
+        'both tables. Takes the flags of pushbench run except --tls and --json:',
+        '',
+        ...flags,
+      ].join('\n') + '\n',
+    );
     return EXIT.ok;
   }
   if (argv.includes('--tls') || argv.includes('--no-tls')) throw new UsageError('pushbench modern measures both clear text and TLS itself; leave out --tls');
