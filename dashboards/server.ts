@@ -2,7 +2,8 @@
  * The live dashboard of `pushbench run --dashboard`: a page on 127.0.0.1 that the harness pushes LiveSample
  * snapshots to over Server-Sent Events. Only loopback is bound, and requests naming any other Host are refused,
  * so a web page elsewhere cannot read the stream through DNS rebinding. A browser that joins late is sent the
- * recent samples first, so its charts start filled.
+ * recent samples first, so its charts start filled. /metrics serves the newest sample of each transport as
+ * OpenMetrics text.
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveSample } from '../results/types.js';
 import { chartJsPath } from '../reports/site.js';
+import { liveOpenMetrics, OPENMETRICS_CONTENT_TYPE } from '../reports/export.js';
 
 export interface DashboardOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free one. */
@@ -48,6 +50,8 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   const keep = opts.recentSamples ?? 600;
   const recent: string[] = [];
   const streams = new Set<ServerResponse>();
+  /** The newest sample of each transport, for /metrics. */
+  const latest = new Map<string, LiveSample>();
   const [page, script, chartJs] = await Promise.all([
     readFile(livePagePath()),
     readFile(path.join(here, 'client', 'live.js')),
@@ -78,6 +82,12 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
       req.on('close', () => streams.delete(res));
       return;
     }
+    if (url.pathname === '/metrics') {
+      // OpenMetrics text of the newest sample per transport, for a Prometheus-style scraper on this machine.
+      const body = Buffer.from(liveOpenMetrics([...latest.values()]));
+      res.writeHead(200, { 'Content-Type': OPENMETRICS_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': body.length }).end(body);
+      return;
+    }
     const asset = assets[url.pathname === '/live.html' ? '/' : url.pathname];
     if (!asset) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
@@ -100,6 +110,7 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   return {
     url: `http://127.0.0.1:${port}/`,
     publish(sample: LiveSample): void {
+      latest.set(sample.transport, sample);
       const event = `data: ${JSON.stringify(sample)}\n\n`;
       recent.push(event);
       if (recent.length > keep) recent.splice(0, recent.length - keep);

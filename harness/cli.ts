@@ -6,6 +6,7 @@
 import { isStopping, killAllAndWait } from './run/children.js';
 import { EXIT, EnvironmentError, UsageError } from './errors.js';
 import { removePendingTemps } from '../results/io.js';
+import { packageVersion } from './options.js';
 
 interface CommandModule {
   main(argv: string[]): Promise<number>;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   baseline: () => import('./commands/baseline.js'),
   kaazing: () => import('./commands/kaazing.js'),
   'capture-headers': () => import('./commands/capture-headers.js'),
+  export: () => import('./commands/export.js'),
   floor: () => import('./commands/floor.js'),
   docs: () => import('./commands/docs.js'),
   modern: () => import('./commands/modern.js'),
@@ -29,10 +31,20 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 async function usage(): Promise<string> {
   const rows = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(16)} ${(await load()).summary}`));
   return [
-    'usage: pushbench <command> [arguments]',
+    'usage: pushbench <command> [options]',
+    '',
+    'Measures Ajax short polling, long polling, SSE, HTTP streaming and WebSocket on the wire.',
     '',
     'commands:',
     ...rows,
+    '',
+    'options:',
+    '  -h, --help     show this help',
+    '  -v, --version  print the version',
+    '',
+    'examples:',
+    '  pushbench run quick -c 100 -d 5',
+    '  pushbench run --help',
     '',
     'pushbench <command> --help for each command; README.md for the results schema and exit codes.',
   ].join('\n');
@@ -46,9 +58,18 @@ async function cleanupAndExit(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) {
+    // No command is a usage error: the usage goes to stderr, so a script that forgot the command sees nothing on stdout.
+    process.stderr.write((await usage()) + '\n');
+    process.exit(EXIT.usage);
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write((await usage()) + '\n');
-    process.exit(command ? EXIT.ok : EXIT.usage);
+    process.exit(EXIT.ok);
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    process.exit(EXIT.ok);
   }
   const load = COMMANDS[command];
   if (!load) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);

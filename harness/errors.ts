@@ -1,5 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-
 /**
  * Exit codes, documented in README.md:
  *   0  the run completed (faults during it are counted in the results, not thrown)
@@ -20,16 +18,4 @@ export class UsageError extends Error {
 export class EnvironmentError extends Error {
   readonly exitCode: number = EXIT.environment;
   override name = 'EnvironmentError';
-}
-
-/**
- * node:util parseArgs whose complaints (unknown flag, missing value) become one-line UsageErrors that point at the
- * command's help.
- */
-export function parseFlags<T extends ParseArgsConfig>(config: T, helpCommand: string): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see ${helpCommand} --help`);
-  }
 }

@@ -97,6 +97,7 @@ export const COST_COLUMNS: Column[] = [
   },
   { title: 'p99.9 ms', numeric: true, cell: done((r) => fmt(r.latencyMs.p999)) },
   { title: 'max ms', numeric: true, cell: done((r) => fmt(r.latencyMs.max)) },
+  { title: 'pub late p99 ms', numeric: true, cell: done((r) => (r.server.publishLateMs ? fmt(r.server.publishLateMs.p99Ms) : undefined)) },
   { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
   { title: 'TLS srv us/msg', numeric: true, cell: done((r) => (r.tlsCost ? fmt(r.tlsCost.serverCpuUsPerMessage) : undefined)) },

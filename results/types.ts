@@ -204,6 +204,18 @@ export interface LoopDelayStats {
   maxMs: number;
 }
 
+/**
+ * How late the publisher wrote each message after the time it was due (the body carries the due time, so lateness is
+ * part of every latency): over all messages of the window; with several server processes, the worst process's
+ * figure for each field.
+ */
+export interface PublishLateness {
+  messages: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface ProcessCost {
   /** Processes of this role. */
   processes: number;
@@ -227,6 +239,8 @@ export interface ServerStats extends ProcessCost {
   perProcess?: ServerProcessPart[];
   /** Errors accepting connections (EMFILE, ENFILE) in the server processes, by code. */
   acceptErrors?: Record<string, number>;
+  /** How late each message was published after it was due (absent in files before it was recorded). */
+  publishLateMs?: PublishLateness;
 }
 
 /** One server process's share of a run (docs/scale.md). */

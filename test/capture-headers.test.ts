@@ -46,8 +46,9 @@ test('a real Chromium\'s heads, written as a profile, rebuild what it sent byte 
 });
 
 test('capture-headers refuses bad arguments before starting a browser', async () => {
-  await assert.rejects(main(['--bogus']), (e: unknown) => e instanceof UsageError && /unknown argument "--bogus"/.test(e.message));
+  await assert.rejects(main(['--bogus']), (e: unknown) => e instanceof UsageError && /unknown flag --bogus/.test(e.message));
   await assert.rejects(main(['--out']), UsageError);
+  await assert.rejects(main(['stray']), (e: unknown) => e instanceof UsageError && /unknown argument "stray"/.test(e.message));
   await assert.rejects(main(['--out', '/nonexistent-dir-pushbench/chromium.json']), /does not exist/);
 });
 

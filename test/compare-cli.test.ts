@@ -78,7 +78,7 @@ test('usage and input errors are UsageError (exit 2) with one line saying what t
     const base = path.join(dir, 'base.json');
     await rejects([base], /exactly two arguments/);
     await rejects([base, path.join(dir, 'nope.json')], /cannot read .*nope.json \(ENOENT\)/);
-    await rejects([base, base, '--frobnicate'], /Unknown option '--frobnicate'/);
+    await rejects([base, base, '--frobnicate'], /unknown flag --frobnicate/);
     await rejects([base, base, '--alpha', '7'], /"alpha" must be a number between 0 and 1/);
     await rejects([base, base, '--threshold', 'nope=3'], /unknown metric "nope"/);
     writeFileSync(path.join(dir, 'broken.json'), '{"tool": "pushbench", ');

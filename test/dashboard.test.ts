@@ -95,3 +95,34 @@ test('a late-joining page gets the recent samples, then live ones, and learns wh
     await d.close().catch(() => {});
   }
 });
+
+test('/metrics serves the newest sample of each transport as OpenMetrics text', async () => {
+  const { checkOpenMetrics } = await import('./openmetrics-check.js');
+  const d = await startDashboard({ port: 0 });
+  try {
+    const empty = await get(`${d.url}metrics`);
+    assert.equal(empty.status, 200);
+    assert.equal(empty.body, '# EOF\n', 'nothing measured yet: an empty exposition');
+    d.publish(sample(1, 'sse'));
+    d.publish(sample(2, 'sse'));
+    d.publish(sample(1, 'websocket'));
+    const res = await new Promise<{ type: string; body: string }>((resolve, reject) => {
+      request(`${d.url}metrics`, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => resolve({ type: String(r.headers['content-type']), body }));
+      }).on('error', reject).end();
+    });
+    assert.equal(res.type, 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    const samples = checkOpenMetrics(res.body);
+    const published = samples.filter((s) => s.name === 'pushbench_live_published_messages');
+    assert.deepEqual(published.map((s) => [s.labels.transport, s.value]), [['sse', 2], ['websocket', 1]], 'the newest sample per transport');
+    const p99 = samples.find((s) => s.name === 'pushbench_live_latency_p99_seconds' && s.labels.transport === 'sse')!;
+    assert.equal(p99.value, (2 + 2 / 10) / 1000);
+    const rss = samples.find((s) => s.name === 'pushbench_live_process_rss_bytes' && s.labels.role === 'server' && s.labels.transport === 'sse')!;
+    assert.equal(rss.value, 50 * 1048576);
+  } finally {
+    await d.close();
+  }
+});

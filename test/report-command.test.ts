@@ -17,7 +17,7 @@ test('parseReportArgs: files, --out and --out=, and unknown options are usage er
   assert.deepEqual(parseReportArgs(['--out=x']), { files: [], outDir: 'x', site: false });
   assert.equal(parseReportArgs([]).outDir, path.join('reports', 'out'));
   assert.throws(() => parseReportArgs(['--out']), UsageError);
-  assert.throws(() => parseReportArgs(['--json']), /unknown option --json/);
+  assert.throws(() => parseReportArgs(['--json']), /unknown flag --json/);
 });
 
 test('bad input is a one-line usage error and writes nothing', async () => {

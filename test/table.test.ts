@@ -29,6 +29,7 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
   };
   run.server = { ...run.server, processes: 7, cpuSeconds: 7.5, cpuSecondsPerMessage: 7.5 / 1_000_000 };
   run.clientWorkers = { ...run.clientWorkers, processes: 10, cpuSeconds: 6.25 };
+  run.server.publishLateMs = { messages: 10, p50Ms: 0.4, p99Ms: 12.25, maxMs: 12.25 };
   run.cpuFloor = {
     file: 'floor.json',
     floorStartedAt: '2026-12-01T00:00:00.000Z',
@@ -48,6 +49,7 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
     'connect s': '36.3',
     'p99.9 ms': '812.5',
     'max ms': '900.0',
+    'pub late p99 ms': '12.3',
     'srv CPU us/msg': '7.5',
     'TLS srv us/msg': '-',
     'TLS cli us/msg': '-',

@@ -3,7 +3,8 @@
  * of its scenario (baselines/<scenario>.json), for `pushbench compare <dir> <candidate>` to find later.
  */
 import path from 'node:path';
-import { UsageError, EXIT, parseFlags } from '../errors.js';
+import { UsageError, EXIT } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { isMicroFile } from '../compare/compare.js';
 import { readComparable } from '../compare/load.js';
 import { writeFileAtomic } from '../../results/io.js';
@@ -12,26 +13,31 @@ import { repeatsNeeded } from '../compare/stats.js';
 
 export const summary = 'keep a results file as its scenario\'s baseline: pushbench baseline save RESULTS.json';
 
-export const BASELINE_USAGE = `Usage: pushbench baseline save RESULTS.json [--dir DIR] [--name NAME]
+const OPTIONS: OptionTable = {
+  '--dir': { key: 'dir', spec: { kind: 'string' }, help: 'directory of baselines', value: 'DIR', default: 'baselines' },
+  '--name': { key: 'name', spec: { kind: 'string' }, help: "file name without .json (letters, digits, '.', '_', '-')", value: 'NAME', default: 'the scenario' },
+};
 
-  Copies a results file (or micro-benchmark file) to DIR/NAME.json (default DIR baselines/, NAME the scenario),
-  where pushbench compare DIR CANDIDATE finds it by scenario. Record it with --repeat ${Math.max(5, repeatsNeeded(DEFAULT_ALPHA))} or more
-  so that statistical metrics can be judged; a single run gates only the exact metrics.
-`;
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench baseline save RESULTS.json [options]',
+    description:
+      'Copies a results file (or micro-benchmark file) to DIR/NAME.json, where pushbench compare DIR CANDIDATE finds it\n' +
+      `by scenario. Record it with --repeat ${Math.max(5, repeatsNeeded(DEFAULT_ALPHA))} or more so that statistical metrics can be judged; a single run gates\n` +
+      'only the exact metrics.',
+    table: OPTIONS,
+    examples: ['pushbench baseline save results/quick-2026-01-01T00-00-00-000Z.json', 'pushbench baseline save smoke.json --dir baselines --name ci-smoke'],
+  });
+}
 
 /** Runs the command; `argv` is what follows `baseline` on the command line. */
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseFlags({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { dir: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  }, 'pushbench baseline');
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(BASELINE_USAGE);
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
+  const { values: v, positionals } = parseOptions(OPTIONS, argv, 'baseline');
+  const values = v as { dir?: string; name?: string };
   const [sub, source, ...rest] = positionals;
   if (sub !== 'save' || source === undefined || rest.length > 0) {
     throw new UsageError('usage: pushbench baseline save RESULTS.json [--dir DIR] [--name NAME]');

@@ -14,49 +14,51 @@ import { runScenario } from '../run/runner.js';
 import { measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
-import { parseTransports } from '../transports/registry.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
 import { rssSlope } from '../measure/memory.js';
 import { SCHEMA_VERSION, type CompletedTransportRun, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
 
 export const summary = "each transport's largest sustained client count: pushbench capacity [flags]";
 
-interface Flag {
-  help: string;
-  min: number;
-  max: number;
-  int: boolean;
-}
+const num = (min: number, max: number, int: boolean): Spec => (int ? { kind: 'int', min, max } : { kind: 'number', min, max });
 
-/** Numeric flags and their defaults. */
-const FLAGS: Record<string, Flag & { default: number }> = {
-  '--p99-ms': { help: 'pass: p99 latency at most this', min: 1, max: 600_000, int: false, default: 1000 },
-  '--max-clients': { help: 'largest count probed', min: 1, max: 1_000_000, int: true, default: 100_000 },
-  '--start-clients': { help: 'first count probed', min: 1, max: 1_000_000, int: true, default: 1000 },
-  '--min-clients': { help: 'smallest count probed when the start fails', min: 1, max: 1_000_000, int: true, default: 10 },
-  '--factor': { help: 'step multiplier (√10 = 3.1623 lands on 1k, 10k, 100k)', min: 1.01, max: 100, int: false, default: 2 },
-  '--precision': { help: 'bisect until within this fraction', min: 0.001, max: 1, int: false, default: 0.05 },
-  '--duration': { help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them (alias --hold)', min: 1, max: 3600, int: false, default: 60 },
-  '--warmup': { help: 'seconds of publishing before each probe\'s latency counts', min: 0, max: 3600, int: false, default: 2 },
-  '--rate': { help: 'messages per second', min: 0.01, max: 1000, int: false, default: 1 },
-  '--interval-ms': { help: 'short polling interval (its p99 is at least the interval)', min: 10, max: 3_600_000, int: true, default: 500 },
-  '--retries': { help: 'probe a failing count again; it passes if any probe does', min: 0, max: 5, int: true, default: 1 },
-  '--connect-rate': { help: 'new connections per second, 0 = at once', min: 0, max: 1_000_000, int: false, default: 3000 },
+/** Numeric flags (stored under their flag name) and their defaults. */
+const FLAGS: OptionTable = {
+  '--p99-ms': { key: '--p99-ms', spec: num(1, 600_000, false), help: 'pass: p99 latency at most this', value: 'MS', default: 1000 },
+  '--max-clients': { key: '--max-clients', spec: num(1, 1_000_000, true), help: 'largest count probed', value: 'N', default: 100_000 },
+  '--start-clients': { key: '--start-clients', spec: num(1, 1_000_000, true), help: 'first count probed', value: 'N', default: 1000 },
+  '--min-clients': { key: '--min-clients', spec: num(1, 1_000_000, true), help: 'smallest count probed when the start fails', value: 'N', default: 10 },
+  '--factor': { key: '--factor', spec: num(1.01, 100, false), help: 'step multiplier (√10 = 3.1623 lands on 1k, 10k, 100k)', value: 'X', default: 2 },
+  '--precision': { key: '--precision', spec: num(0.001, 1, false), help: 'bisect until within this fraction', value: 'X', default: 0.05 },
+  '--duration': { key: '--duration', spec: num(1, 3600, false), help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them', short: '-d', value: 'S', default: 60 },
+  '--hold': { key: '--duration', spec: num(1, 3600, false), help: 'the same as --duration', value: 'S' },
+  '--warmup': { key: '--warmup', spec: num(0, 3600, false), help: "seconds of publishing before each probe's latency counts", value: 'S', default: 2 },
+  '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second', short: '-r', value: 'MSG/S', default: 1 },
+  '--interval-ms': { key: '--interval-ms', spec: num(10, 3_600_000, true), help: 'short polling interval (its p99 is at least the interval)', value: 'MS', default: 500 },
+  '--retries': { key: '--retries', spec: num(0, 5, true), help: 'probe a failing count again; it passes if any probe does', value: 'N', default: 1 },
+  '--connect-rate': { key: '--connect-rate', spec: num(0, 1_000_000, false), help: 'new connections per second, 0 = at once', value: 'N/S', default: 3000 },
+};
+
+/** Every capacity option: the numeric ones and the rest. */
+const OPTIONS: OptionTable = {
+  '--transports': { key: 'transports', spec: { kind: 'transports' }, help: 'comma-separated transport names', short: '-t', value: 'LIST', default: 'all' },
+  ...FLAGS,
+  '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path; - writes the results to stdout (the table goes to stderr)', short: '-j', value: 'FILE|-' },
+  '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory for the results file', value: 'DIR', default: DEFAULTS.outDir },
+  '--efficiency': { key: 'efficiency', spec: { kind: 'bool' }, help: 'measure the generator against autocannon first (--no-efficiency: skip)' },
+  '--quiet': { key: 'quiet', spec: { kind: 'bool' }, help: 'no progress on stderr', short: '-q' },
 };
 
 export function help(): string {
-  return [
-    'usage: pushbench capacity [--transports a,b] [flags]',
-    '',
-    'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost,',
-    'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing',
-    'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.',
-    '',
-    `  ${'--transports'.padEnd(18)} comma-separated transport names (default: all)`,
-    ...Object.entries(FLAGS).map(([f, o]) => `  ${f.padEnd(18)} ${o.help} (default ${o.default})`),
-    `  ${'--json FILE'.padEnd(18)} exact results file path`,
-    `  ${'--out DIR'.padEnd(18)} directory for the results file (default results)`,
-    `  ${'--no-efficiency'.padEnd(18)} skip measuring the generator against autocannon first`,
-  ].join('\n');
+  return formatHelp({
+    usage: 'pushbench capacity [options]',
+    description:
+      'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost,\n' +
+      'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing\n' +
+      'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.',
+    table: OPTIONS,
+    examples: ['pushbench capacity -t sse,websocket --max-clients 20000', 'pushbench capacity --factor 3.1623 --json results/capacity.json'],
+  });
 }
 
 export interface CapacityArgs {
@@ -66,45 +68,28 @@ export interface CapacityArgs {
   outDir: string;
   /** Measure the generator against autocannon first (results `efficiency`). */
   efficiency: boolean;
+  quiet: boolean;
 }
 
 /** Parses the flags; throws UsageError on anything wrong. Exported for tests. */
 export function parseCapacityArgs(argv: string[]): CapacityArgs {
-  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, o.default]));
-  let transports = [...DEFAULTS.transports];
-  let jsonFile: string | null = null;
-  let outDir = DEFAULTS.outDir;
-  let efficiency = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const given = eq > 0 ? arg.slice(0, eq) : arg;
-    const name = given === '--hold' ? '--duration' : given;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (name === '--transports') transports = parseTransports(value());
-    else if (name === '--no-efficiency') efficiency = false;
-    else if (name === '--json') jsonFile = value();
-    else if (name === '--out') outDir = value();
-    else if (FLAGS[name]) {
-      const o = FLAGS[name]!;
-      const raw = value();
-      const n = Number(raw.replace(/_/g, ''));
-      if (!Number.isFinite(n) || n < o.min || n > o.max || (o.int && !Number.isInteger(n))) {
-        throw new UsageError(`${name} must be ${o.int ? 'a whole number' : 'a number'} from ${o.min} to ${o.max}, got ${JSON.stringify(raw)}`);
-      }
-      values[name] = n;
-    } else throw new UsageError(`unknown ${arg.startsWith('--') ? 'flag' : 'argument'} ${name}; see pushbench capacity --help`);
-  }
+  const parsed = parseOptions(OPTIONS, argv, 'capacity');
+  if (parsed.positionals.length > 0) throw new UsageError(`unknown argument ${parsed.positionals[0]}; see pushbench capacity --help`);
+  const given = parsed.values;
+  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]).filter(([f]) => f !== '--hold'));
   const v = values;
   if (!(v['--min-clients']! <= v['--start-clients']! && v['--start-clients']! <= v['--max-clients']!)) {
     throw new UsageError(`need --min-clients <= --start-clients <= --max-clients, got ${v['--min-clients']}, ${v['--start-clients']}, ${v['--max-clients']}`);
   }
   if (Math.round(v['--rate']! * v['--duration']!) < 1) throw new UsageError(`--rate ${v['--rate']} for --duration ${v['--duration']} publishes no message; raise one of them`);
-  return { transports, values, jsonFile, outDir, efficiency };
+  return {
+    transports: (given.transports as RunOptions['transports'] | undefined) ?? [...DEFAULTS.transports],
+    values,
+    jsonFile: (given.jsonFile as string | undefined) ?? null,
+    outDir: (given.outDir as string | undefined) ?? DEFAULTS.outDir,
+    efficiency: given.efficiency !== false,
+    quiet: given.quiet === true,
+  };
 }
 
 /** The capacity table for humans. Pure over the capacity section. */
@@ -124,15 +109,15 @@ export function formatCapacity(results: ResultsFile): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(help() + '\n');
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
   const args = parseCapacityArgs(argv);
   const v = args.values;
   const limits = machineLimits();
   const criteria: Criteria = { p99Ms: v['--p99-ms']!, cpus: limits.cpus, memoryBytes: limits.memoryBytes ?? environment().totalMemoryBytes };
-  const progress = new Progress();
+  const progress = new Progress(args.quiet);
   const startedAt = new Date().toISOString();
   const base: RunOptions = {
     ...DEFAULTS,
@@ -228,6 +213,11 @@ export async function main(argv: string[]): Promise<number> {
     },
     ...(efficiency ? { efficiency } : {}),
   };
+  if (args.jsonFile === '-') {
+    process.stderr.write(formatCapacity(results) + '\n');
+    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    return EXIT.ok;
+  }
   const file = resultsPath(results.options, startedAt);
   writeResults(results, file);
   process.stdout.write(formatCapacity(results) + '\n');

@@ -6,27 +6,34 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { captureChromiumHeads, captureToProfile, formatProfileJson } from '../capture/capture-headers.js';
 import { EnvironmentError, EXIT, UsageError } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { loadProfile, parseProfile } from '../protocol/profiles.js';
 import { profilesDir } from '../paths.js';
 import { writeFileAtomic } from '../../results/io.js';
 
 export const summary = "record a real Chromium's request heads as the chromium header profile";
 
-const USAGE = 'usage: pushbench capture-headers [--out FILE]';
+const OPTIONS: OptionTable = {
+  '--out': { key: 'out', spec: { kind: 'string' }, help: 'profile file to write', value: 'FILE', default: 'scenarios/profiles/chromium.json' },
+};
+
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench capture-headers [options]',
+    description: "Drives a real Chromium through pushbench's four request kinds and writes the heads it sent as a header profile.",
+    table: OPTIONS,
+    examples: ['pushbench capture-headers', 'pushbench capture-headers --out my-chromium.json && pushbench run quick --profile ./my-chromium.json'],
+  });
+}
 
 export async function main(argv: string[]): Promise<number> {
-  let out = path.join(profilesDir, 'chromium.json');
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--out') {
-      const v = argv[++i];
-      if (!v) throw new UsageError(`--out needs a file name (${USAGE})`);
-      out = path.resolve(v);
-    } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(USAGE + '\n');
-      return EXIT.ok;
-    } else throw new UsageError(`unknown argument "${arg}" (${USAGE})`);
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
+    return EXIT.ok;
   }
+  const { values, positionals } = parseOptions(OPTIONS, argv, 'capture-headers');
+  if (positionals.length > 0) throw new UsageError(`unknown argument "${positionals[0]}"; see pushbench capture-headers --help`);
+  const out = values.out !== undefined ? path.resolve(values.out as string) : path.join(profilesDir, 'chromium.json');
   if (!existsSync(path.dirname(out))) throw new UsageError(`directory ${path.dirname(out)} does not exist; create it or pick another --out`);
   let capture;
   try {

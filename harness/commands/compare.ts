@@ -2,7 +2,8 @@
  * `pushbench compare <baseline> <candidate>`: judge a candidate results file against a baseline and exit
  * 0 (no regression), 1 (regression, changed wire bytes, or an errored transport) or 2 (usage or input error).
  */
-import { UsageError, EXIT, parseFlags } from '../errors.js';
+import { UsageError, EXIT } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
 import { toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
@@ -12,60 +13,68 @@ import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
 
-export const COMPARE_USAGE = `Usage: pushbench compare BASELINE CANDIDATE [options]
+const OPTIONS: OptionTable = {
+  '--policy': { key: 'policy', spec: { kind: 'string' }, help: 'thresholds and settings as JSON (see docs/ci.md), merged over the defaults', value: 'FILE' },
+  '--threshold': { key: 'threshold', spec: { kind: 'string' }, help: 'relative threshold of a statistical metric, e.g. latencyMs.p99=20 (repeatable)', value: 'METRIC=PCT', multiple: true },
+  '--tolerance': { key: 'tolerance', spec: { kind: 'string' }, help: 'absolute tolerance of an exact metric, e.g. messages.lost=2 (repeatable)', value: 'METRIC=N', multiple: true },
+  '--disable': { key: 'disable', spec: { kind: 'string' }, help: 'skip a metric (repeatable)', value: 'METRIC', multiple: true },
+  '--exact-only': { key: 'exactOnly', spec: { kind: 'bool' }, help: 'judge only deterministic metrics: wire bytes and delivery faults' },
+  '--alpha': { key: 'alpha', spec: { kind: 'string' }, help: 'significance level of the Mann-Whitney test', value: 'P', default: 0.05 },
+  '--seed': { key: 'seed', spec: { kind: 'string' }, help: 'bootstrap seed', value: 'N', default: 1 },
+  '--allow-missing-baseline': {
+    key: 'allowMissingBaseline',
+    spec: { kind: 'bool' },
+    help: 'when BASELINE is a directory without a fitting baseline, say so and exit 0 (before any baseline exists)',
+  },
+  '--repeats': { key: 'repeats', spec: { kind: 'string' }, help: 'use only the first K repeats of each file (to find how many a machine needs)', value: 'K' },
+  '--markdown': { key: 'markdown', spec: { kind: 'string' }, help: 'write the verdict as Markdown (for a pull-request comment); - for stdout', value: 'FILE|-' },
+  '--json': { key: 'json', spec: { kind: 'string' }, help: 'write the full comparison as JSON; - for stdout (the text verdict then goes to stderr)', short: '-j', value: 'FILE|-' },
+  '--html': {
+    key: 'html',
+    spec: { kind: 'string' },
+    help: 'write the comparison as a page (DIR/index.html, with its assets and data as CSV): baseline against candidate per metric, the verdict, the statistics and every repeat',
+    value: 'DIR',
+  },
+};
 
-  BASELINE   a results file, or a directory of baselines (the one matching CANDIDATE's scenario is used)
-  CANDIDATE  a results file from pushbench run --json (or a micro-benchmark file from npm run bench:micro)
-  Either side may be a comma-separated list of files recorded with the same settings: their runs are pooled
-  (for two versions measured alternately in one session, A B A B ..., see docs/ci.md).
-
-Options:
-  --policy FILE            thresholds and settings as JSON (see docs/ci.md), merged over the defaults
-  --threshold METRIC=PCT   relative threshold of a statistical metric, e.g. latencyMs.p99=20 (repeatable)
-  --tolerance METRIC=N     absolute tolerance of an exact metric, e.g. messages.lost=2 (repeatable)
-  --disable METRIC         skip a metric (repeatable)
-  --exact-only             judge only deterministic metrics: wire bytes and delivery faults
-  --alpha P                significance level of the Mann-Whitney test (default 0.05)
-  --seed N                 bootstrap seed (default 1)
-  --allow-missing-baseline when BASELINE is a directory without a fitting baseline, say so and exit 0
-                           (a CI job before main has recorded its first baseline)
-  --repeats K              use only the first K repeats of each file (to find how many a machine needs)
-  --markdown FILE          write the verdict as Markdown (for a pull-request comment)
-  --json FILE              write the full comparison as JSON
-  --html DIR               write the comparison as a page (DIR/index.html, with its assets and data as CSV):
-                           baseline against candidate per metric, the verdict, the statistics and every repeat
-
-Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error.
-Statistical metrics need --repeat 4 or more on both runs; with fewer they are reported as insufficient samples.
-`;
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench compare BASELINE CANDIDATE [options]',
+    description: [
+      'Judges a candidate results file against a baseline.',
+      '  BASELINE   a results file, or a directory of baselines (the one matching CANDIDATE\'s scenario is used)',
+      '  CANDIDATE  a results file from pushbench run --json (or a micro-benchmark file from npm run bench:micro)',
+      'Either side may be a comma-separated list of files recorded with the same settings: their runs are pooled',
+      '(for two versions measured alternately in one session, A B A B ..., see docs/ci.md).',
+      'Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error.',
+      'Statistical metrics need --repeat 4 or more on both runs; with fewer they are reported as insufficient samples.',
+    ].join('\n'),
+    table: OPTIONS,
+    examples: ['pushbench compare baselines/ candidate.json', 'pushbench compare base.json cand.json --exact-only --markdown verdict.md'],
+  });
+}
 
 /** Runs the command; `argv` is what follows `compare` on the command line. */
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseFlags({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      threshold: { type: 'string', multiple: true },
-      tolerance: { type: 'string', multiple: true },
-      disable: { type: 'string', multiple: true },
-      'exact-only': { type: 'boolean' },
-      alpha: { type: 'string' },
-      seed: { type: 'string' },
-      repeats: { type: 'string' },
-      'allow-missing-baseline': { type: 'boolean' },
-      markdown: { type: 'string' },
-      json: { type: 'string' },
-      html: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }, 'pushbench compare');
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(COMPARE_USAGE);
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
+  const { values: v, positionals } = parseOptions(OPTIONS, argv, 'compare');
+  const values = v as {
+    policy?: string;
+    threshold?: string[];
+    tolerance?: string[];
+    disable?: string[];
+    exactOnly?: boolean;
+    alpha?: string;
+    seed?: string;
+    allowMissingBaseline?: boolean;
+    repeats?: string;
+    markdown?: string;
+    json?: string;
+    html?: string;
+  };
   if (positionals.length !== 2) {
     throw new UsageError(`compare needs exactly two arguments, BASELINE and CANDIDATE, got ${positionals.length}; see pushbench compare --help`);
   }
@@ -76,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const t of values.threshold ?? []) applyThresholdFlag(policy, t);
   for (const t of values.tolerance ?? []) applyToleranceFlag(policy, t);
   for (const id of values.disable ?? []) applyDisableFlag(policy, id);
-  if (values['exact-only']) policy.exactOnly = true;
+  if (values.exactOnly) policy.exactOnly = true;
   if (values.alpha !== undefined) mergePolicy(policy, { alpha: Number(values.alpha) }, '--alpha');
   if (values.seed !== undefined) mergePolicy(policy, { seed: Number(values.seed) }, '--seed');
 
@@ -96,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
         ? resolveBaseline(baselineArg, candidate)
         : { file: baselineArg, data: mergeRecordings(baselineFiles.map(readComparable), baselineFiles) };
   } catch (err) {
-    if (!(err instanceof MissingBaselineError && values['allow-missing-baseline'])) throw err;
+    if (!(err instanceof MissingBaselineError && values.allowMissingBaseline)) throw err;
     const text = `pushbench compare: nothing compared: ${err.message}\n`;
     if (values.markdown) writeOutput(values.markdown, `### pushbench compare: ➖ no baseline yet\n\n${err.message}\n`);
     process.stdout.write(text);
@@ -112,7 +121,8 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
   if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
   if (values.html) await writeHtml(values.html, result);
-  process.stdout.write(toText(result));
+  // stdout belongs to a file written there with -; the text verdict then goes to stderr.
+  (values.json === '-' || values.markdown === '-' ? process.stderr : process.stdout).write(toText(result));
   return result.summary.exitCode;
 }
 
@@ -132,6 +142,10 @@ async function writeHtml(dir: string, result: ComparisonFile): Promise<void> {
 }
 
 function writeOutput(file: string, text: string, flag = '--markdown'): void {
+  if (file === '-') {
+    process.stdout.write(text);
+    return;
+  }
   try {
     writeFileAtomic(file, text);
   } catch (err) {

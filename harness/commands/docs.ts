@@ -8,30 +8,33 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EXIT, UsageError } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { DocsInputError, PART_KINDS, parseParts, renderDocument, sourcesOf, type DocInput } from '../../reports/docs.js';
 import { checkResults, ReportInputError } from '../../reports/load.js';
 import type { KaazingResults } from '../../reports/kaazing.js';
 
-const USAGE = 'usage: pushbench docs [--check] [--root DIR]';
-
 export const summary = 're-render the figures in README.md, docs/*.md and reports/*.md from docs/results/: pushbench docs [--check]';
 
+const OPTIONS: OptionTable = {
+  '--check': { key: 'check', spec: { kind: 'bool' }, help: 'render in memory, write nothing; exit 1 naming each part that differs from the committed text' },
+  '--root': { key: 'root', spec: { kind: 'string' }, help: 'the repository to work on', value: 'DIR', default: 'the current directory' },
+};
+
 function help(): string {
-  return [
-    USAGE,
-    '',
-    'Re-renders each generated part of README.md, docs/*.md and reports/*.md, i.e. the text between',
-    '  <!-- pushbench:begin KIND source=docs/results/FILE.json[,FILE…] [clients=N] [transports=a,b] -->',
-    '  <!-- pushbench:end -->',
-    'from the results files it names (.json or .json.gz, relative to the root). Hand-written text outside the markers stays.',
-    `Kinds: ${PART_KINDS.join(', ')}.`,
-    '',
-    '  --check     render in memory, write nothing; exit 1 naming each part that differs from the committed text',
-    '  --root DIR  the repository to work on (default: the current directory)',
-    '',
-    'Exit codes: 0 every part up to date (or rewritten), 1 --check found a difference, 2 bad marker or results file.',
-  ].join('\n');
+  return formatHelp({
+    usage: 'pushbench docs [options]',
+    description: [
+      'Re-renders each generated part of README.md, docs/*.md and reports/*.md, i.e. the text between',
+      '  <!-- pushbench:begin KIND source=docs/results/FILE.json[,FILE…] [clients=N] [transports=a,b] -->',
+      '  <!-- pushbench:end -->',
+      'from the results files it names (.json or .json.gz, relative to the root). Hand-written text outside the markers stays.',
+      `Kinds: ${PART_KINDS.join(', ')}.`,
+      'Exit codes: 0 every part up to date (or rewritten), 1 --check found a difference, 2 bad marker or results file.',
+    ].join('\n'),
+    table: OPTIONS,
+    examples: ['pushbench docs', 'pushbench docs --check'],
+  });
 }
 
 export interface DocsArgs {
@@ -40,16 +43,9 @@ export interface DocsArgs {
 }
 
 export function parseDocsArgs(argv: string[]): DocsArgs {
-  const a: DocsArgs = { check: false, root: '.' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--check') a.check = true;
-    else if (arg === '--root') {
-      const v = argv[++i];
-      if (!v) throw new UsageError(`--root needs a directory; ${USAGE}`);
-      a.root = v;
-    } else throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
-  }
+  const { values, positionals } = parseOptions(OPTIONS, argv, 'docs');
+  if (positionals.length > 0) throw new UsageError(`unknown argument ${positionals[0]}; see pushbench docs --help`);
+  const a: DocsArgs = { check: values.check === true, root: (values.root as string | undefined) ?? '.' };
   if (!existsSync(path.join(a.root, 'README.md'))) throw new UsageError(`${path.resolve(a.root)} has no README.md; run from the repository root or pass --root DIR`);
   return a;
 }
@@ -94,8 +90,8 @@ export function loadSource(root: string, source: string): DocInput {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(help() + '\n');
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
   const args = parseDocsArgs(argv);

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
-import { EXIT, UsageError, parseFlags } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { floorMaxConnections, measureFloor } from '../measure/floor.js';
 import { writeResults } from '../../results/io.js';
 import { formatFloorTable } from '../../reports/floor.js';
@@ -12,40 +13,34 @@ import { isStopping } from '../run/children.js';
 
 export const summary = 'measure the CPU floor of a bare sender and receiver on loopback: pushbench floor [flags]';
 
-const HELP = `usage: pushbench floor [--counts LIST] [--duration S] [--rate M] [--payload BYTES] [--json FILE]
+const OPTIONS: OptionTable = {
+  '--counts': { key: 'counts', spec: { kind: 'string' }, help: 'connection counts, comma-separated; "max" = the most one process holds', value: 'LIST', default: '1000,10000,max' },
+  '--duration': { key: 'duration', spec: { kind: 'string' }, help: 'seconds of broadcasting per count', short: '-d', value: 'S', default: '10' },
+  '--rate': { key: 'rate', spec: { kind: 'string' }, help: 'broadcasts per second', short: '-r', value: 'MSG/S', default: '1' },
+  '--payload': { key: 'payload', spec: { kind: 'string' }, help: 'payload of each frame, 16 to 125 (21: a 23-byte frame)', short: '-p', value: 'BYTES', default: '21' },
+  '--json': { key: 'json', spec: { kind: 'string' }, help: 'results file', short: '-j', value: 'FILE', default: 'results/floor-<time>.json' },
+};
 
-Measures the CPU per message of a bare node:net sender (one prepared WebSocket frame written to every socket per
-tick) and a bare receiver (onread into one shared buffer), each in its own process, at each connection count.
-
-  --counts LIST      connection counts, comma-separated; "max" = the most one process holds (default 1000,10000,max)
-  --duration S       seconds of broadcasting per count (default 10)
-  --rate M           broadcasts per second (default 1)
-  --payload BYTES    payload of each frame, 16 to 125 (default 21: a 23-byte frame)
-  --json FILE        results file (default results/floor-<time>.json)
-
-example: pushbench floor --counts 1000,10000 --duration 5`;
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench floor [options]',
+    description:
+      'Measures the CPU per message of a bare node:net sender (one prepared WebSocket frame written to every socket per\n' +
+      'tick) and a bare receiver (onread into one shared buffer), each in its own process, at each connection count.',
+    table: OPTIONS,
+    examples: ['pushbench floor --counts 1000,10000 --duration 5'],
+  });
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    {
-      args: argv,
-      options: {
-        counts: { type: 'string', default: '1000,10000,max' },
-        duration: { type: 'string', default: '10' },
-        rate: { type: 'string', default: '1' },
-        payload: { type: 'string', default: '21' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    },
-    'pushbench floor',
-  );
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
+  const parsed = parseOptions(OPTIONS, argv, 'floor');
+  if (parsed.positionals.length > 0) throw new UsageError(`unknown argument "${parsed.positionals[0]}"; see pushbench floor --help`);
+  const given = parsed.values as { counts?: string; duration?: string; rate?: string; payload?: string; json?: string };
+  const values = { counts: given.counts ?? '1000,10000,max', duration: given.duration ?? '10', rate: given.rate ?? '1', payload: given.payload ?? '21', json: given.json };
   const num = (flag: string, v: string, min: number, max: number, int = false): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile } from '../data-files.js';
 import { EXIT, UsageError } from '../errors.js';
+import { formatHelp, parseOptions, type OptionTable } from '../options.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { loadKaazingScenario, type KaazingScenario } from '../studies/kaazing/scenario.js';
 import { runKaazingStudy } from '../studies/kaazing/study.js';
@@ -34,12 +35,29 @@ export interface KaazingArgs {
 
 export const summary = "websocket.org's 871-vs-2 table and 3:1 latency claim, measured: pushbench kaazing [flags]";
 
-const USAGE =
-  'usage: pushbench kaazing [--profiles a,b] [--cases A,B,C] [--measure-up-to N] [--transports t1,t2] [--duration S] [--delay-ms MS] [--no-latency | --latency-only] [--json FILE] [--report FILE] | --render FILE';
+const OPTIONS: OptionTable = {
+  '--profiles': { key: 'profiles', spec: { kind: 'list' }, help: 'header profiles to measure', value: 'LIST', default: "the scenario's" },
+  '--cases': { key: 'cases', spec: { kind: 'list' }, help: 'use cases to run (A 1,000, B 10,000, C 100,000 clients)', value: 'LIST', default: 'A,B,C' },
+  '--measure-up-to': { key: 'measureUpTo', spec: { kind: 'string' }, help: 'extrapolate use cases with more clients instead of measuring them', value: 'N', default: 'all the plan allows' },
+  '--transports': { key: 'transports', spec: { kind: 'list' }, help: 'comma-separated transport names', short: '-t', value: 'LIST', default: "the scenario's" },
+  '--duration': { key: 'durationS', spec: { kind: 'string' }, help: 'seconds of publishing per run', short: '-d', value: 'S', default: "the scenario's" },
+  '--delay-ms': { key: 'delayMs', spec: { kind: 'string' }, help: 'one-way delay of the latency proxy', value: 'MS', default: "the scenario's" },
+  '--latency': { key: 'latency', spec: { kind: 'bool' }, help: 'measure the 3:1 latency claim (--no-latency: skip it)', default: true },
+  '--latency-only': { key: 'latencyOnly', spec: { kind: 'bool' }, help: 'measure only the latency claim' },
+  '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'results file', short: '-j', value: 'FILE', default: path.join('results', 'kaazing.json') },
+  '--report': { key: 'reportFile', spec: { kind: 'string' }, help: 'Markdown report', value: 'FILE', default: path.join('reports', 'kaazing.md') },
+  '--render': { key: 'render', spec: { kind: 'string' }, help: 'only re-render the report from a kaazing results file', value: 'FILE' },
+};
 
-function list(flag: string, v: string | undefined): string[] {
-  if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a comma-separated list (${USAGE})`);
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench kaazing [options]',
+    description:
+      "Measures websocket.org's 871-vs-2 table (every header profile × use case × transport) and the 3:1 latency\n" +
+      'claim through a delay proxy, writes one results file and renders the Markdown report from it.',
+    table: OPTIONS,
+    examples: ['pushbench kaazing --cases A --duration 5', 'pushbench kaazing --latency-only', 'pushbench kaazing --render results/kaazing.json'],
+  });
 }
 
 function positive(flag: string, v: string | undefined): number {
@@ -50,84 +68,38 @@ function positive(flag: string, v: string | undefined): number {
 
 /** Parses and checks the flags against the scenario, before anything starts. */
 export function parseKaazingArgs(argv: string[], scenario: KaazingScenario): KaazingArgs {
+  const { values: v, positionals, help } = parseOptions(OPTIONS, argv, 'kaazing');
+  if (positionals.length > 0) throw new UsageError(`unknown argument "${positionals[0]}"; see pushbench kaazing --help`);
   const a: KaazingArgs = {
-    help: false,
-    render: null,
-    profiles: null,
+    help,
+    render: (v.render as string | undefined) ?? null,
+    profiles: (v.profiles as string[] | undefined) ?? null,
     cases: null,
     measureUpTo: null,
     transports: null,
-    durationS: null,
-    latency: true,
-    latencyOnly: false,
-    delayMs: null,
-    jsonFile: path.join('results', 'kaazing.json'),
-    reportFile: path.join('reports', 'kaazing.md'),
+    durationS: v.durationS !== undefined ? positive('--duration', v.durationS as string) : null,
+    latency: v.latency !== false,
+    latencyOnly: v.latencyOnly === true,
+    delayMs: v.delayMs !== undefined ? positive('--delay-ms', v.delayMs as string) : null,
+    jsonFile: (v.jsonFile as string | undefined) ?? path.join('results', 'kaazing.json'),
+    reportFile: (v.reportFile as string | undefined) ?? path.join('reports', 'kaazing.md'),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const next = (): string | undefined => argv[++i];
-    switch (flag) {
-      case '--render': {
-        const v = next();
-        if (!v) throw new UsageError(`--render needs a kaazing results file (${USAGE})`);
-        a.render = v;
-        break;
-      }
-      case '--profiles':
-        a.profiles = list(flag, next());
-        for (const p of a.profiles) loadProfile(p);
-        break;
-      case '--cases': {
-        a.cases = list(flag, next()).map((c) => c.toUpperCase());
-        const known = scenario.useCases.map((u) => u.useCase);
-        for (const c of a.cases) if (!known.includes(c)) throw new UsageError(`unknown use case "${c}"; the scenario has ${known.join(', ')}`);
-        break;
-      }
-      case '--measure-up-to': {
-        const raw = next();
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--measure-up-to must be a whole number of clients, got ${JSON.stringify(raw)}`);
-        a.measureUpTo = n;
-        break;
-      }
-      case '--transports': {
-        const ts = list(flag, next());
-        for (const t of ts) if (!(TRANSPORT_NAMES as readonly string[]).includes(t)) throw new UsageError(`unknown transport "${t}"; choose from ${TRANSPORT_NAMES.join(', ')}`);
-        a.transports = ts as TransportName[];
-        break;
-      }
-      case '--duration':
-        a.durationS = positive(flag, next());
-        break;
-      case '--delay-ms':
-        a.delayMs = positive(flag, next());
-        break;
-      case '--no-latency':
-        a.latency = false;
-        break;
-      case '--latency-only':
-        a.latencyOnly = true;
-        break;
-      case '--json': {
-        const v = next();
-        if (!v) throw new UsageError(`--json needs a file name (${USAGE})`);
-        a.jsonFile = v;
-        break;
-      }
-      case '--report': {
-        const v = next();
-        if (!v) throw new UsageError(`--report needs a file name (${USAGE})`);
-        a.reportFile = v;
-        break;
-      }
-      case '--help':
-      case '-h':
-        a.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument "${flag}" (${USAGE})`);
-    }
+  for (const p of a.profiles ?? []) loadProfile(p);
+  if (v.cases) {
+    a.cases = (v.cases as string[]).map((c) => c.toUpperCase());
+    const known = scenario.useCases.map((u) => u.useCase);
+    for (const c of a.cases) if (!known.includes(c)) throw new UsageError(`unknown use case "${c}"; the scenario has ${known.join(', ')}`);
+  }
+  if (v.measureUpTo !== undefined) {
+    const raw = v.measureUpTo as string;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--measure-up-to must be a whole number of clients, got ${JSON.stringify(raw)}`);
+    a.measureUpTo = n;
+  }
+  if (v.transports) {
+    const ts = v.transports as string[];
+    for (const t of ts) if (!(TRANSPORT_NAMES as readonly string[]).includes(t)) throw new UsageError(`unknown transport "${t}"; choose from ${TRANSPORT_NAMES.join(', ')}`);
+    a.transports = ts as TransportName[];
   }
   if (a.latencyOnly && !a.latency) throw new UsageError('--latency-only and --no-latency contradict each other; pick one');
   return a;
@@ -143,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
   const scenario = loadKaazingScenario();
   const args = parseKaazingArgs(argv, scenario);
   if (args.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(help());
     return EXIT.ok;
   }
   if (args.render) {

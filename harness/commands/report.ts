@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { jsonFilesUnder, ReportInputError } from '../../reports/load.js';
@@ -29,36 +30,46 @@ export interface ReportArgs {
   outDir: string;
   /** --site: build the published site from the committed results into outDir. */
   site: boolean;
+  /** --include: with --site, directories of further results files. */
+  include?: string[];
 }
 
-function flagValue(argv: string[], i: number, flag: string): [string, number] {
-  const arg = argv[i]!;
-  const value = arg === flag ? argv[i + 1] : arg.slice(flag.length + 1);
-  if (!value || value.startsWith('-')) throw new UsageError(`${flag} needs a directory; ${USAGE}`);
-  return [value, arg === flag ? i + 1 : i];
+const OPTIONS: OptionTable = {
+  '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory of the site', value: 'DIR', default: DEFAULT_REPORT_DIR },
+  '--site': { key: 'site', spec: { kind: 'string' }, help: `build the published site (for GitHub Pages) from every results file under ${SITE_RESULTS_DIRS.join(' and ')}, alone`, value: 'DIR' },
+  '--include': {
+    key: 'include',
+    spec: { kind: 'string' },
+    help: "with --site: every results file under DIR too (the CI adds main's history from the bench-data branch; repeatable)",
+    value: 'DIR',
+    multiple: true,
+  },
+};
+
+export function help(): string {
+  return formatHelp({
+    usage: 'pushbench report [results.json ...] [--out DIR] | pushbench report --site DIR',
+    description:
+      "Writes a static site (the verdict, one page per results, study or comparison file, history per scenario, every chart's\n" +
+      `data as CSV) to DIR; with no files, renders every *.json in ${DEFAULT_RESULTS_DIR}/.`,
+    table: OPTIONS,
+    examples: ['pushbench report', 'pushbench report results/*.json --out site', 'pushbench report --site site --include bench-data/history'],
+  });
 }
 
 /** Parses the arguments after `report`; throws UsageError on anything it does not know. */
 export function parseReportArgs(argv: string[]): ReportArgs {
-  const files: string[] = [];
-  let outDir: string | null = null;
-  let siteDir: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--out' || arg.startsWith('--out=')) {
-      [outDir, i] = flagValue(argv, i, '--out');
-    } else if (arg === '--site' || arg.startsWith('--site=')) {
-      [siteDir, i] = flagValue(argv, i, '--site');
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}; ${USAGE}`);
-    } else {
-      files.push(arg);
-    }
-  }
-  if (siteDir !== null && (files.length > 0 || outDir !== null)) {
+  const { values, positionals: files } = parseOptions(OPTIONS, argv, 'report');
+  const outDir = values.outDir as string | undefined;
+  const siteDir = values.site as string | undefined;
+  if (siteDir !== undefined && (files.length > 0 || outDir !== undefined)) {
     throw new UsageError(`--site DIR builds from the committed results into DIR; give it alone, or use files with --out: ${USAGE}`);
   }
-  return siteDir !== null ? { files, outDir: siteDir, site: true } : { files, outDir: outDir ?? DEFAULT_REPORT_DIR, site: false };
+  const include = values.include as string[] | undefined;
+  if (include && siteDir === undefined) throw new UsageError(`--include adds results to --site DIR; without --site pass the files themselves: ${USAGE}`);
+  return siteDir !== undefined
+    ? { files, outDir: siteDir, site: true, ...(include ? { include } : {}) }
+    : { files, outDir: outDir ?? DEFAULT_REPORT_DIR, site: false };
 }
 
 /** The results directory a bare `pushbench report` reads: the current directory's, else the package's. */
@@ -78,19 +89,15 @@ export async function reportResultsDir(resultsDir: string, outDir: string): Prom
 
 /** Runs the command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(
-      `${USAGE}\n\nWrites a static site (the verdict, one page per results, study or comparison file, history per scenario, every chart's data as CSV)\n` +
-        `to DIR (default ${DEFAULT_REPORT_DIR}); with no files, renders every *.json in ${DEFAULT_RESULTS_DIR}/.\n` +
-        `--site DIR builds the published site (for GitHub Pages) from every results file under ${SITE_RESULTS_DIRS.join(' and ')}.\n`,
-    );
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return 0;
   }
   const args = parseReportArgs(argv);
   let files = args.files;
   let skipUnknown = false;
   if (args.site) {
-    const dirs = SITE_RESULTS_DIRS.map((d) => path.join(packageRoot, d));
+    const dirs = [...SITE_RESULTS_DIRS.map((d) => path.join(packageRoot, d)), ...(args.include ?? []).map((d) => path.resolve(d))];
     files = await jsonFilesUnder(dirs);
     if (files.length === 0) throw new UsageError(`no results files under ${SITE_RESULTS_DIRS.join(' or ')}; commit results there first: ${USAGE}`);
     skipUnknown = true;

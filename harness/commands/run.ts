@@ -3,11 +3,12 @@ import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
 import { isStopping } from '../run/children.js';
 import { EXIT } from '../errors.js';
+import { formatHelp, wantsHelp } from '../options.js';
 import { describePlan, planFor } from '../run/plan.js';
 import { Progress } from '../run/progress.js';
 import { resultsPath, writeResults } from '../../results/io.js';
 import { runScenario } from '../run/runner.js';
-import { RUN_FLAGS, parseRunArgs } from '../run/scenario.js';
+import { DEFAULTS, RUN_COMMAND_FLAGS, RUN_FLAGS, listScenarios, parseRunArgs, readScenario } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
 import { DEFAULT_REPORT_DIR, reportResultsDir } from './report.js';
 import { holdAgainstFloor } from '../measure/floor.js';
@@ -15,30 +16,45 @@ import { holdAgainstFloor } from '../measure/floor.js';
 export const summary = 'measure transports on the wire: pushbench run <scenario> [flags]';
 
 export function help(): string {
-  const flags = Object.entries(RUN_FLAGS).map(([f, o]) => `  ${f.padEnd(26)} ${o.help}`);
-  return [
-    'usage: pushbench run <scenario> [flags]',
-    '',
-    'Runs each transport against its own embedded server process with simulated clients in worker processes,',
-    'writes one results JSON and prints one row per transport. Flags override the scenario file.',
-    '',
-    ...flags,
-    `  ${'--dashboard'.padEnd(26)} serve a live dashboard on 127.0.0.1 while the run goes`,
-    `  ${'--no-report'.padEnd(26)} do not write the HTML report after the run`,
-  ].join('\n');
+  return formatHelp({
+    usage: 'pushbench run <scenario|FILE.json> [options]',
+    description:
+      'Runs each transport against its own embedded server process with simulated clients in worker processes,\n' +
+      'writes one results JSON and prints one row per transport. Options override the scenario file, whose keys\n' +
+      "are the options' keys (clients, durationS, ...). A scenario is a name in scenarios/ or a path to a JSON file.",
+    table: { ...RUN_FLAGS, ...RUN_COMMAND_FLAGS },
+    defaults: DEFAULTS as unknown as Record<string, unknown>,
+    sections: [['scenarios:', ...listScenarios().flatMap((n) => describeScenario(n))].join('\n')],
+    examples: [
+      'pushbench run quick',
+      'pushbench run quick -c 100 -d 5 -t sse,websocket',
+      'pushbench run ./my-scenario.json --repeat 5 --json results/mine.json',
+      'pushbench run quick -q --json - | jq .runs[0].latencyMs',
+    ],
+  });
 }
 
-/** Where `npm run bench` writes its report pages. */
+/** One help line per runnable scenario (a study's file, such as kaazing.json, is not one). */
+function describeScenario(name: string): string[] {
+  try {
+    const d = readScenario(name).description ?? '';
+    return [`  ${name.padEnd(12)} ${d.length > 90 ? `${d.slice(0, 87)}...` : d}`.trimEnd()];
+  } catch {
+    return [];
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(help() + '\n');
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
-  const { options, dashboard, report } = parseRunArgs(argv);
+  const { options, dashboard, report, quiet } = parseRunArgs(argv);
+  // With --json - the results own stdout; the tables go to stderr beside the progress.
+  const toStdout = options.jsonFile === '-';
   // Refuse a plan the machine cannot hold before printing or starting anything.
   const planned = planFor(options, machineLimits());
-  const progress = new Progress();
+  const progress = new Progress(quiet);
   progress.note(describePlan(planned.plan, options.clients, planned.limits, options));
   const messages = Math.max(1, Math.round(options.rate * options.durationS));
   progress.note(
@@ -47,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       (options.repeat > 1 ? `, ${options.repeat} repeats` : ''),
   );
   const live = dashboard ? await (await import('../../dashboards/server.js')).startDashboard({ port: 0 }) : null;
-  if (live) progress.note(`live dashboard: ${live.url}`);
+  if (live) progress.note(`live dashboard: ${live.url} (OpenMetrics: ${live.url}metrics)`);
   try {
     const results = await runScenario(options, {
       onSample: (s) => {
@@ -58,14 +74,20 @@ export async function main(argv: string[]): Promise<number> {
     }, planned);
     if (isStopping()) return EXIT.interrupted;
     await holdAgainstFloor(results, options, planned.plan, progress);
-    const file = resultsPath(options, results.startedAt);
-    writeResults(results, file);
-    process.stdout.write(formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n');
-    progress.note(`results: ${file}`);
-    if (report) {
-      // Every results file beside this one, so the index and the history keep the earlier runs.
-      const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
-      progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+    const tables = formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n';
+    if (toStdout) {
+      process.stderr.write(tables);
+      process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    } else {
+      const file = resultsPath(options, results.startedAt);
+      writeResults(results, file);
+      process.stdout.write(tables);
+      progress.note(`results: ${file}`);
+      if (report) {
+        // Every results file beside this one, so the index and the history keep the earlier runs.
+        const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
+        progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+      }
     }
     const failed = results.runs.some((r) => r.state === 'errored');
     return failed ? EXIT.failed : EXIT.ok;

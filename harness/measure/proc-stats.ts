@@ -46,16 +46,37 @@ export class ProcessMeter {
     this.loop.enable();
   }
 
+  /** Event-loop figures frozen when the window closed (see `endWindow`). */
+  private loopAtEnd: LoopDelayStats | null = null;
+
   /** Starts the measured window: CPU and event-loop delay count from here. */
   startWindow(): void {
     this.cpuStart = process.cpuUsage();
     this.wallStart = process.hrtime.bigint();
     this.loop.reset();
+    this.loopAtEnd = null;
+  }
+
+  /**
+   * Closes the event-loop window: later samples report the delay seen from the first publish to the last, so a stall
+   * after the last message (a host pause while the run drains, the teardown) is not reported as a stall that
+   * delayed deliveries. CPU keeps counting until the snapshot, as the byte window does.
+   */
+  endWindow(): void {
+    this.loopAtEnd = this.loopStats();
+  }
+
+  private loopStats(): LoopDelayStats {
+    const ns = (v: number): number => Math.max(0, Math.round(v / 1e3 - LOOP_RESOLUTION_MS * 1e3) / 1e3);
+    return {
+      p50Ms: this.loop.count ? ns(this.loop.percentile(50)) : 0,
+      p99Ms: this.loop.count ? ns(this.loop.percentile(99)) : 0,
+      maxMs: this.loop.count ? ns(this.loop.max) : 0,
+    };
   }
 
   sample(): ProcessCostSample {
     const cpu = process.cpuUsage(this.cpuStart);
-    const ns = (v: number): number => Math.max(0, Math.round(v / 1e3 - LOOP_RESOLUTION_MS * 1e3) / 1e3);
     return {
       pid: process.pid,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -63,11 +84,7 @@ export class ProcessMeter {
       rssBytes: residentBytes(),
       // maxRSS is in kilobytes (getrusage).
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      eventLoopDelay: {
-        p50Ms: this.loop.count ? ns(this.loop.percentile(50)) : 0,
-        p99Ms: this.loop.count ? ns(this.loop.percentile(99)) : 0,
-        maxMs: this.loop.count ? ns(this.loop.max) : 0,
-      },
+      eventLoopDelay: this.loopAtEnd ?? this.loopStats(),
     };
   }
 }

@@ -10,7 +10,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { UsageError, EXIT, parseFlags } from '../errors.js';
+import { UsageError, EXIT } from '../errors.js';
+import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../measure/environment.js';
@@ -116,30 +117,33 @@ function positiveInt(value: string | undefined, flag: string, fallback: number, 
   return n;
 }
 
-export const MICRO_USAGE = `Usage: node dist/harness/micro/run.js [--json FILE] [--rounds N] [--round-time-ms MS] [--filter TEXT] [--in-process]
+const OPTIONS: OptionTable = {
+  '--json': { key: 'json', spec: { kind: 'string' }, help: 'micro-benchmark file to write', short: '-j', value: 'FILE', default: 'results/micro.json' },
+  '--rounds': { key: 'rounds', spec: { kind: 'string' }, help: 'rounds, each in a fresh process', value: 'N', default: DEFAULT_MICRO_OPTIONS.rounds },
+  '--round-time-ms': { key: 'round-time-ms', spec: { kind: 'string' }, help: 'time per task per round', value: 'MS', default: DEFAULT_MICRO_OPTIONS.roundTimeMs },
+  '--filter': { key: 'filter', spec: { kind: 'string' }, help: 'only tasks whose name contains TEXT', value: 'TEXT' },
+  '--in-process': { key: 'in-process', spec: { kind: 'bool' }, help: 'run every round in this process (faster, less trustworthy)' },
+  '--child': { key: 'child', spec: { kind: 'bool' }, help: 'internal: one round for a parent process' },
+};
 
-  Writes a micro-benchmark file (default results/micro.json) that pushbench compare accepts on either side.
-`;
+export function help(): string {
+  return formatHelp({
+    usage: 'node dist/harness/micro/run.js [options]   (npm run bench:micro -- [options])',
+    description: 'Writes a micro-benchmark file that pushbench compare accepts on either side.',
+    table: OPTIONS,
+    examples: ['npm run bench:micro', 'npm run bench:micro -- --filter feed --rounds 5 --json results/micro-feed.json'],
+  });
+}
 
 /** Command-line entry; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags({
-    args: argv,
-    strict: true,
-    options: {
-      json: { type: 'string' },
-      rounds: { type: 'string' },
-      'round-time-ms': { type: 'string' },
-      filter: { type: 'string' },
-      'in-process': { type: 'boolean' },
-      child: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }, 'node dist/harness/micro/run.js');
-  if (values.help) {
-    process.stdout.write(MICRO_USAGE);
+  if (wantsHelp(argv)) {
+    process.stdout.write(help());
     return EXIT.ok;
   }
+  const parsed = parseOptions(OPTIONS, argv, 'bench:micro', 'npm run bench:micro -- --help');
+  if (parsed.positionals.length > 0) throw new UsageError(`unknown argument "${parsed.positionals[0]}"; see npm run bench:micro -- --help`);
+  const values = parsed.values as { json?: string; rounds?: string; 'round-time-ms'?: string; filter?: string; 'in-process'?: boolean; child?: boolean };
   const options: MicroOptions = {
     rounds: positiveInt(values.rounds, '--rounds', DEFAULT_MICRO_OPTIONS.rounds, 1000),
     roundTimeMs: positiveInt(values['round-time-ms'], '--round-time-ms', DEFAULT_MICRO_OPTIONS.roundTimeMs, 60_000),

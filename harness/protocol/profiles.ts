@@ -86,9 +86,18 @@ export function parseProfile(raw: unknown, where: string): HeaderProfile {
 }
 
 export function loadProfile(name: string, dir = profilesDir): HeaderProfile {
-  const file = path.join(dir, `${name}.json`);
+  // A path (absolute, or with a slash, or ending in .json) is read as given; a name must be a plain slug, so that
+  // "../../package" cannot reach a file outside the profiles directory.
+  const byPath = path.isAbsolute(name) || name.includes('/') || name.endsWith('.json');
+  if (!byPath && !/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(name)) {
+    throw new UsageError(`"${name}" is not a header profile name (letters, digits, - and _) or a path to a .json file; available: ${listProfiles(dir).join(', ')}`);
+  }
+  const file = byPath ? path.resolve(name) : path.join(dir, `${name}.json`);
   const raw = readJsonFile(file, {
-    unreadable: () => `unknown header profile "${name}"; available: ${listProfiles(dir).join(', ') || 'none'} (files in ${dir})`,
+    unreadable: () =>
+      byPath
+        ? `cannot read header profile file ${name}; give a path to a JSON profile or a name: ${listProfiles(dir).join(', ')}`
+        : `unknown header profile "${name}"; available: ${listProfiles(dir).join(', ') || 'none'} (files in ${dir})`,
     invalid: (e) => `${file} is not valid JSON: ${e.message}`,
   });
   return parseProfile(raw, file);

@@ -149,7 +149,8 @@ export function diagnose(run: TransportRun, c: Criteria): string | null {
   if (serverCores >= CPU_BUSY_SHARE * Math.min(c.cpus, r.server.processes)) {
     busy.push(`server CPU (${r.server.processes} process(es) used ${serverCores.toFixed(2)} cores)`);
   } else if (r.server.eventLoopDelay.p99Ms >= LOOP_BUSY_P99_MS) {
-    busy.push(`server CPU (event-loop delay p99 ${r.server.eventLoopDelay.p99Ms} ms)`);
+    // A loop that waited is not a loop that computed: on a shared machine the wait can be other processes' CPU.
+    busy.push(`server event loop (delay p99 ${r.server.eventLoopDelay.p99Ms} ms while the server used ${serverCores.toFixed(2)} cores)`);
   }
   if (r.clientWorkers.saturated) busy.push(`client CPU (${r.clientWorkers.saturationReason})`);
   if (busy.length === 0 && r.machine?.saturated) busy.push(`machine CPU (${r.machine.saturationReason})`);

@@ -1,6 +1,6 @@
 /** Messages between the harness and its child processes (server, client workers), over Node's IPC channel. */
 import type { ProcessCostSample } from '../measure/proc-stats.js';
-import type { TransportName, TransportOptions } from '../../results/types.js';
+import type { PublishLateness, TransportName, TransportOptions } from '../../results/types.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
@@ -42,7 +42,7 @@ export type FromServer =
   /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
   | { type: 'ready' }
   | { type: 'listening'; port: number }
-  | { type: 'published'; lastSeq: number; lateMaxMs: number }
+  | { type: 'published'; lastSeq: number; lateness: PublishLateness }
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
   /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
   | { type: 'memory'; rssBytes: number; processes: number; connections?: number }

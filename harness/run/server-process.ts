@@ -19,6 +19,7 @@ import type { TransportServer } from '../transports/server.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
 import { TlsWireLedger } from '../measure/tls-wire.js';
+import type { PublishLateness } from '../../results/types.js';
 
 const send = (msg: FromServer): void => {
   process.send?.(msg);
@@ -69,11 +70,30 @@ async function start(config: ServerConfig): Promise<void> {
   });
 }
 
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** Percentiles of the publisher's lateness (nearest rank), one figure per message. Exported for tests. */
+export function latenessOf(lateMs: readonly number[]): PublishLateness {
+  const sorted = [...lateMs].sort((a, b) => a - b);
+  const at = (q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0);
+  return { messages: sorted.length, p50Ms: round3(at(0.5)), p99Ms: round3(at(0.99)), maxMs: round3(sorted[sorted.length - 1] ?? 0) };
+}
+
+/** Several server processes publish the same schedule: each field is the worst process's. */
+export function worstLateness(parts: readonly PublishLateness[]): PublishLateness {
+  return {
+    messages: Math.max(0, ...parts.map((p) => p.messages)),
+    p50Ms: Math.max(0, ...parts.map((p) => p.p50Ms)),
+    p99Ms: Math.max(0, ...parts.map((p) => p.p99Ms)),
+    maxMs: Math.max(0, ...parts.map((p) => p.maxMs)),
+  };
+}
+
 /** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
 function publish(count: number, rate: number, startUs: number): void {
   const periodUs = 1e6 / rate;
   let next = 1;
-  let lateMaxMs = 0;
+  const lateMs: number[] = [];
   wire.finalSeq = count;
   const tick = (): void => {
     let now = nowUs();
@@ -81,14 +101,15 @@ function publish(count: number, rate: number, startUs: number): void {
     if (next === 1 && startUs <= now) meter.startWindow();
     while (next <= count && startUs + (next - 1) * periodUs <= now) {
       const dueUs = Math.round(startUs + (next - 1) * periodUs);
-      lateMaxMs = Math.max(lateMaxMs, (now - dueUs) / 1000);
+      lateMs.push(Math.max(0, (now - dueUs) / 1000));
       const { seq, body } = feed!.publish(dueUs);
       transport!.onPublish(seq, body);
       next++;
       now = nowUs();
     }
     if (next > count) {
-      send({ type: 'published', lastSeq: feed!.lastSeq, lateMaxMs });
+      meter.endWindow();
+      send({ type: 'published', lastSeq: feed!.lastSeq, lateness: latenessOf(lateMs) });
       return;
     }
     const waitMs = (startUs + (next - 1) * periodUs - nowUs()) / 1000;
@@ -233,7 +254,8 @@ class Primary {
       case 'publish': {
         meter.startWindow();
         const done = await this.gather(msg, 'published');
-        send({ type: 'published', lastSeq: Math.min(...done.map((d) => d.lastSeq)), lateMaxMs: Math.max(...done.map((d) => d.lateMaxMs)) });
+        meter.endWindow();
+        send({ type: 'published', lastSeq: Math.min(...done.map((d) => d.lastSeq)), lateness: worstLateness(done.map((d) => d.lateness)) });
         return;
       }
       case 'snapshot': {

@@ -12,6 +12,11 @@ import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 
+/** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
+export function hostPort(host: string, port: number): string {
+  return net.isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /**
  * Bytes the wire models (harness/transports/<family>/model.ts) predict for the events the clients saw, split as the
  * server splits its socket counts (harness/measure/wire.ts): set-up, before the window, inside it (`c2s`, `s2c`), after it.
@@ -314,7 +319,7 @@ export function requestHead(
   extra: HeaderList = [],
 ): { text: string; modelBytes: number } {
   const startLine = `GET ${target} HTTP/1.1`;
-  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: `${ctx.host}:${ctx.port}`, ...vars }), ...extra];
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port), ...vars }), ...extra];
   return { text: httpHeadString(startLine, headers), modelBytes: httpHeadBytes(startLine, headers) };
 }
 
