@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   floor: () => import('./commands/floor.js'),
   docs: () => import('./commands/docs.js'),
   modern: () => import('./commands/modern.js'),
+  'h2-poll': () => import('./commands/h2-poll.js'),
 };
 
 async function usage(): Promise<string> {

@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       .filter((l) => /^\s+-/.test(l) && !/--tls\b|--json\b|--dashboard\b/.test(l));
     process.stdout.write(
       [
-        'usage: pushbench modern [scenario] [run flags]        (scenario: modern unless named)',
+        'usage: pushbench modern [scenario] [run flags]        (scenario: web-2026 unless named)',
         '',
         'Measures every transport of the scenario twice, in clear text (HTTP/1.1) and over TLS 1.3, into two results',
         'files in --out, sets on each TLS run the CPU per message TLS cost on each side (runs[].tlsCost) and prints',
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (argv.includes('--tls') || argv.includes('--no-tls')) throw new UsageError('pushbench modern measures both clear text and TLS itself; leave out --tls');
-  const args = argv[0] && !argv[0].startsWith('--') ? argv : ['modern', ...argv];
+  const args = argv[0] && !argv[0].startsWith('--') ? argv : ['web-2026', ...argv];
   const { options, report } = parseRunArgs(args);
   if (options.jsonFile) throw new UsageError('pushbench modern writes two results files (clear text and TLS); give a folder with --out DIR instead of --json');
   const planned = planFor(options, machineLimits());
