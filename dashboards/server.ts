@@ -117,10 +117,18 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
       for (const res of streams) res.write(event);
     },
     async close(): Promise<void> {
+      const flushed = [...streams].map((res) => new Promise<void>((resolve) => res.once('close', resolve).once('finish', resolve)));
       for (const res of streams) res.end('event: end\ndata: {}\n\n');
       streams.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The 'end' event is handed to the kernel before the sockets go; a stalled page gets at most half a second.
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(flushed), new Promise<void>((resolve) => (wait = setTimeout(resolve, 500)))]);
+      clearTimeout(wait);
+      // server.close() waits for every open connection, and a browser (or anything) that sent half a request holds
+      // one until the headers timeout: close them all first, so the run's exit never waits on a page.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

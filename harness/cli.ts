@@ -4,8 +4,9 @@
  * Ctrl-C: children killed, no half-written file, exit 130. No stack traces unless PUSHBENCH_DEBUG=1.
  */
 import { isStopping, killAllAndWait } from './run/children.js';
-import { EXIT, EnvironmentError, UsageError } from './errors.js';
+import { EXIT, UsageError, exitCodeOf } from './errors.js';
 import { removePendingTemps } from '../results/io.js';
+import { oneLine } from '../results/read.js';
 import { packageVersion } from './options.js';
 
 interface CommandModule {
@@ -88,9 +89,11 @@ async function main(): Promise<void> {
 main().catch(async (e: unknown) => {
   // After Ctrl-C the signal handler owns the exit; what fails in between is its doing.
   if (isStopping()) return;
-  if (e instanceof UsageError || e instanceof EnvironmentError) {
-    process.stderr.write(`pushbench: ${e.message}\n`);
-    return cleanupAndExit(e.exitCode);
+  const code = exitCodeOf(e);
+  if (code !== null) {
+    // One line whatever the message quotes from a file: control characters (line breaks, escape sequences) become '?'.
+    process.stderr.write(`pushbench: ${oneLine((e as Error).message)}\n`);
+    return cleanupAndExit(code);
   }
   process.stderr.write(`pushbench: internal error: ${(e as Error)?.message ?? String(e)}\n`);
   if (process.env.PUSHBENCH_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);

@@ -3,7 +3,7 @@
  * metric with the statistics that decided it, and every repeat of both sides drawn, one chart per metric.
  * A pure function of a ComparisonFile; the types come from harness/compare/types.ts with `import type` only.
  */
-import type { ComparisonFile, MetricComparison, SampleSummary, Verdict } from '../harness/compare/types.js';
+import type { ComparisonFile, MetricComparison, SampleSummary, Verdict } from '../results/comparison.js';
 import type { ChartSpec } from './charts.js';
 import { escapeHtml as h, formatNumber, slug } from './format.js';
 import { figureHtml, layout, section, tableHtml, type PageLink } from './pages.js';

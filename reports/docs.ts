@@ -448,7 +448,13 @@ const efficiency: Renderer = (inputs, part, doc) => {
     out.push(
       `pushbench's short-polling client: ${int(e.pushbench.requestsPerCpuS)} requests per CPU second (${int(e.pushbench.requests)} requests in ${fixed(e.pushbench.cpuSeconds, 2)} CPU s); ` +
         `autocannon: ${int(e.autocannon.requestsPerCpuS)} (${int(e.autocannon.requests)} in ${fixed(e.autocannon.cpuSeconds, 2)} CPU s); ratio **${fixed(e.ratio, 3)}** ` +
-        `(${e.connections} connections, ${e.durationS} s each, ${e.requestHeadBytes}-byte request heads).`,
+        `(${e.connections} connections, ${e.durationS} s each, ${e.requestHeadBytes}-byte request heads` +
+        (e.pairs ? `; completed responses counted for both, the median of ${e.pairs.length} pairs in alternating order, pairs ranging ${fixed(e.ratioLow ?? e.ratio, 3)} to ${fixed(e.ratioHigh ?? e.ratio, 3)}` : '; requests sent counted for pushbench, an older method') +
+        ').' +
+        (e.websocket
+          ? ` pushbench's WebSocket client against ${e.websocket.other}, ${e.websocket.connections} connections receiving ${int(e.websocket.messages)} broadcast messages each: ` +
+            `ratio **${fixed(e.websocket.ratio, 3)}** in messages per CPU second (median of ${e.websocket.pairs.length} pairs, ${fixed(e.websocket.ratioLow, 3)} to ${fixed(e.websocket.ratioHigh, 3)}).`
+          : ''),
     );
   }
   return [provenance(files, doc), '', ...out].join('\n');

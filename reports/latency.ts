@@ -2,7 +2,8 @@
  * Latency percentile points from the runs' HdrHistograms, computed when the report is built so the pages
  * carry a handful of points instead of raw samples. Repeats of one transport are merged, never averaged.
  */
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from '../results/histogram.js';
+import { decodeHistogram } from '../results/histogram.js';
 import type { CompletedTransportRun, LatencyOverTime, LatencyStats } from '../results/types.js';
 import { mergeTimelines } from '../results/timeline.js';
 
@@ -22,10 +23,8 @@ export interface LatencyDistribution {
   fromHistogram: boolean;
 }
 
-/** Decodes an encoded histogram (values in microseconds). */
-export function decodeHistogram(encoded: string): hdr.Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 64, false);
-}
+/** The one decoder (results/histogram.ts), re-exported for the pages. */
+export { decodeHistogram };
 
 /** The summary fields a results file always carries, as points: the fallback when a histogram is unreadable. */
 function summaryPoints(stats: LatencyStats): LatencyPoint[] {
@@ -35,7 +34,7 @@ function summaryPoints(stats: LatencyStats): LatencyPoint[] {
 
 /** Percentile points of one or more runs' latencies (several = repeats of one transport, merged losslessly). */
 export function latencyDistribution(runs: readonly CompletedTransportRun[]): LatencyDistribution {
-  let merged: hdr.Histogram | null = null;
+  let merged: Histogram | null = null;
   try {
     for (const run of runs) {
       const h = decodeHistogram(run.latencyMs.histogram);

@@ -1,19 +1,19 @@
 /**
- * Reads results files for the report. Checks only what the pages rely on, so that a file written by a newer
- * harness with extra fields still renders; anything else wrong is one line naming the file and the fix.
+ * Reads results files for the report through the one validating reader (results/read.ts): every field the pages
+ * read is checked, types included, so a damaged file is one line naming the file and the field, never an internal
+ * error half-way through a site. Fields a newer harness adds are ignored.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ResultsInputError } from '../results/errors.js';
+import { kindOf, parseFile, readFile as readChecked } from '../results/read.js';
 import type { ResultsFile } from '../results/types.js';
-import type { ComparisonFile } from '../harness/compare/types.js';
-import { isComparisonFile } from './comparison.js';
-import type { KaazingResults } from './kaazing.js';
-import { isKaazingResults } from './study.js';
+import type { ComparisonFile } from '../results/comparison.js';
+import type { KaazingResults } from '../results/kaazing.js';
 
-/** Bad report input (missing file, not a results file). The CLI turns it into a usage error. */
-export class ReportInputError extends Error {
-  override name = 'ReportInputError';
-}
+/** Bad report input (missing file, not a results file): the results module's input error. The CLI makes it exit 2. */
+export const ReportInputError = ResultsInputError;
+export type ReportInputError = ResultsInputError;
 
 /** A results file with the path it came from. */
 export interface LoadedResults {
@@ -21,56 +21,20 @@ export interface LoadedResults {
   results: ResultsFile;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Checks the parts of a parsed results file the report reads; throws ReportInputError on the first problem. */
+/** Checks a parsed results file; throws ReportInputError naming the file and the first field at fault. */
 export function checkResults(raw: unknown, file: string): ResultsFile {
-  const where = `${file} is not a pushbench results file`;
-  if (!isObject(raw) || raw.tool !== 'pushbench') throw new ReportInputError(`${where} ("tool" is not "pushbench"); pass files written by pushbench run`);
-  if (raw.schemaVersion !== 1 && raw.schemaVersion !== 2) {
-    throw new ReportInputError(`${file} has schemaVersion ${JSON.stringify(raw.schemaVersion)}; this report reads versions 1 and 2 — re-run the benchmark or use a matching pushbench`);
-  }
-  for (const key of ['scenario', 'startedAt', 'finishedAt'] as const) {
-    if (typeof raw[key] !== 'string') throw new ReportInputError(`${where} ("${key}" must be a string)`);
-  }
-  if (!isObject(raw.environment)) throw new ReportInputError(`${where} ("environment" must be an object)`);
-  if (!isObject(raw.options)) throw new ReportInputError(`${where} ("options" must be an object)`);
-  if (!Array.isArray(raw.runs)) throw new ReportInputError(`${where} ("runs" must be an array)`);
-  raw.runs.forEach((run, i) => {
-    if (!isObject(run) || typeof run.transport !== 'string' || (run.state !== 'completed' && run.state !== 'errored')) {
-      throw new ReportInputError(`${where} (runs[${i}] needs a "transport" and a "state" of completed or errored)`);
-    }
-    if (run.state === 'errored' && typeof run.error !== 'string') throw new ReportInputError(`${where} (runs[${i}] is errored but has no "error" text)`);
-    if (run.state === 'completed') {
-      for (const key of ['wire', 'latencyMs', 'server', 'messages', 'connect', 'throughput'] as const) {
-        if (!isObject(run[key])) throw new ReportInputError(`${where} (runs[${i}].${key} must be an object)`);
-      }
-    }
-  });
-  return raw as unknown as ResultsFile;
+  return parseFile(raw, file, ['results']);
 }
 
 /** Reads and checks one results file. */
 export async function loadResults(file: string): Promise<LoadedResults> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReportInputError(code === 'ENOENT' ? `no such results file: ${file}` : `cannot read ${file} (${code ?? (e as Error).message})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ReportInputError(`${file} is not valid JSON (${(e as Error).message}); pass a results file written by pushbench run`);
-  }
-  return { file, results: checkResults(raw, file) };
+  return { file, results: readChecked(file, ['results']) };
 }
 
-/** The newest `*.json` in a results directory by modification time, or null when there is none. */
+/**
+ * The newest results file (`kind` results, or none: the old form) in a results directory by modification time, or
+ * null when there is none. Other kinds that share the folder (floor, micro-benchmark files) are passed over.
+ */
 export async function newestResultsFile(dir: string): Promise<string | null> {
   let names: string[];
   try {
@@ -78,14 +42,22 @@ export async function newestResultsFile(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-  let best: { file: string; mtimeMs: number } | null = null;
+  const found: Array<{ file: string; mtimeMs: number }> = [];
   for (const name of names) {
     const file = path.join(dir, name);
     const s = await stat(file);
-    // Ties on mtime (same-second writes on coarse filesystems) go to the later name: names end in a timestamp.
-    if (s.isFile() && (!best || s.mtimeMs > best.mtimeMs || (s.mtimeMs === best.mtimeMs && file > best.file))) best = { file, mtimeMs: s.mtimeMs };
+    if (s.isFile()) found.push({ file, mtimeMs: s.mtimeMs });
   }
-  return best?.file ?? null;
+  // Ties on mtime (same-second writes on coarse filesystems) go to the later name: names end in a timestamp.
+  found.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0));
+  for (const { file } of found) {
+    try {
+      if (kindOf(JSON.parse(await readFile(file, 'utf8'))) === 'results') return file;
+    } catch {
+      // Not JSON: not a results file either.
+    }
+  }
+  return null;
 }
 
 /** Any file the site renders: a results file, a kaazing study, or a comparison. */
@@ -95,26 +67,14 @@ export type ReportInput =
   | { kind: 'comparison'; file: string; comparison: ComparisonFile };
 
 /**
- * Reads one file the report can render, recognising it by its content: `study: "kaazing"` (pushbench kaazing
- * --json), `kind: "comparison"` (pushbench compare --json), otherwise it must be a results file.
+ * Reads one file the report can render through the one validating reader, told apart by its `kind` (old forms:
+ * no kind is results, `study: "kaazing"` a study). Throws ReportInputError naming the file and the field.
  */
 export async function loadReportInput(file: string): Promise<ReportInput> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReportInputError(code === 'ENOENT' ? `no such results file: ${file}` : `cannot read ${file} (${code ?? (e as Error).message})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ReportInputError(`${file} is not valid JSON (${(e as Error).message}); pass a results file written by pushbench run`);
-  }
-  if (isKaazingResults(raw)) return { kind: 'study', file, study: raw };
-  if (isComparisonFile(raw)) return { kind: 'comparison', file, comparison: raw };
-  return { kind: 'results', file, results: checkResults(raw, file) };
+  const f = readChecked(file, ['results', 'kaazing', 'comparison']);
+  if (f.kind === 'kaazing') return { kind: 'study', file, study: f };
+  if (f.kind === 'comparison') return { kind: 'comparison', file, comparison: f };
+  return { kind: 'results', file, results: f as ResultsFile };
 }
 
 /**

@@ -2,13 +2,15 @@
  * Writes the static report site: index.html (the verdict, then the studies, the runs and the history), one page
  * per results file, per kaazing study and per comparison, one history page per scenario, data/ (every chart's
  * numbers as CSV) and assets/ (Chart.js copied from node_modules, the page script, the stylesheet). No server, no CDN: the site
- * works from file:// and from any static host. Every file is written under a temporary name and renamed.
+ * works from file:// and from any static host. The whole site is built in a temporary folder and moved into place
+ * (results/io.ts writeDirAtomic): a failure or Ctrl-C never leaves half a site or a temp file behind.
  */
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ComparisonFile } from '../harness/compare/types.js';
+import type { ComparisonFile } from '../results/comparison.js';
+import { prepareOutputDir, writeDirAtomic } from '../results/io.js';
 import type { ResultsFile } from '../results/types.js';
 import { historyCharts, runCharts, type ChartSpec } from './charts.js';
 import { comparisonCharts, comparisonHeadline, comparisonPageHtml, comparisonPageName } from './comparison.js';
@@ -37,17 +39,6 @@ function renderScriptPath(): string {
  */
 export function classicScript(compiled: string): string {
   return compiled.replace(/^export \{\};?[ \t]*$/m, '').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
-}
-
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** File name of a results file's page: scenario and start time, made unique within one site. */
@@ -107,6 +98,8 @@ export async function writeReport(files: string[], outDir: string, options: Site
     throw new ReportInputError(`none of the ${files.length} file(s) is a pushbench results, study or comparison file (${skipped[0]?.reason ?? ''})`);
   }
 
+  // Inputs first (nothing is written for a bad file), then the folder is created and test-written.
+  prepareOutputDir(outDir, '--out');
   const chartJs = await readFile(chartJsPath());
   const script = classicScript(await readFile(renderScriptPath(), 'utf8'));
 
@@ -161,16 +154,19 @@ export async function writeReport(files: string[], outDir: string, options: Site
   const verdictCharts = series.length ? [verdictOverheadChart(series), verdictCostChart(series)] : [];
   pages.push({ name: 'index.html', html: indexPageHtml(entries, histories, { charts: verdictCharts, sentences: verdictSentences(all, studies.map((x) => x.study)), studies: studyLinks }), charts: verdictCharts });
 
-  await mkdir(path.join(outDir, 'assets'), { recursive: true });
-  await mkdir(path.join(outDir, 'data'), { recursive: true });
-  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
-  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
-  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
-  if (options.githubPages) await writeAtomic(path.join(outDir, '.nojekyll'), '');
-  for (const page of pages) {
-    await writeAtomic(path.join(outDir, page.name), page.html);
-    for (const chart of page.charts) await writeAtomic(path.join(outDir, csvHref(page.name, chart.id)), tableCsv(chart.table));
-  }
+  // Built whole in a temporary folder and moved into place: an error or Ctrl-C leaves the old site, never half one.
+  await writeDirAtomic(outDir, async (dir) => {
+    await mkdir(path.join(dir, 'assets'), { recursive: true });
+    await mkdir(path.join(dir, 'data'), { recursive: true });
+    await writeFile(path.join(dir, 'assets', 'chart.umd.min.js'), chartJs);
+    await writeFile(path.join(dir, 'assets', 'report.js'), script);
+    await writeFile(path.join(dir, 'assets', 'report.css'), REPORT_CSS);
+    if (options.githubPages) await writeFile(path.join(dir, '.nojekyll'), '');
+    for (const page of pages) {
+      await writeFile(path.join(dir, page.name), page.html);
+      for (const chart of page.charts) await writeFile(path.join(dir, csvHref(page.name, chart.id)), tableCsv(chart.table));
+    }
+  });
   const at = (names: string[]) => names.map((n) => path.join(outDir, n));
   return {
     indexPath: path.join(outDir, 'index.html'),
@@ -190,13 +186,15 @@ export async function writeComparisonSite(comparison: ComparisonFile, outDir: st
   const script = classicScript(await readFile(renderScriptPath(), 'utf8'));
   const charts = comparisonCharts(comparison);
   const html = comparisonPageHtml(comparison, charts, [], 'index.html');
-  await mkdir(path.join(outDir, 'assets'), { recursive: true });
-  await mkdir(path.join(outDir, 'data'), { recursive: true });
-  await writeAtomic(path.join(outDir, 'assets', 'chart.umd.min.js'), chartJs);
-  await writeAtomic(path.join(outDir, 'assets', 'report.js'), script);
-  await writeAtomic(path.join(outDir, 'assets', 'report.css'), REPORT_CSS);
-  for (const chart of charts) await writeAtomic(path.join(outDir, csvHref('index.html', chart.id)), tableCsv(chart.table));
+  await writeDirAtomic(outDir, async (dir) => {
+    await mkdir(path.join(dir, 'assets'), { recursive: true });
+    await mkdir(path.join(dir, 'data'), { recursive: true });
+    await writeFile(path.join(dir, 'assets', 'chart.umd.min.js'), chartJs);
+    await writeFile(path.join(dir, 'assets', 'report.js'), script);
+    await writeFile(path.join(dir, 'assets', 'report.css'), REPORT_CSS);
+    for (const chart of charts) await writeFile(path.join(dir, csvHref('index.html', chart.id)), tableCsv(chart.table));
+    await writeFile(path.join(dir, 'index.html'), html);
+  });
   const index = path.join(outDir, 'index.html');
-  await writeAtomic(index, html);
   return index;
 }

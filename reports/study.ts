@@ -26,7 +26,9 @@ const axis = (text: string): Record<string, unknown> => ({ display: true, text }
 /** Is a parsed JSON value a kaazing results file (what `pushbench kaazing --json` writes)? */
 export function isKaazingResults(raw: unknown): raw is KaazingResults {
   const r = raw as Partial<KaazingResults> | null;
-  return typeof r === 'object' && r !== null && r.tool === 'pushbench' && r.study === 'kaazing' && Array.isArray(r.cases) && Array.isArray(r.profiles) && typeof r.article === 'object';
+  // `kind: 'kaazing'`, or `study: 'kaazing'` in files of the first layout.
+  const kaazing = r !== null && typeof r === 'object' && (r.kind === 'kaazing' || (r as { study?: unknown }).study === 'kaazing');
+  return kaazing && r.tool === 'pushbench' && Array.isArray(r.cases) && Array.isArray(r.profiles) && typeof r.article === 'object';
 }
 
 /** How a use case is labelled on the figure's axis. */

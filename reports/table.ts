@@ -27,7 +27,12 @@ export function wireProtocol(r: TransportRun): string {
 const PROTOCOL_COLUMN: Column = { title: 'protocol', numeric: false, cell: wireProtocol };
 
 export const COLUMNS: Column[] = [
-  { title: 'transport', numeric: false, cell: (r) => r.transport + (r.repeat > 0 ? ` #${r.repeat + 1}` : '') },
+  {
+    title: 'transport',
+    numeric: false,
+    // The server, when it is not pushbench's own: `websocket @nchan`.
+    cell: (r) => r.transport + (r.state === 'completed' && r.server.kind && r.server.kind !== 'embedded' ? ` @${r.server.kind}` : '') + (r.repeat > 0 ? ` #${r.repeat + 1}` : ''),
+  },
   PROTOCOL_COLUMN,
   { title: 'clients', numeric: true, cell: (r) => int(r.clients) },
   { title: 'c2s B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.c2sOverheadBytes) : '-') },

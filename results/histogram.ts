@@ -3,14 +3,22 @@
  * They cross process boundaries encoded (compressed base64) and are merged losslessly, never averaged.
  */
 import * as hdr from 'hdr-histogram-js';
+import { inflateSync } from 'node:zlib';
 import type { LatencyStats } from './types.js';
 
 export type Histogram = hdr.Histogram;
 
 export const HISTOGRAM_MAX_US = 3_600_000_000;
 
+/**
+ * Counts are 64-bit floats (exact to 2^53): a merge of many workers' histograms over long runs can pass 2^32 in one
+ * bucket, which a 32-bit count would wrap silently.
+ */
+const BIT_BUCKET_SIZE = 64;
+
 export function newHistogram(): Histogram {
   return hdr.build({
+    bitBucketSize: BIT_BUCKET_SIZE,
     lowestDiscernibleValue: 1,
     highestTrackableValue: HISTOGRAM_MAX_US,
     numberOfSignificantValueDigits: 3,
@@ -22,9 +30,41 @@ export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
+const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
+const V2_COOKIE_BASE = 0x1c849303;
+/** What one of our histograms can inflate to: far more than 3 digits over an hour of microseconds ever needs. */
+const MAX_INFLATED_BYTES = 4 << 20;
+
+/**
+ * Checks an encoded histogram's header before the library allocates anything from it: V2 compressed encoding,
+ * inflating to at most 4 MiB, lowest value 1 µs, at most 5 significant digits and a highest value within ours. A
+ * hostile or damaged string would otherwise make the decoder allocate whatever its header asks. Throws Error.
+ */
+function checkEncoded(encoded: string): void {
+  const bytes = Buffer.from(encoded.trim(), 'base64');
+  if (bytes.length < 8 || ((bytes.readInt32BE(0) & ~0xf0) >>> 0) !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a compressed V2 HdrHistogram');
+  const length = bytes.readInt32BE(4);
+  if (length < 0 || 8 + length > bytes.length) throw new Error('truncated HdrHistogram');
+  const inner = inflateSync(bytes.subarray(8, 8 + length), { maxOutputLength: MAX_INFLATED_BYTES });
+  if (inner.length < 40 || ((inner.readInt32BE(0) & ~0xf0) >>> 0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
+  const digits = inner.readInt32BE(12);
+  const lowest = Number(inner.readBigInt64BE(16));
+  const highest = Number(inner.readBigInt64BE(24));
+  if (digits < 0 || digits > 5 || lowest < 1 || lowest > 1000 || highest < 2 * lowest || highest > HISTOGRAM_MAX_US * 2) {
+    throw new Error(`HdrHistogram range ${lowest}..${highest} at ${digits} digits is not a latency histogram`);
+  }
+}
+
+/**
+ * The one decoder of encoded latency histograms (harness merges and reports read them alike). The result is
+ * re-homed into our standard histogram, so every merged histogram has the same range and precision. Throws Error
+ * on a string that is not one of our histograms.
+ */
 export function decodeHistogram(encoded: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  checkEncoded(encoded);
+  const decoded = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
   // Re-home into our standard histogram so every merged histogram has the same range and precision.
+  if (decoded.totalCount < 0 || !Number.isFinite(decoded.totalCount)) throw new Error('HdrHistogram with negative counts');
   const h = newHistogram();
   h.add(decoded);
   return h;

@@ -16,6 +16,14 @@ export const TRANSPORT_NAMES: readonly TransportName[] = [
   'websocket',
 ];
 
+/**
+ * What the clients talk to: pushbench's own servers (`embedded`), nginx with the nchan module, the official Socket.IO
+ * server, or a server of the user's that implements docs/contract.md (`external`). harness/servers/ holds each.
+ */
+export type ServerKind = 'embedded' | 'nchan' | 'socketio' | 'external';
+
+export const SERVER_KINDS: readonly ServerKind[] = ['embedded', 'nchan', 'socketio', 'external'];
+
 /** Version of the results file layout. Bump on any incompatible change and say what changed in README.md. */
 export const SCHEMA_VERSION = 2;
 /**
@@ -75,6 +83,18 @@ export interface RunOptions {
    * out of the latency percentiles (`latencyMs.overTime` still shows them); 0 or absent means none.
    */
   warmupS?: number;
+  /** What the clients talk to (absent: `embedded`, pushbench's own servers). */
+  server?: ServerKind;
+  /** `external`: the server's base URL (loopback unless `allowRemote`). */
+  target?: string | null;
+  /** `external`: where each message is POSTed (default `<target>/publish`). */
+  publishUrl?: string | null;
+  /** `external`: the process whose CPU and memory count as the server's. */
+  serverPid?: number | null;
+  /** `external`: a command that starts the server; pushbench runs it, waits for its port, stops it after. */
+  serverCmd?: string | null;
+  /** `external`: allow a target off loopback (a load test sends real traffic to someone's server). */
+  allowRemote?: boolean;
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -134,6 +154,21 @@ export interface WireStats extends DirectionBytes {
   model: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
   /** True when every measured figure above equals its model to the byte. */
   matchesModel: boolean;
+  /**
+   * Where `setup`, `c2sBytes` and `s2cBytes` were counted: at the server's sockets (pushbench's own servers and the
+   * Socket.IO server it hosts), or at the clients' (nchan, external servers). Absent in older files: `server`.
+   */
+  measuredAt?: 'server' | 'clients';
+  /**
+   * The same bytes counted at the simulated clients' sockets, for every server kind, split at the same events:
+   * `c2sBytes` and `s2cBytes` are the window's.
+   */
+  atClients?: DirectionBytes & { setup: DirectionBytes; preWindow?: DirectionBytes; postWindow?: DirectionBytes };
+  /**
+   * Where both ends are counted: the clients' byte counts equal the server's to the byte, in both directions, in each
+   * of set-up, before, inside and after the window (Socket.IO: totals only; absent where only the clients' are known).
+   */
+  clientsMatchServer?: boolean;
   /** Runs over TLS only: the figures above are ciphertext at the TCP socket; this is the layer inside. */
   tls?: TlsWireStats;
 }
@@ -231,6 +266,8 @@ export interface ProcessCost {
 export interface ServerStats extends ProcessCost {
   /** host:port as the clients reached it. */
   address: string;
+  /** Which server ran (absent in older files: `embedded`); CPU and memory are its processes', found by PID. */
+  kind?: ServerKind;
   /** cpuSeconds / delivered messages. */
   cpuSecondsPerMessage: number;
   /** Connections open at the end of the window. */
@@ -463,6 +500,8 @@ export interface Environment {
 
 /** One results file: everything a report or a comparison needs, and nothing that ties it to this process. */
 export interface ResultsFile {
+  /** What the file is: always written (`results`), absent in files from before the file kinds were unified. */
+  kind?: 'results';
   /** 2 when written by this pushbench; 1 in older files, which are still read. */
   schemaVersion: 1 | 2;
   tool: 'pushbench';
@@ -476,6 +515,8 @@ export interface ResultsFile {
   capacity?: CapacityResults;
   /** The load generator's own efficiency against autocannon (docs/scale.md). */
   efficiency?: EfficiencyResults;
+  /** Why the efficiency measurement failed (a load generator died), when it did; the capacity search still ran. */
+  efficiencyError?: string;
 }
 
 /** One measured client count of a capacity search. */
@@ -522,15 +563,57 @@ export interface CapacityResults {
   transports: TransportCapacity[];
 }
 
-/** Requests per second per CPU second of the generator, against the same short-polling server and request head. */
+/** One generator's run in an efficiency pair: what it completed and the CPU it took, construction and teardown included. */
+export interface GeneratorFigures {
+  /** Completed units: responses received (polling) or messages received (WebSocket). */
+  requests: number;
+  cpuSeconds: number;
+  /** requests / cpuSeconds. */
+  requestsPerCpuS: number;
+}
+
+/** Both generators once, one after the other, in the order given. */
+export interface GeneratorPair {
+  order: 'pushbench-first' | 'other-first';
+  pushbench: GeneratorFigures;
+  other: GeneratorFigures;
+  /** pushbench.requestsPerCpuS / other.requestsPerCpuS. */
+  ratio: number;
+}
+
+/** pushbench's WebSocket client against another WebSocket client on the same server and broadcast. */
+export interface WebSocketEfficiency {
+  /** The other generator, e.g. "ws 8.x (one WebSocket object per connection)". */
+  other: string;
+  connections: number;
+  /** Messages broadcast to every connection in each run. */
+  messages: number;
+  pairs: GeneratorPair[];
+  /** Median of the pairs' ratios; low and high are the smallest and largest pair's. */
+  ratio: number;
+  ratioLow: number;
+  ratioHigh: number;
+}
+
+/**
+ * Requests per second per CPU second of the generator, against the same short-polling server and request head:
+ * completed responses counted for both, the CPU of each generator's whole process life (construction and teardown
+ * included for both), pairs in alternating order. `pushbench`, `autocannon` are the median pair's figures.
+ */
 export interface EfficiencyResults {
   connections: number;
   durationS: number;
   requestHeadBytes: number;
   pushbench: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
   autocannon: { requests: number; cpuSeconds: number; requestsPerCpuS: number };
-  /** pushbench.requestsPerCpuS / autocannon.requestsPerCpuS; at least 1 means pushbench's client is no less efficient. */
+  /** pushbench.requestsPerCpuS / autocannon.requestsPerCpuS (the median over pairs when `pairs` is present). */
   ratio: number;
+  /** What both sides counted (absent in files before pairs were measured: then requests sent by pushbench). */
+  counted?: 'completed responses';
+  pairs?: GeneratorPair[];
+  ratioLow?: number;
+  ratioHigh?: number;
+  websocket?: WebSocketEfficiency;
 }
 
 /** A snapshot the harness emits about once a second during a run (progress bar, live dashboard). */

@@ -41,7 +41,7 @@ const article = JSON.parse(readFileSync(path.join(packageRoot, 'scenarios', 'stu
 
 function fixture(): KaazingResults {
   return {
-    tool: 'pushbench', study: 'kaazing', version: 1, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:10:00.000Z',
+    kind: 'kaazing', schemaVersion: 2, tool: 'pushbench', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:10:00.000Z',
     environment: { node: 'v20', os: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 2 ** 32, openFilesLimit: 1024, commit: 'abc', pushbenchVersion: '0.1.0' },
     command: 'pushbench kaazing', rate: 1, payloadBytes: 21, durationS: 10, article,
     framing: { payloadBytes: 21, wsServerToClientHeaderBytes: 2, wsClientToServerHeaderBytes: 6, hixie76FrameOverheadBytes: 2, tcpIpHeaderBytesPerSegment: 52, measured: { payloadBytes: 21, c2sFrameBytes: 27, s2cFrameBytes: 23 } },

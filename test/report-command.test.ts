@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,11 +43,14 @@ test('bad input is a one-line usage error and writes nothing', async () => {
 });
 
 test('checkResults names the first missing part', () => {
-  const ok = { tool: 'pushbench', schemaVersion: 1, scenario: 's', startedAt: 'a', finishedAt: 'b', environment: {}, options: {}, runs: [] };
+  // Every field is checked, types included, so the file and the runs' common fields must be complete.
+  const full = JSON.parse(readFileSync(fixture('quick'), 'utf8'));
+  const ok = { ...full, runs: [] };
+  const base = { transport: 'sse', repeat: 0, clients: 1, rate: 1, payloadBytes: 21, durationS: 1, profile: 'minimal', transportOptions: { intervalMs: 1000, longPollTimeoutMs: 30000, perMessageDeflate: false } };
   assert.doesNotThrow(() => checkResults(ok, 'f'));
   assert.throws(() => checkResults({ ...ok, schemaVersion: 3 }, 'f'), /schemaVersion 3/);
-  assert.throws(() => checkResults({ ...ok, runs: [{ transport: 'sse', state: 'errored' }] }, 'f'), /runs\[0\] is errored but has no "error"/);
-  assert.throws(() => checkResults({ ...ok, runs: [{ transport: 'sse', state: 'completed' }] }, 'f'), /runs\[0\]\.wire must be an object/);
+  assert.throws(() => checkResults({ ...ok, runs: [{ ...base, state: 'errored' }] }, 'f'), /runs\[0\] is errored but has no "error"/);
+  assert.throws(() => checkResults({ ...ok, runs: [{ ...base, state: 'completed', published: 1, windowS: 1, connect: { connected: 1, durationMs: 1, errors: {} }, messages: { expected: 1, delivered: 1, lost: 0, duplicated: 0, reordered: 0 } }] }, 'f'), /runs\[0\]\.wire must be an object/);
   assert.throws(() => checkResults([], 'f'), ReportInputError);
 });
 
@@ -145,6 +148,20 @@ test('bare pushbench report renders every file in ./results and its subfolders (
     process.stdout.write = stdout;
     process.stderr.write = stderr;
     process.chdir(cwd);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('newestResultsFile passes over newer files of other kinds (floor, micro) in the results folder', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pushbench-results-'));
+  try {
+    const run = path.join(dir, 'quick-1.json');
+    await copyFile(fixture('quick'), run);
+    await utimes(run, new Date(1_000_000_000_000), new Date(1_000_000_000_000));
+    await writeFile(path.join(dir, 'floor-2.json'), JSON.stringify({ tool: 'pushbench', kind: 'floor', schemaVersion: 1 }));
+    await writeFile(path.join(dir, 'micro.json'), JSON.stringify({ tool: 'pushbench', kind: 'micro', schemaVersion: 1 }));
+    assert.equal(await newestResultsFile(dir), run);
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -56,3 +56,9 @@ test('TLS CPU per message is the TLS run minus its clear-text twin, per side', (
   assert.equal(COLUMNS.find((c) => c.title === 'protocol')!.cell(t), 'h1+tls');
   assert.equal(COLUMNS.find((c) => c.title === 'protocol')!.cell(clear.runs[0]!), 'h1');
 });
+
+test('--tls with a server pushbench does not host: one line, exit 2, nothing started', () => {
+  const r = cli(['run', 'quick', '--tls', '--server', 'nchan']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^pushbench: --tls works with pushbench's own servers only, not --server nchan; leave out one of them\n$/);
+});

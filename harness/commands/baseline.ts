@@ -2,12 +2,12 @@
  * `pushbench baseline save <results.json> [--dir baselines/] [--name NAME]`: keep a results file as the baseline
  * of its scenario (baselines/<scenario>.json), for `pushbench compare <dir> <candidate>` to find later.
  */
-import path from 'node:path';
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, asUsage } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { isMicroFile } from '../compare/compare.js';
 import { readComparable } from '../compare/load.js';
-import { writeFileAtomic } from '../../results/io.js';
+import { isSafeName, pathInside, prepareOutputDir, writeFileAtomic } from '../../results/io.js';
+import { oneLine } from '../../results/read.js';
 import { DEFAULT_ALPHA } from '../compare/policy.js';
 import { repeatsNeeded } from '../compare/stats.js';
 
@@ -43,12 +43,22 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError('usage: pushbench baseline save RESULTS.json [--dir DIR] [--name NAME]');
   }
   const name = values.name ?? undefined;
-  if (name !== undefined && !/^[\w.-]+$/.test(name)) {
-    throw new UsageError(`--name "${name}" must be letters, digits, '.', '_' or '-' (it becomes a file name)`);
+  if (name !== undefined && !isSafeName(name)) {
+    throw new UsageError(`--name "${oneLine(name)}" must be letters, digits, '.', '_' or '-' (it becomes a file name)`);
   }
   const data = readComparable(source);
+  // The scenario comes from the file: it names the baseline only if it is a plain name, and the path is checked
+  // once more to lie inside the folder.
+  if (name === undefined && !isSafeName(data.scenario)) {
+    throw new UsageError(
+      `${oneLine(source)}: scenario ${JSON.stringify(oneLine(data.scenario)).slice(0, 80)} cannot be a file name (letters, digits, '.', '_' or '-' only); pass --name NAME`,
+    );
+  }
   const dir = values.dir ?? 'baselines';
-  const file = path.join(dir, `${name ?? data.scenario}.json`);
+  const file = asUsage(() => {
+    prepareOutputDir(dir, '--dir');
+    return pathInside(dir, `${name ?? data.scenario}.json`, 'baseline name');
+  });
   try {
     writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
   } catch (err) {
@@ -57,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   const repeats = isMicroFile(data)
     ? Math.min(...data.tasks.map((t) => t.nsPerOpSamples.length))
     : Math.min(...countRepeats(data.runs.map((r) => r.transport)));
-  process.stdout.write(`saved ${file} (scenario ${data.scenario}, ${repeats} repeat${repeats === 1 ? "" : "s"})\n`);
+  process.stdout.write(`saved ${oneLine(file)} (scenario ${oneLine(data.scenario)}, ${repeats} repeat${repeats === 1 ? "" : "s"})\n`);
   const needed = repeatsNeeded(DEFAULT_ALPHA);
   if (repeats < needed) {
     process.stderr.write(`note: with ${repeats} repeat${repeats === 1 ? "" : "s"} only exact metrics can be judged; record with --repeat ${Math.max(5, needed)} for statistical ones\n`);

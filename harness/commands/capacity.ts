@@ -7,11 +7,12 @@
 import { isStopping } from '../run/children.js';
 import { diagnose, passes, searchCapacity, type Criteria } from '../run/capacity.js';
 import { environment, machineLimits } from '../measure/environment.js';
-import { EXIT, EnvironmentError, UsageError } from '../errors.js';
+import { EXIT, EnvironmentError, UsageError, asUsage } from '../errors.js';
 import { Progress } from '../run/progress.js';
-import { resultsPath, writeResults } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, resultsJson, resultsPath } from '../../results/io.js';
+import { saveResults } from './run.js';
 import { runScenario } from '../run/runner.js';
-import { measureEfficiency } from '../measure/efficiency.js';
+import { EFFICIENCY_DEFAULTS, measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
 import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
@@ -114,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const args = parseCapacityArgs(argv);
+  if (args.jsonFile !== '-') asUsage(() => (args.jsonFile ? prepareOutputFile(args.jsonFile, '--json') : prepareOutputDir(args.outDir, '--out')));
   const v = args.values;
   const limits = machineLimits();
   const criteria: Criteria = { p99Ms: v['--p99-ms']!, cpus: limits.cpus, memoryBytes: limits.memoryBytes ?? environment().totalMemoryBytes };
@@ -133,12 +135,23 @@ export async function main(argv: string[]): Promise<number> {
     jsonFile: args.jsonFile,
   };
   let efficiency: EfficiencyResults | undefined;
+  let efficiencyError: string | undefined;
   if (args.efficiency) {
-    progress.note('efficiency: pushbench short-polling client vs autocannon, 100 connections, 5 s each');
-    efficiency = await measureEfficiency(100, 5);
     progress.note(
-      `efficiency: pushbench ${efficiency.pushbench.requestsPerCpuS} req/s per CPU s, autocannon ${efficiency.autocannon.requestsPerCpuS}, ratio ${efficiency.ratio}`,
+      `efficiency: pushbench's polling client vs autocannon and its WebSocket client vs ws, ${EFFICIENCY_DEFAULTS.connections} connections, ${EFFICIENCY_DEFAULTS.pairs} pairs each in alternating order`,
     );
+    try {
+      efficiency = await measureEfficiency(EFFICIENCY_DEFAULTS, (line) => progress.note(line));
+      progress.note(
+        `efficiency: polling ${efficiency.ratio} × autocannon's responses per CPU second (pairs ${efficiency.ratioLow}..${efficiency.ratioHigh}); ` +
+          `WebSocket ${efficiency.websocket?.ratio} × ${efficiency.websocket?.other}'s messages per CPU second (${efficiency.websocket?.ratioLow}..${efficiency.websocket?.ratioHigh})`,
+      );
+    } catch (e) {
+      if (isStopping() || e instanceof EnvironmentError) throw e;
+      // A load generator that died is recorded and fails the command at the end; the capacity search still runs.
+      efficiencyError = (e as Error).message;
+      progress.note(`efficiency: errored: ${efficiencyError}`);
+    }
   }
   const runs: TransportRun[] = [];
   const capacities: TransportCapacity[] = [];
@@ -212,15 +225,16 @@ export async function main(argv: string[]): Promise<number> {
       transports: capacities,
     },
     ...(efficiency ? { efficiency } : {}),
+    ...(efficiencyError ? { efficiencyError } : {}),
   };
   if (args.jsonFile === '-') {
     process.stderr.write(formatCapacity(results) + '\n');
-    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-    return EXIT.ok;
+    process.stdout.write(resultsJson(results));
+    return efficiencyError ? EXIT.failed : EXIT.ok;
   }
-  const file = resultsPath(results.options, startedAt);
-  writeResults(results, file);
   process.stdout.write(formatCapacity(results) + '\n');
+  const file = saveResults(results, resultsPath(results.options, startedAt), progress);
+  if (file === null) return EXIT.environment;
   progress.note(`results: ${file}`);
-  return EXIT.ok;
+  return efficiencyError ? EXIT.failed : EXIT.ok;
 }

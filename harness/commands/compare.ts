@@ -2,13 +2,14 @@
  * `pushbench compare <baseline> <candidate>`: judge a candidate results file against a baseline and exit
  * 0 (no regression), 1 (regression, changed wire bytes, or an errored transport) or 2 (usage or input error).
  */
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, asUsage } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { compareFiles, firstRepeats, mergeRecordings } from '../compare/compare.js';
-import { toMarkdown, toText } from '../compare/format.js';
+import { escapeMarkdown, escapeTerminal, toMarkdown, toText } from '../compare/format.js';
 import { MissingBaselineError, readComparable, resolveBaseline } from '../compare/load.js';
 import type { ComparisonFile } from '../compare/types.js';
-import { writeFileAtomic } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, writeFileAtomic } from '../../results/io.js';
+import { oneLine } from '../../results/read.js';
 import { applyDisableFlag, applyThresholdFlag, applyToleranceFlag, defaultPolicy, mergePolicy, readPolicyFile } from '../compare/policy.js';
 
 export const summary = 'judge a candidate results file against a baseline: pushbench compare BASELINE CANDIDATE';
@@ -25,6 +26,11 @@ const OPTIONS: OptionTable = {
     key: 'allowMissingBaseline',
     spec: { kind: 'bool' },
     help: 'when BASELINE is a directory without a fitting baseline, say so and exit 0 (before any baseline exists)',
+  },
+  '--allow-missing': {
+    key: 'allowMissing',
+    spec: { kind: 'bool' },
+    help: 'judge what both sides have when the candidate lacks a transport (or task) of the baseline; without it that is an input error (exit 2)',
   },
   '--repeats': { key: 'repeats', spec: { kind: 'string' }, help: 'use only the first K repeats of each file (to find how many a machine needs)', value: 'K' },
   '--markdown': { key: 'markdown', spec: { kind: 'string' }, help: 'write the verdict as Markdown (for a pull-request comment); - for stdout', value: 'FILE|-' },
@@ -46,7 +52,8 @@ export function help(): string {
       '  CANDIDATE  a results file from pushbench run --json (or a micro-benchmark file from npm run bench:micro)',
       'Either side may be a comma-separated list of files recorded with the same settings: their runs are pooled',
       '(for two versions measured alternately in one session, A B A B ..., see docs/ci.md).',
-      'Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error.',
+      'Exit codes: 0 no regression, 1 regression (or changed wire bytes, or an errored transport), 2 usage or input error',
+      '(a file that does not read, or a candidate without a transport or task the baseline has).',
       'Statistical metrics need --repeat 4 or more on both runs; with fewer they are reported as insufficient samples.',
     ].join('\n'),
     table: OPTIONS,
@@ -70,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     alpha?: string;
     seed?: string;
     allowMissingBaseline?: boolean;
+    allowMissing?: boolean;
     repeats?: string;
     markdown?: string;
     json?: string;
@@ -95,6 +103,13 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats must be a positive integer, got "${values.repeats}"`);
   }
 
+  // Outputs are checked before any file is read, so a bad path fails first and nothing is half-written.
+  const outputs = asUsage(() => ({
+    json: values.json && values.json !== '-' ? prepareOutputFile(values.json, '--json') : (values.json ?? null),
+    markdown: values.markdown && values.markdown !== '-' ? prepareOutputFile(values.markdown, '--markdown') : (values.markdown ?? null),
+    html: values.html ? prepareOutputDir(values.html, '--html') : null,
+  }));
+
   const candidateFiles = splitList(candidateArg);
   let candidate = mergeRecordings(candidateFiles.map(readComparable), candidateFiles);
   let baseline;
@@ -106,8 +121,8 @@ export async function main(argv: string[]): Promise<number> {
         : { file: baselineArg, data: mergeRecordings(baselineFiles.map(readComparable), baselineFiles) };
   } catch (err) {
     if (!(err instanceof MissingBaselineError && values.allowMissingBaseline)) throw err;
-    const text = `pushbench compare: nothing compared: ${err.message}\n`;
-    if (values.markdown) writeOutput(values.markdown, `### pushbench compare: ➖ no baseline yet\n\n${err.message}\n`);
+    const text = `pushbench compare: nothing compared: ${escapeTerminal(err.message)}\n`;
+    if (outputs.markdown) writeOutput(outputs.markdown, `### pushbench compare: ➖ no baseline yet\n\n${escapeMarkdown(err.message)}\n`);
     process.stdout.write(text);
     return EXIT.ok;
   }
@@ -117,10 +132,17 @@ export async function main(argv: string[]): Promise<number> {
     baselineData = firstRepeats(baselineData, repeats);
   }
   const result = compareFiles(baselineData, candidate, policy, { baseline: baseline.file, candidate: candidateArg });
+  const missing = [...new Set(result.comparisons.filter((r) => r.verdict === 'missing' && r.baseline !== null && r.candidate === null).map((r) => r.group))];
+  const lacking = missing.filter((g) => !result.comparisons.some((r) => r.group === g && r.candidate !== null));
+  if (lacking.length > 0 && !values.allowMissing) {
+    throw new UsageError(
+      `candidate ${oneLine(candidateArg)} lacks ${lacking.map((g) => JSON.stringify(oneLine(g))).join(', ')}, which the baseline has; measure ${lacking.length === 1 ? 'it' : 'them'} too, or pass --allow-missing to judge the rest`,
+    );
+  }
 
-  if (values.json) writeOutput(values.json, JSON.stringify(result, null, 2) + '\n', '--json');
-  if (values.markdown) writeOutput(values.markdown, toMarkdown(result));
-  if (values.html) await writeHtml(values.html, result);
+  if (outputs.json) writeOutput(outputs.json, JSON.stringify(result, null, 2) + '\n', '--json');
+  if (outputs.markdown) writeOutput(outputs.markdown, toMarkdown(result));
+  if (outputs.html) await writeHtml(outputs.html, result);
   // stdout belongs to a file written there with -; the text verdict then goes to stderr.
   (values.json === '-' || values.markdown === '-' ? process.stderr : process.stdout).write(toText(result));
   return result.summary.exitCode;

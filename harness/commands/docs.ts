@@ -11,8 +11,9 @@ import { EXIT, UsageError } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { writeFileAtomic } from '../../results/io.js';
 import { DocsInputError, PART_KINDS, parseParts, renderDocument, sourcesOf, type DocInput } from '../../reports/docs.js';
-import { checkResults, ReportInputError } from '../../reports/load.js';
-import type { KaazingResults } from '../../reports/kaazing.js';
+import { ResultsInputError } from '../../results/errors.js';
+import { parseFile } from '../../results/read.js';
+import type { ResultsFile } from '../../results/types.js';
 
 export const summary = 're-render the figures in README.md, docs/*.md and reports/*.md from docs/results/: pushbench docs [--check]';
 
@@ -76,15 +77,12 @@ export function loadSource(root: string, source: string): DocInput {
     const err = e as NodeJS.ErrnoException;
     throw new DocsInputError(err.code === 'ENOENT' ? `no results file ${source}; commit it under docs/results/ or fix the source= of its marker` : `cannot read ${source}: ${err.message.split('\n')[0]}`);
   }
-  if ((raw as { study?: unknown })?.study === 'kaazing') {
-    const k = raw as KaazingResults;
-    if (!Array.isArray(k.cases) || !Array.isArray(k.profiles) || typeof k.environment !== 'object') throw new DocsInputError(`${source} is not a complete kaazing results file (cases, profiles, environment)`);
-    return { kind: 'kaazing', source, results: k };
-  }
+  // Through the one validating reader: every field the documents read is checked, old and new kinds alike.
   try {
-    return { kind: 'run', source, results: checkResults(raw, source) };
+    const f = parseFile(raw, source, ['results', 'kaazing']);
+    return f.kind === 'kaazing' ? { kind: 'kaazing', source, results: f } : { kind: 'run', source, results: f as ResultsFile };
   } catch (e) {
-    if (e instanceof ReportInputError) throw new DocsInputError(e.message);
+    if (e instanceof ResultsInputError) throw new DocsInputError(e.message);
     throw e;
   }
 }

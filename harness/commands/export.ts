@@ -2,9 +2,10 @@
  * `pushbench export <results.json> --format csv|openmetrics|benchmark-action`: a results file in a format another
  * tool reads. Writes to stdout, or atomically to --out FILE.
  */
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError, asUsage } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
-import { readResults, writeFileAtomic } from '../../results/io.js';
+import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
+import { readResults } from '../../results/read.js';
 import { EXPORT_FORMATS, exportResults, type ExportFormat } from '../../reports/export.js';
 
 export const summary = 'a results file as CSV, OpenMetrics or github-action-benchmark JSON: pushbench export RESULTS.json -f FORMAT';
@@ -44,8 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`export needs exactly one results file, got ${positionals.length}; see pushbench export --help`);
   const format = values.format as ExportFormat | undefined;
   if (!format) throw new UsageError(`name a format: --format ${EXPORT_FORMATS.join('|')}`);
-  const text = exportResults(readResults(positionals[0]!), format);
   const out = (values.out as string | undefined) ?? '-';
+  // The output is checked before the file is read; the file through the one validating reader.
+  if (out !== '-') asUsage(() => prepareOutputFile(out, '--out'));
+  const text = exportResults(asUsage(() => readResults(positionals[0]!)), format);
   if (out === '-') process.stdout.write(text);
   else {
     try {

@@ -3,15 +3,14 @@
  * Parses the flags over the study's scenario, runs the study, writes its results file and renders
  * reports/kaazing.md from it. `pushbench kaazing --render FILE` only re-renders the Markdown from an existing file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { readJsonFile } from '../data-files.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatHelp, parseOptions, type OptionTable } from '../options.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { loadKaazingScenario, type KaazingScenario } from '../studies/kaazing/scenario.js';
 import { runKaazingStudy } from '../studies/kaazing/study.js';
-import { writeFileAtomic } from '../../results/io.js';
+import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
+import { readFile } from '../../results/read.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../results/types.js';
 import type { KaazingResults } from '../../reports/kaazing.js';
 import { renderKaazingDocument } from '../../reports/docs.js';
@@ -119,14 +118,15 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (args.render) {
-    const cannot = (e: Error): string => `cannot read kaazing results ${args.render}: ${e.message.split('\n')[0]}`;
-    const results = readJsonFile(args.render, { unreadable: cannot, invalid: cannot }) as KaazingResults;
-    if (results?.study !== 'kaazing') throw new UsageError(`${args.render} is not a kaazing results file (no "study": "kaazing"); pass the file \`pushbench kaazing\` wrote`);
+    // Through the one validating reader: old (study + version) and new (kind + schemaVersion) files both read.
+    const results = readFile(args.render, ['kaazing']);
+    prepareOutputFile(args.reportFile, '--report');
     render(results, args.reportFile, args.render);
     return EXIT.ok;
   }
-  const resultsDir = path.dirname(path.resolve(args.jsonFile));
-  for (const dir of [resultsDir, path.dirname(path.resolve(args.reportFile))]) if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  // Both outputs are checked (folders created, a probe written) before minutes of measuring.
+  const resultsDir = path.dirname(prepareOutputFile(args.jsonFile, '--json'));
+  prepareOutputFile(args.reportFile, '--report');
   const { results, failed } = await runKaazingStudy(scenario, {
     profiles: args.profiles ?? scenario.profiles,
     useCases: scenario.useCases.filter((u) => !args.cases || args.cases.includes(u.useCase)),

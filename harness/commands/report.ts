@@ -7,11 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, asUsageAsync } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULTS } from '../run/scenario.js';
-import { jsonFilesUnder, ReportInputError } from '../../reports/load.js';
+import { jsonFilesUnder } from '../../reports/load.js';
+import { oneLine } from '../../results/read.js';
 import { writeReport, type SiteWritten } from '../../reports/site.js';
 
 /** Where the site goes when --out is not given (git-ignored). */
@@ -108,15 +109,13 @@ export async function main(argv: string[]): Promise<number> {
     if (files.length === 0) throw new UsageError(`no results files in ${DEFAULT_RESULTS_DIR}/; run npm run bench first or pass results files: ${USAGE}`);
     skipUnknown = true;
   }
-  try {
+  // The results module's input and output-path errors are usage errors (exit 2), one line naming file and field.
+  return asUsageAsync(async () => {
     const written = await writeReport(files, args.outDir, { skipUnknown, githubPages: args.site });
-    for (const s of written.skipped) process.stderr.write(`report: skipped ${s.file}: ${s.reason}\n`);
+    for (const s of written.skipped) process.stderr.write(`report: skipped ${oneLine(s.file)}: ${oneLine(s.reason)}\n`);
     const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
     process.stderr.write(`report: ${n(written.runPaths.length, 'run page')}, ${n(written.studyPaths.length, 'study page')}, ${n(written.comparisonPaths.length, 'comparison page')} written\n`);
     process.stdout.write(`${path.resolve(written.indexPath)}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof ReportInputError) throw new UsageError(e.message);
-    throw e;
-  }
+  });
 }

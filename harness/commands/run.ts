@@ -2,11 +2,12 @@
 import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
 import { isStopping } from '../run/children.js';
-import { EXIT } from '../errors.js';
+import { EXIT, asUsage } from '../errors.js';
 import { formatHelp, wantsHelp } from '../options.js';
 import { describePlan, planFor } from '../run/plan.js';
 import { Progress } from '../run/progress.js';
-import { resultsPath, writeResults } from '../../results/io.js';
+import { prepareOutputDir, prepareOutputFile, resultsJson, resultsPath, writeResults, writeResultsFallback } from '../../results/io.js';
+import type { ResultsFile } from '../../results/types.js';
 import { runScenario } from '../run/runner.js';
 import { DEFAULTS, RUN_COMMAND_FLAGS, RUN_FLAGS, listScenarios, parseRunArgs, readScenario } from '../run/scenario.js';
 import { COST_COLUMNS, formatTable } from '../../reports/table.js';
@@ -52,6 +53,12 @@ export async function main(argv: string[]): Promise<number> {
   const { options, dashboard, report, quiet } = parseRunArgs(argv);
   // With --json - the results own stdout; the tables go to stderr beside the progress.
   const toStdout = options.jsonFile === '-';
+  // Every output is resolved, created and test-written before anything starts: a bad path must not cost a run.
+  asUsage(() => {
+    if (options.jsonFile && !toStdout) prepareOutputFile(options.jsonFile, '--json');
+    else if (!toStdout) prepareOutputDir(options.outDir, '--out');
+    if (report && !toStdout) prepareOutputDir(DEFAULT_REPORT_DIR, 'the report folder');
+  });
   // Refuse a plan the machine cannot hold before printing or starting anything.
   const planned = planFor(options, machineLimits());
   const progress = new Progress(quiet);
@@ -77,21 +84,47 @@ export async function main(argv: string[]): Promise<number> {
     const tables = formatTable(results) + '\n\n' + formatTable(results, COST_COLUMNS) + '\n';
     if (toStdout) {
       process.stderr.write(tables);
-      process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      process.stdout.write(resultsJson(results));
     } else {
-      const file = resultsPath(options, results.startedAt);
-      writeResults(results, file);
       process.stdout.write(tables);
+      const file = saveResults(results, resultsPath(options, results.startedAt), progress);
+      if (file === null) return EXIT.environment;
       progress.note(`results: ${file}`);
       if (report) {
-        // Every results file beside this one, so the index and the history keep the earlier runs.
-        const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
-        progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+        try {
+          // Every results file beside this one, so the index and the history keep the earlier runs.
+          const { indexPath } = await reportResultsDir(path.dirname(file), DEFAULT_REPORT_DIR);
+          progress.note(`report: ${path.resolve(indexPath)} (open it in a browser)`);
+        } catch (e) {
+          if (isStopping()) return EXIT.interrupted;
+          progress.note(`report: could not write ${DEFAULT_REPORT_DIR} (${(e as Error).message}); the results are in ${file}: pushbench report ${file}`);
+          return EXIT.environment;
+        }
       }
     }
     const failed = results.runs.some((r) => r.state === 'errored');
     return failed ? EXIT.failed : EXIT.ok;
   } finally {
     await live?.close();
+  }
+}
+
+/**
+ * Writes a finished run's results where asked; if that fails anyway (the disk filled, the folder went away), into
+ * the system temp folder, saying where. Returns the path written, or null when even that failed.
+ */
+export function saveResults(results: ResultsFile, file: string, progress: { note(text: string): void }): string | null {
+  try {
+    writeResults(results, file);
+    return file;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    try {
+      const fallback = writeResultsFallback(results, file);
+      progress.note(`results: could not write ${file} (${why}); the results are in ${fallback} instead`);
+    } catch (e2) {
+      progress.note(`results: could not write ${file} (${why}) nor a copy in the temp folder (${(e2 as NodeJS.ErrnoException).code ?? (e2 as Error).message})`);
+    }
+    return null;
   }
 }

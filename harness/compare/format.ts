@@ -4,6 +4,32 @@
  */
 import type { ComparisonFile, MetricComparison, SampleSummary, Verdict } from './types.js';
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Text from a file (a transport, task or scenario name, an error, a path) made inert for Markdown: on one line,
+ * HTML special characters as entities, Markdown punctuation backslash-escaped. So a name cannot add markup, close
+ * the `<details>` fold, break the table or start a new block in a pull-request comment.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(CONTROL, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]|~#!]/g, '\\$&');
+}
+
+/** Text from a file for a Markdown code span: one line, no backtick to end the span early. */
+function escapeCode(text: string): string {
+  return text.replace(CONTROL, ' ').replace(/`/g, "'");
+}
+
+/** Text from a file for a terminal: control characters (ANSI and OSC escape sequences, bells, line breaks) become '?'. */
+export function escapeTerminal(text: string): string {
+  return text.replace(CONTROL, '?');
+}
+
 const VERDICT_MARK: Record<Verdict, string> = {
   regression: '❌ regression',
   changed: '❌ changed',
@@ -56,8 +82,8 @@ function pValue(row: MetricComparison): string {
   return row.pValue < 0.001 ? '<0.001' : row.pValue.toFixed(3);
 }
 
-function cells(row: MetricComparison): string[] {
-  return [row.group, row.label, side(row.baseline, row.unit), side(row.candidate, row.unit), change(row), pValue(row), limit(row), VERDICT_MARK[row.verdict]];
+function cells(row: MetricComparison, esc: (s: string) => string): string[] {
+  return [esc(row.group), row.label, side(row.baseline, row.unit), side(row.candidate, row.unit), change(row), pValue(row), limit(row), VERDICT_MARK[row.verdict]];
 }
 
 const HEADER = ['group', 'metric', 'baseline median', 'candidate median', 'change [CI]', 'p', 'limit', 'verdict'];
@@ -75,18 +101,14 @@ function headline(file: ComparisonFile): string {
   return parts.join(', ');
 }
 
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|');
-}
-
 function markdownTable(rows: MetricComparison[]): string[] {
   const lines = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
-  for (const row of rows) lines.push(`| ${cells(row).map(escapeCell).join(' | ')} |`);
+  for (const row of rows) lines.push(`| ${cells(row, escapeMarkdown).map((c) => c.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`);
   return lines;
 }
 
 function describeSide(s: ComparisonFile['baseline']): string {
-  return `\`${s.file}\` (scenario ${s.scenario}, commit ${s.commit ? s.commit.slice(0, 12) : 'unknown'}, ${s.minRepeats} repeats)`;
+  return `\`${escapeCode(s.file)}\` (scenario ${escapeMarkdown(s.scenario)}, commit ${s.commit ? escapeMarkdown(s.commit.slice(0, 12)) : 'unknown'}, ${s.minRepeats} repeats)`;
 }
 
 /** The Markdown verdict for a pull-request comment: headline, the rows that matter, then everything folded. */
@@ -111,14 +133,14 @@ export function toMarkdown(file: ComparisonFile): string {
   const notes = file.comparisons.filter((r) => r.note && r.verdict !== 'insufficient-samples');
   if (notes.length > 0) {
     lines.push('Notes:');
-    for (const r of notes) lines.push(`- ${r.group} / ${r.label}: ${r.note}`);
+    for (const r of notes) lines.push(`- ${escapeMarkdown(r.group)} / ${r.label}: ${escapeMarkdown(r.note!)}`);
     lines.push('');
   }
   if (file.summary.repeatAdvice) {
-    lines.push(`> ${file.summary.repeatAdvice}`);
+    lines.push(`> ${escapeMarkdown(file.summary.repeatAdvice)}`);
     lines.push('');
   }
-  for (const w of file.summary.warnings) lines.push(`> ⚠️ ${w}`, '');
+  for (const w of file.summary.warnings) lines.push(`> ⚠️ ${escapeMarkdown(w)}`, '');
   lines.push(`<details><summary>All ${file.comparisons.length} comparisons</summary>`);
   lines.push('');
   lines.push(...markdownTable(file.comparisons));
@@ -129,15 +151,15 @@ export function toMarkdown(file: ComparisonFile): string {
 
 /** An aligned plain-text table for stdout. */
 export function toText(file: ComparisonFile): string {
-  const rows = [HEADER, ...file.comparisons.map(cells)];
+  const rows = [HEADER, ...file.comparisons.map((r) => cells(r, escapeTerminal))];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
   const lines = rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const out = [`baseline:  ${file.baseline.file}`, `candidate: ${file.candidate.file}`, '', ...lines, ''];
+  const out = [`baseline:  ${escapeTerminal(file.baseline.file)}`, `candidate: ${escapeTerminal(file.candidate.file)}`, '', ...lines, ''];
   const notes = file.comparisons.filter((r) => r.note && r.verdict !== 'insufficient-samples');
-  for (const r of notes) out.push(`note: ${r.group} / ${r.label}: ${r.note}`);
-  if (file.summary.repeatAdvice) out.push(`note: ${file.summary.repeatAdvice}`);
-  for (const w of file.summary.warnings) out.push(`warning: ${w}`);
+  for (const r of notes) out.push(`note: ${escapeTerminal(r.group)} / ${r.label}: ${escapeTerminal(r.note!)}`);
+  if (file.summary.repeatAdvice) out.push(`note: ${escapeTerminal(file.summary.repeatAdvice)}`);
+  for (const w of file.summary.warnings) out.push(`warning: ${escapeTerminal(w)}`);
   out.push(`verdict: ${headline(file)}`);
   return out.join('\n') + '\n';
 }

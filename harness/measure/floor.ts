@@ -7,7 +7,8 @@
  */
 import { spawnChild, type Child } from '../run/children.js';
 import { FD_RESERVE } from '../run/plan.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readFile } from '../../results/read.js';
 import path from 'node:path';
 import { FLOOR_SCHEMA_VERSION, type FloorCost, type FloorPoint, type FloorResults } from '../../results/floor.js';
 import type { Environment, ResultsFile, RunOptions } from '../../results/types.js';
@@ -163,8 +164,9 @@ export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuMo
     for (const n of names) {
       const file = path.join(dir, n);
       try {
-        const f = JSON.parse(readFileSync(file, 'utf8')) as FloorResults;
-        if (f.kind !== 'floor' || !Array.isArray(f.points) || f.points.length === 0) continue;
+        // Through the one validating reader: a damaged floor file is skipped, never half-trusted.
+        const f = readFile(file, ['floor']);
+        if (f.points.length === 0) continue;
         if (f.environment?.cpuModel !== env.cpuModel || f.environment?.cpuCount !== env.cpuCount) continue;
         if (!best || f.startedAt > best.floor.startedAt) best = { file, floor: f };
       } catch {

@@ -1,4 +1,5 @@
 /** What a process costs: CPU over a window, resident memory, event-loop delay. Reported by every child. */
+import { readFileSync, readdirSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { LoopDelayStats } from '../../results/types.js';
 
@@ -87,4 +88,99 @@ export class ProcessMeter {
       eventLoopDelay: this.loopAtEnd ?? this.loopStats(),
     };
   }
+}
+
+/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ: 100 on every Linux architecture Node runs on). */
+const USER_HZ = 100;
+
+/** CPU ticks (user + system) and resident / peak resident bytes of one process from /proc; null once it is gone. */
+export function procUsage(pid: number): { ticks: number; rssBytes: number; peakRssBytes: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { ticks, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a server that is not a Node process of ours costs (nginx, a user's server), measured from outside by PID:
+ * CPU from /proc/PID/stat, memory from /proc/PID/status, added over every process `pids()` names at each sample.
+ * Peak memory is each process's own peak (VmHWM) added. No event-loop delay: zeros.
+ */
+export class PidMeter {
+  private start = new Map<number, number>();
+  private wallStart = process.hrtime.bigint();
+
+  constructor(private readonly pids: () => number[]) {}
+
+  startWindow(): void {
+    this.start = new Map();
+    for (const pid of this.pids()) {
+      const u = procUsage(pid);
+      if (u) this.start.set(pid, u.ticks);
+    }
+    this.wallStart = process.hrtime.bigint();
+  }
+
+  sample(): ProcessCostSample {
+    const pids = this.pids();
+    let ticks = 0;
+    let rssBytes = 0;
+    let maxRssBytes = 0;
+    for (const pid of pids) {
+      const u = procUsage(pid);
+      if (!u) continue;
+      // A process that appeared after the window started counts from its own start.
+      ticks += u.ticks - (this.start.get(pid) ?? 0);
+      rssBytes += u.rssBytes;
+      maxRssBytes += u.peakRssBytes;
+    }
+    return {
+      pid: pids[0] ?? 0,
+      cpuSeconds: Math.max(0, ticks) / USER_HZ,
+      wallSeconds: Number(process.hrtime.bigint() - this.wallStart) / 1e9,
+      rssBytes,
+      maxRssBytes,
+      eventLoopDelay: { p50Ms: 0, p99Ms: 0, maxMs: 0 },
+    };
+  }
+}
+
+/** Every process whose process group is `pgid` (a server started in a group of its own, workers included). */
+export function processGroup(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) out.push(Number(name));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** `pid` and every process descended from it. */
+export function processTree(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [child, ppid] of parent) if (ppid === out[i]) out.push(child);
+  return out;
 }

@@ -10,9 +10,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { UsageError, EXIT } from '../errors.js';
+import { UsageError, EXIT, asUsage, exitCodeOf } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
-import { writeFileAtomic } from '../../results/io.js';
+import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
 import { COMPARE_SCHEMA_VERSION, type MicroResultsFile, type MicroTask } from '../compare/types.js';
 import { environment } from '../measure/environment.js';
 import { framingTasks, type MicroTaskDefinition } from './tasks.js';
@@ -157,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = values.json ?? 'results/micro.json';
+  asUsage(() => prepareOutputFile(file, '--json'));
   const result = await runMicro(await allTasks(), options);
   writeFileAtomic(file, JSON.stringify(result, null, 2) + '\n');
   for (const t of result.tasks) {
@@ -171,9 +172,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      if (err instanceof UsageError) {
-        process.stderr.write(`pushbench bench:micro: ${err.message}\n`);
-        process.exitCode = err.exitCode;
+      const code = exitCodeOf(err);
+      if (code !== null) {
+        process.stderr.write(`pushbench bench:micro: ${(err as Error).message}\n`);
+        process.exitCode = code;
       } else {
         process.stderr.write(`pushbench bench:micro: ${(err as Error).stack ?? String(err)}\n`);
         process.exitCode = EXIT.failed;

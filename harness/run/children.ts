@@ -33,12 +33,67 @@ export class ChildFailure extends Error {
   }
 }
 
+/** How a child ended, for messages: "sse server (pid 123) was killed by SIGKILL". */
+export function describeExit(role: string, pid: number | undefined, code: number | null, signal: NodeJS.Signals | null): string {
+  return `${role} (pid ${pid ?? '?'}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`;
+}
+
+/**
+ * The children of one measurement. Until `settle()` (the run is closing them on purpose) the death of any of them
+ * fails everything the run waits for, at once, whichever child it waits on: a dead worker must not leave the run
+ * waiting for the server's 'published', nor a dead server for the workers' 'done'.
+ */
+export class ChildScope {
+  private failure: ChildFailure | null = null;
+  private readonly listeners = new Set<(err: ChildFailure) => void>();
+  private settled = false;
+
+  /** From now on children exit because the run closes them. */
+  settle(): void {
+    this.settled = true;
+  }
+
+  /** The first unexpected death, if any. */
+  get failed(): ChildFailure | null {
+    return this.failure;
+  }
+
+  died(err: ChildFailure): void {
+    if (this.settled || this.failure) return;
+    this.failure = err;
+    for (const l of [...this.listeners]) l(err);
+  }
+
+  /** Calls `l` on the first unexpected death; returns the unsubscribe. */
+  onFailure(l: (err: ChildFailure) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+}
+
+/**
+ * Puts a process pushbench started by other means (fork of a load generator) under the same care as spawnChild's:
+ * killed by killAll on every exit path (error, Ctrl-C), and counted by liveChildren.
+ */
+export function adopt(proc: ChildProcess): void {
+  if (stopping) {
+    proc.kill('SIGKILL');
+    return;
+  }
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+}
+
 /** Extra Node flags for the children, from PUSHBENCH_CHILD_NODE_ARGS (space-separated). */
 export function childNodeArgs(): string[] {
   return (process.env.PUSHBENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
-export function spawnChild<In, Out extends { type: string }>(entry: 'server-process' | 'client-worker' | 'floor-child', role: string): Child<In, Out> {
+export function spawnChild<In, Out extends { type: string }>(
+  entry: 'server-process' | 'client-worker' | 'floor-child',
+  role: string,
+  scope?: ChildScope,
+): Child<In, Out> {
   if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, "run", `${entry}.js`), [], {
     // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.
@@ -54,7 +109,13 @@ export function spawnChild<In, Out extends { type: string }>(entry: 'server-proc
   });
   const handlers: Array<(msg: Out) => void> = [];
   proc.on('message', (m) => handlers.forEach((h) => h(m as Out)));
-  proc.once('exit', () => live.delete(proc));
+  let exitError: ChildFailure | null = null;
+  proc.once('exit', (code, signal) => {
+    live.delete(proc);
+    const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+    exitError = new ChildFailure(`${describeExit(role, proc.pid, code, signal)}${tail ? `: ${tail}` : ''}`, 'CHILD_EXITED');
+    scope?.died(exitError);
+  });
   const child: Child<In, Out> = {
     process: proc,
     send: (msg) => {
@@ -65,11 +126,17 @@ export function spawnChild<In, Out extends { type: string }>(entry: 'server-proc
     next: (type, timeoutMs) =>
       new Promise((resolve, reject) => {
         const types = Array.isArray(type) ? type : [type];
+        const waiting = `while the harness waited for ${role}'s "${types.join('/')}"`;
+        // A child that is already gone, or a sibling that died, fails the wait now, not at its timeout.
+        if (exitError) return reject(new ChildFailure(`${exitError.message} ${waiting}`, exitError.code));
+        if (scope?.failed) return reject(new ChildFailure(`${scope.failed.message} ${waiting}`, scope.failed.code));
+        let unsubscribe = (): void => {};
         const cleanup = (): void => {
           clearTimeout(timer);
           const i = handlers.indexOf(onMsg);
           if (i >= 0) handlers.splice(i, 1);
           proc.off('exit', onExit);
+          unsubscribe();
         };
         const onMsg = (m: Out): void => {
           if (types.includes(m.type)) {
@@ -81,17 +148,24 @@ export function spawnChild<In, Out extends { type: string }>(entry: 'server-proc
             reject(new ChildFailure(`${role}: ${f.message}`, f.code));
           }
         };
-        const onExit = (code: number | null, signal: string | null): void => {
+        const onExit = (): void => {
           cleanup();
-          const tail = child.stderrTail();
-          reject(new ChildFailure(`${role} exited (${signal ?? `code ${code}`}) while the harness waited for "${types.join('/')}"${tail ? `: ${tail}` : ''}`));
+          const err = exitError ?? new ChildFailure(`${role} (pid ${proc.pid ?? '?'}) exited`, 'CHILD_EXITED');
+          reject(new ChildFailure(`${err.message} ${waiting}`, err.code));
         };
         const timer = setTimeout(() => {
           cleanup();
           reject(new ChildFailure(`${role} did not answer "${types.join('/')}" within ${Math.round(timeoutMs / 1000)} s`, 'TIMEOUT'));
         }, timeoutMs);
         handlers.push(onMsg);
+        // Registered after spawnChild's own exit listener, so exitError is set when this runs.
         proc.once('exit', onExit);
+        if (scope) {
+          unsubscribe = scope.onFailure((err) => {
+            cleanup();
+            reject(new ChildFailure(`${err.message} ${waiting}`, err.code));
+          });
+        }
       }),
   };
   return child;

@@ -9,7 +9,7 @@ import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
 import { nowUs } from '../protocol/feed.js';
 import { RSS_READINGS, median } from '../measure/memory.js';
-import { TRANSPORTS } from '../transports/registry.js';
+import { clientFactory } from '../servers/kinds.js';
 
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
@@ -41,7 +41,7 @@ function rssReadings(): number[] {
 
 async function start(config: WorkerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
-  const factory = await TRANSPORTS[config.transport].client();
+  const factory = await clientFactory(config.server ?? 'embedded', config.transport);
   // Before any client exists: what this process costs with no connection, for memory per connection.
   const idleRssSamples = rssReadings();
   const idleRssBytes = median(idleRssSamples);
@@ -67,6 +67,7 @@ async function start(config: WorkerConfig): Promise<void> {
         profile,
         options: config.options,
         tlsCa: config.tlsCa,
+        headsAsReceived: config.server === 'external',
         tally,
         index: i,
         onSubscribed,
@@ -112,6 +113,7 @@ process.on('message', (msg: ToWorker) => {
       tally.latency.reset();
       tally.timeline.reset(msg.startUs, msg.bucketS);
       tally.latencyFromUs = msg.latencyFromUs;
+      if (msg.finalSeq !== undefined) tally.wire.finalSeq = msg.finalSeq;
       break;
     case 'finish':
       finishing = true;
@@ -140,6 +142,7 @@ process.on('message', (msg: ToWorker) => {
           errors: tally.errors,
           histogram: encodeHistogram(tally.latency),
           timeline: tally.timeline.snapshot(),
+          wire: tally.wire.snapshot(),
         },
       });
       break;

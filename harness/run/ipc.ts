@@ -1,6 +1,6 @@
 /** Messages between the harness and its child processes (server, client workers), over Node's IPC channel. */
 import type { ProcessCostSample } from '../measure/proc-stats.js';
-import type { PublishLateness, TransportName, TransportOptions } from '../../results/types.js';
+import type { PublishLateness, ServerKind, TransportName, TransportOptions } from '../../results/types.js';
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
@@ -18,6 +18,19 @@ export interface ServerConfig {
   processes: number;
   /** Serve over TLS with this certificate and key (held in memory only). */
   tls?: TlsMaterial;
+  /** What serves (absent: `embedded`); see harness/servers/. */
+  server?: ServerKind;
+  /** Descriptors the busiest server process may hold, as planned (nginx's worker_rlimit_nofile). */
+  fds?: number;
+  /** Clients that will subscribe (nchan: publishing waits until it holds them all). */
+  clients?: number;
+  /** Messages the run will publish (nchan keeps them all for polls that catch up). */
+  messages?: number;
+  /** `external`: the target URL, publish URL, the PID or command of the user's server. */
+  target?: string | null;
+  publishUrl?: string | null;
+  serverPid?: number | null;
+  serverCmd?: string | null;
 }
 
 /** One server process's own figures, reported so merged totals can be checked against their parts. */
@@ -41,9 +54,11 @@ export type ToServer =
 export type FromServer =
   /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
   | { type: 'ready' }
-  | { type: 'listening'; port: number }
+  /** `host`: where the clients dial, when it is not the run's `--host` (an external target). */
+  | { type: 'listening'; port: number; host?: string }
   | { type: 'published'; lastSeq: number; lateness: PublishLateness }
-  | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[] }
+  /** `wireAt: 'clients'`: the server could not count its sockets (not pushbench's); the clients' counts stand. */
+  | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[]; wireAt?: 'clients' }
   /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
   | { type: 'memory'; rssBytes: number; processes: number; connections?: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
@@ -67,6 +82,8 @@ export interface WorkerConfig {
   options: TransportOptions;
   /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */
   tlsCa?: string;
+  /** What the clients talk to (absent: `embedded`): selects the client dialect (harness/servers/). */
+  server?: ServerKind;
 }
 
 export interface WorkerTally {
@@ -82,12 +99,18 @@ export interface WorkerTally {
   histogram: string;
   /** Latency by publish time since the window's start. */
   timeline: TimelineCounts;
+  /** Bytes counted at this worker's client sockets (absent from older workers). */
+  wire?: WireTotals;
 }
 
 export type ToWorker =
   | { type: 'start'; config: WorkerConfig }
   /** The window starts at `startUs` (the timeline's buckets count from it); latency percentiles from `latencyFromUs`. */
-  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number }
+  /**
+   * `finalSeq`: the last sequence number that will be published; the clients' ledger closes a poll socket's window
+   * at the first poll whose cursor already holds it, as the server's does.
+   */
+  | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number; finalSeq?: number }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }

@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, ChildScope, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { execFileSync } from 'node:child_process';
 import { environment, machineLimits } from '../measure/environment.js';
 import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
@@ -34,6 +34,7 @@ import type {
 import { SCHEMA_VERSION } from '../../results/types.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 import type { ModelPart } from '../transports/client.js';
+import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
   /** About once a second during a run, and at every phase change. */
@@ -81,6 +82,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   }
   const plannedClients = planned.plan.clientsPerWorker.reduce((a, b) => a + b, 0);
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
+  await checkServerAvailable(options);
   const runs: TransportRun[] = [];
   // One throw-away certificate per run, made before anything starts (no openssl: exit 3 with the fix).
   const tlsMaterial = options.tls ? generateCertificate() : undefined;
@@ -183,7 +185,9 @@ async function runTransport(
   const ticker = setInterval(emit, 1000);
 
   const split = o.cpuSplit ? cpuSplit(limits.cpus) : null;
-  const server: ServerChild = spawnChild('server-process', `${transport} server`);
+  // Any child's death fails whatever the run waits for at that moment (children.ts ChildScope).
+  const scope = new ChildScope();
+  const server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
   const workers: WorkerChild[] = [];
   let sampler: MachineSampler | null = null;
   try {
@@ -208,11 +212,15 @@ async function runTransport(
         injectServerCostUs: o.injectServerCostUs,
         processes: plan.serverProcesses,
         ...(tlsMaterial ? { tls: tlsMaterial } : {}),
+        ...serverConfigFields(o, plan),
       },
     });
     let port: number;
+    let serverHost = o.host;
     try {
-      port = (await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 15_000)).port;
+      const listening = await server.next<Extract<FromServer, { type: 'listening' }>>('listening', 45_000);
+      port = listening.port;
+      serverHost = listening.host ?? o.host;
     } catch (e) {
       if (e instanceof ChildFailure && e.code === 'EADDRINUSE') {
         throw new EnvironmentError(`port ${o.port} on ${o.host} is already in use; free it or choose another with --port (0 picks a free one)`);
@@ -247,13 +255,13 @@ async function runTransport(
     };
     const serverIdleRss = await memory();
 
-    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: o.host, port, transport }) : { host: o.host, port };
+    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port };
     setPhase('connecting');
     const connectStart = Date.now();
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
     const workerRate = connectRate.ratePerS > 0 ? connectRate.ratePerS / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
-      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`);
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope);
       if (split) pin(w.process.pid, split.clients);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
@@ -272,6 +280,7 @@ async function runTransport(
           profile: o.profile,
           options,
           ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),
+          server: kindOf(o),
         },
       });
       workers.push(w);
@@ -336,7 +345,7 @@ async function runTransport(
     sampler = new MachineSampler(server.process.pid ?? 0, workers.map((w) => w.process.pid ?? 0));
     const samplerStart = setTimeout(() => sampler?.start(), PUBLISH_LEAD_US / 1000);
     const latencyFromUs = startUs + (o.warmupS ?? 0) * 1e6;
-    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs });
+    for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs, finalSeq: count });
     // An overloaded server publishes late, and a late run is a finding (judged overloaded), not an error: allow it
     // three times the schedule before calling the server stuck.
     const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS * 3 + 120) * 1000);
@@ -369,6 +378,7 @@ async function runTransport(
       }),
     );
 
+    scope.settle();
     setPhase('closing');
     for (const w of workers) w.send({ type: 'close' });
     await reap(workers.map((w) => w.process), 5_000);
@@ -376,12 +386,16 @@ async function runTransport(
     await reap([server.process], 5_000);
     setPhase('done');
 
-    return assemble(o, transport, repeat, {
+    // Bytes at both ends: the clients count theirs for every server kind; the run's figures are the server's where
+    // it counted its own sockets.
+    const clientWire = addClientWires(reports.map((r) => r.tally.wire));
+    const serverCounted = snap.wireAt !== 'clients';
+    const run = assemble(o, transport, repeat, {
       port,
       count: lastSeq,
       windowS,
       connectMs,
-      snap,
+      snap: { ...snap, wire: runWire(kindOf(o), snap.wire, serverCounted, clientWire) },
       lateness,
       reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
       memory: memoryStats,
@@ -399,6 +413,7 @@ async function runTransport(
         ...(split ? { cpuSplit: split } : {}),
       },
     });
+    return withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
   } finally {
     clearInterval(ticker);
     sampler?.stop();

@@ -10,6 +10,8 @@ import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../protocol/feed.js';
 import { scenariosDir, studiesDir } from '../paths.js';
 import { listProfiles, loadProfile } from '../protocol/profiles.js';
 import { coerce, isPathArgument, parseOptions, SLUG, type OptionTable } from '../options.js';
+import { checkServerOptions } from '../servers/kinds.js';
+import { parseTarget } from '../servers/external/target.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
@@ -68,6 +70,12 @@ const OPTIONS: OptionTable = {
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path; - writes the results to stdout (tables go to stderr)', short: '-j', value: 'FILE|-' },
   '--repeat': { key: 'repeat', spec: { kind: 'int', min: 1, max: 1000 }, help: 'measure each transport N times, interleaved', value: 'N' },
   '--inject-server-cost-us': { key: 'injectServerCostUs', spec: { kind: 'int', min: 0, max: 1_000_000 }, help: 'testing only: busy-wait per message written', value: 'US' },
+  '--server': { key: 'server', spec: { kind: 'string' }, help: 'what the clients talk to: embedded, nchan, socketio or external', value: 'KIND' },
+  '--target': { key: 'target', spec: { kind: 'string' }, help: 'external: the server\'s base URL (loopback only)', value: 'URL' },
+  '--publish-url': { key: 'publishUrl', spec: { kind: 'string' }, help: 'external: where messages are POSTed (default <target>/publish)', value: 'URL' },
+  '--server-pid': { key: 'serverPid', spec: { kind: 'int', min: 1, max: 4_194_304 }, help: 'external: measure this process\'s CPU and memory', value: 'PID' },
+  '--server-cmd': { key: 'serverCmd', spec: { kind: 'string' }, help: 'external: start the server with this command, stop it after', value: 'CMD' },
+  '--allow-remote': { key: 'allowRemote', spec: { kind: 'bool' }, help: 'external: allow a target off loopback (real traffic)' },
 };
 
 export const RUN_FLAGS = OPTIONS;
@@ -164,6 +172,12 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   }
   if (options.workers > options.clients) {
     throw new UsageError(`--workers ${options.workers} is more than the ${options.clients} clients; use at most ${options.clients}`);
+  }
+  checkServerOptions(options, 'transports' in values);
+  if (options.target) parseTarget('--target', options.target, options.allowRemote === true);
+  if (options.publishUrl) parseTarget('--publish-url', options.publishUrl, options.allowRemote === true);
+  if (options.tls && options.server !== undefined && options.server !== 'embedded') {
+    throw new UsageError(`--tls works with pushbench's own servers only, not --server ${options.server}; leave out one of them`);
   }
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;

@@ -19,7 +19,7 @@ import type { TransportServer } from '../transports/server.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
 import { TlsWireLedger } from '../measure/tls-wire.js';
-import type { PublishLateness } from '../../results/types.js';
+import { latenessOf, worstLateness } from './lateness.js';
 
 const send = (msg: FromServer): void => {
   process.send?.(msg);
@@ -51,7 +51,7 @@ async function start(config: ServerConfig): Promise<void> {
   server.on(config.tls ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
   if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
   server.on('clientError', (_e, socket) => socket.destroy());
-  const factory = await TRANSPORTS[config.transport].server();
+  const factory = config.server === 'socketio' ? await (await import('../servers/socketio/server.js')).socketIoServer(config.transport) : await TRANSPORTS[config.transport].server();
   transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
   const onListenError = (e: NodeJS.ErrnoException): void => {
     send({ type: 'fatal', message: e.message, code: e.code });
@@ -70,24 +70,7 @@ async function start(config: ServerConfig): Promise<void> {
   });
 }
 
-const round3 = (n: number): number => Math.round(n * 1000) / 1000;
-
-/** Percentiles of the publisher's lateness (nearest rank), one figure per message. Exported for tests. */
-export function latenessOf(lateMs: readonly number[]): PublishLateness {
-  const sorted = [...lateMs].sort((a, b) => a - b);
-  const at = (q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0);
-  return { messages: sorted.length, p50Ms: round3(at(0.5)), p99Ms: round3(at(0.99)), maxMs: round3(sorted[sorted.length - 1] ?? 0) };
-}
-
-/** Several server processes publish the same schedule: each field is the worst process's. */
-export function worstLateness(parts: readonly PublishLateness[]): PublishLateness {
-  return {
-    messages: Math.max(0, ...parts.map((p) => p.messages)),
-    p50Ms: Math.max(0, ...parts.map((p) => p.p50Ms)),
-    p99Ms: Math.max(0, ...parts.map((p) => p.p99Ms)),
-    maxMs: Math.max(0, ...parts.map((p) => p.maxMs)),
-  };
-}
+export { latenessOf, worstLateness };
 
 /** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
 function publish(count: number, rate: number, startUs: number): void {
@@ -283,6 +266,8 @@ class Primary {
 }
 
 let primary: Primary | null = null;
+/** A server pushbench drives from here but does not host (nginx with nchan, a user's server): harness/servers/driver.ts. */
+let driven: ((msg: ToServer) => void) | null = null;
 let stopping = false;
 process.once('SIGTERM', () => {
   stopping = true;
@@ -292,6 +277,15 @@ process.once('SIGTERM', () => {
 
 process.on('message', (msg: ToServer) => {
   try {
+    if (msg.type === 'start' && (msg.config.server === 'nchan' || msg.config.server === 'external')) {
+      const config = msg.config;
+      import('../servers/drivers.js').then(({ createDriver }) => {
+        driven = createDriver(config, send);
+        driven(msg);
+      }, (e: Error) => send({ type: 'fatal', message: e.message }));
+      return;
+    }
+    if (driven) return driven(msg);
     if (msg.type === 'start' && cluster.isPrimary && msg.config.processes > 1) {
       // Round-robin is the default on Linux; said explicitly because the OS's choice is badly skewed.
       cluster.schedulingPolicy = cluster.SCHED_RR;

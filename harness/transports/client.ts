@@ -11,6 +11,7 @@ import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
+import { WireLedger } from '../measure/wire.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
 export function hostPort(host: string, port: number): string {
@@ -42,6 +43,10 @@ export interface ModelBytes {
 export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';
 
 const zeroParts = (): Record<ModelPart, number> => ({ setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 });
+
+/** The TCP socket under each client TLS socket: what the clients' ledger counts (ciphertext, as the server counts it). */
+const rawUnder = new WeakMap<net.Socket, net.Socket>();
+const countedSocket = (s: net.Socket): net.Socket => rawUnder.get(s) ?? s;
 
 /** The TCP socket under the TLS connection whose read is being handled (Lifecycle sets it around each read). */
 let readingRaw: net.Socket | null = null;
@@ -78,6 +83,11 @@ export class Tally {
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
+  /**
+   * Bytes at the clients' own sockets, split into set-up, before, inside and after the window at the same events the
+   * server marks on its sockets (harness/measure/wire.ts), seen from this end: `c2s` is what a socket read.
+   */
+  readonly wire = new WireLedger();
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
@@ -144,6 +154,11 @@ export interface ClientContext {
   options: TransportOptions;
   /** Over TLS (`options.tls`): the certificate the clients trust. */
   tlsCa?: string;
+  /**
+   * The server is not pushbench's (`--server external`): its response heads are whatever it writes, so they are
+   * counted as they arrive; the framing after them is still modelled. Absent: the profile's heads are the model.
+   */
+  headsAsReceived?: boolean;
   tally: Tally;
   /** This client's index in its worker, for spreading poll phases evenly. */
   index: number;
@@ -224,6 +239,7 @@ export class Lifecycle {
     });
     let failed = false;
     this.socket = s;
+    tally.wire.track(countedSocket(s));
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
       tally.error(errorCode(e));
@@ -252,6 +268,7 @@ export class Lifecycle {
     const tally = ctx.tally;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
     const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
+    rawUnder.set(s, raw);
     // TLS does not forward its TCP socket's errors (EADDRINUSE, ECONNREFUSED): end the TLS socket with them, once.
     raw.on('error', (e) => {
       if (!s.destroyed) s.destroy(e);
@@ -269,6 +286,31 @@ export class Lifecycle {
       }
     });
     return s;
+  }
+
+  /**
+   * The subscribe exchange on the current connection is complete: what its socket carried so far is set-up, as the
+   * server marks it on its side (the clients' counts then equal the server's, set-up and total).
+   */
+  markSetup(): void {
+    if (this.socket) this.ctx.tally.wire.markSetup(countedSocket(this.socket));
+  }
+
+  /**
+   * A poll asking after `cursor` was written on the current connection. The client's ledger closes the socket's window
+   * at the first one whose cursor already holds the last message, as the server's does when it reads it.
+   */
+  requested(cursor: number): void {
+    if (this.socket) this.ctx.tally.wire.requested(countedSocket(this.socket), cursor);
+  }
+
+  /**
+   * The poll in flight was answered in full. `beforeWindow`: it asked at cursor 0 and brought no message (an idle
+   * poll while others still connect), so everything the socket carried so far precedes the window, as the server
+   * marks it when it answers with nothing published.
+   */
+  responded(beforeWindow: boolean): void {
+    if (this.socket) this.ctx.tally.wire.responded(countedSocket(this.socket), beforeWindow);
   }
 
   markDone(): void {

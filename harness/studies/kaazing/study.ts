@@ -17,6 +17,7 @@ import { runScenario } from '../../run/runner.js';
 import { writeResults } from '../../../results/io.js';
 import type { LiveSample, TransportName } from '../../../results/types.js';
 import type { KaazingCase, KaazingResults } from '../../../reports/kaazing.js';
+import { KAAZING_SCHEMA_VERSION } from '../../../results/kaazing.js';
 import { measureLatency } from './latency.js';
 import { framingModel, profileHeads } from './models.js';
 import { freePort, measureWsFrames, tcpSampler } from './probes.js';
@@ -140,8 +141,8 @@ export async function runKaazingStudy(scenario: KaazingScenario, o: StudyOptions
   const sinceSeq = Math.max(1, Math.round(scenario.rate * o.durationS));
   const results: KaazingResults = {
     tool: 'pushbench',
-    study: 'kaazing',
-    version: 1,
+    kind: 'kaazing',
+    schemaVersion: KAAZING_SCHEMA_VERSION,
     startedAt,
     finishedAt: new Date().toISOString(),
     environment: environment(),

@@ -32,6 +32,8 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   let bodyBytes = 0;
   let bodyMessages = false;
   let subscribeBody = '';
+  /** The cursor of the poll in flight. */
+  let pendingCursor = -1;
   const lines = new LineSplitter();
 
   const markDone = (): void => {
@@ -39,8 +41,10 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     life.markDone();
   };
 
+  let receivedHeadBytes = 0;
   const onHead = (head: ResponseHead): void => {
     bodyBytes = 0;
+    receivedHeadBytes = head.headBytes;
     bodyMessages = false;
     if (head.status !== 200) tally.error(`HTTP_${head.status}`);
   };
@@ -55,17 +59,22 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   };
   const onEnd = (): void => {
     inFlight = false;
-    const bytes = responseHeadBytes(bodyBytes) + bodyBytes;
+    const bytes = (ctx.headsAsReceived ? receivedHeadBytes : responseHeadBytes(bodyBytes)) + bodyBytes;
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
       model.subscribed(subscribe.modelBytes, bytes);
       subscribed = true;
+      life.markSetup();
       const seq = Number(subscribeBody);
       // Messages published before the subscription are not this client's: its cursor starts at the head.
       if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
       ctx.onSubscribed();
-    } else model.answered(bytes, bodyMessages);
+    } else {
+      model.answered(bytes, bodyMessages);
+      // The client's socket is split where the server splits its own: an idle poll of the ramp precedes the window.
+      life.responded(pendingCursor === 0 && !bodyMessages);
+    }
     lines.reset();
     if (life.stopped || life.complete()) return markDone();
     schedule();
@@ -98,6 +107,8 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     const cursor = delivery.cursor;
     nextPollAt = Date.now() + ctx.options.intervalMs;
     model.requested(cursor, pollRequestBytes(pollBase.modelBytes, cursor));
+    pendingCursor = cursor;
+    life.requested(cursor);
     s.write(pollBefore + cursor + pollAfter);
   }
 

@@ -83,7 +83,8 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       tally.error(`HTTP_${head.status}`);
       return;
     }
-    model.subscribed(req, responseHeadBytes());
+    model.subscribed(req, ctx.headsAsReceived ? head.headBytes : responseHeadBytes());
+    life.markSetup();
     if (!subscribedOnce) {
       subscribedOnce = true;
       ctx.onSubscribed();

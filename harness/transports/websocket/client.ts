@@ -132,8 +132,9 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
           inflater = zlib.createInflateRaw({ windowBits: 15 });
         }
         const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
-        model.upgraded(key, [...extraHeads, ...profile.responses.websocket]);
+        model.upgraded(key, [...extraHeads, ...profile.responses.websocket], ctx.headsAsReceived ? head.headBytes : undefined);
         open = true;
+        life.markSetup();
         if (!subscribedOnce) {
           subscribedOnce = true;
           ctx.onSubscribed();

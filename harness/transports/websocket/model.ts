@@ -41,9 +41,12 @@ export class WebSocketModel {
     addWrite(this.m, 'setupC2s', requestBytes);
   }
 
-  /** The 101 as `ws` writes it for this key and these extra headers. */
-  upgraded(key: string, extra: HeaderList): void {
-    addWrite(this.m, 'setupS2c', httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, extra)));
+  /**
+   * The 101 as `ws` writes it for this key and these extra headers; `receivedHeadBytes`: the head as it arrived, from
+   * a server whose heads the profile does not describe (`--server external`).
+   */
+  upgraded(key: string, extra: HeaderList, receivedHeadBytes?: number): void {
+    addWrite(this.m, 'setupS2c', receivedHeadBytes ?? httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, extra)));
   }
 
   /** A data frame from the server (no mask): header and payload as sent. */
