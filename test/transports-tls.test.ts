@@ -31,6 +31,7 @@ for (const name of Object.keys(TRANSPORTS) as TransportName[]) {
     assert.equal(r.wire.s2cBytes, t.plaintext.s2cBytes + 22 * t.records.s2cBytes, 'steady s2c ciphertext = plaintext + 22 per record');
     assert.deepEqual(r.wire.setup, r.wire.model.setup, 'set-up ciphertext: clients and server count alike');
     assert.equal(r.wire.matchesModel, true);
+    assert.equal(r.wire.clientsMatchServer, true, "the clients' TCP sockets count what the server's do, part by part");
     // One record per subscription each way, and per message (push) or per poll.
     assert.deepEqual(t.records.setup, { c2sBytes: CLIENTS, s2cBytes: CLIENTS });
     if (name !== 'short-polling' && name !== 'long-polling') {
