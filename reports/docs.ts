@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
+import { renderServerComparison } from './servers.js';
 import { CAPACITY_COLUMNS, COLUMNS, COST_COLUMNS, capacityRows, formatTable, type Column } from './table.js';
 import type { CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
 import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
@@ -470,8 +471,12 @@ const kaazing: Renderer = (inputs, part, doc) => {
   return renderKaazingReport(inputs[0]!.results as KaazingResults).replace(/\n+$/, '');
 };
 
+/** The server comparison (embedded, nchan, Socket.IO) over its results files: the whole of reports/servers.md. */
+const servers: Renderer = (inputs, part, doc) => renderServerComparison(withSources(inputs, part, doc).map((f) => f.results)).replace(/\n+$/, '');
+
 const RENDERERS: Record<string, Renderer> = {
   'quick-table': quickTable,
+  servers,
   'scale-table': scaleTable,
   'scale-summary': scaleSummary,
   'p99-range': p99Range,

@@ -200,7 +200,8 @@ async function runGenerator(kind: GeneratorKind, transport: TransportName, conne
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-        reject(new Error(`${describeExit(`${kind} load generator (efficiency)`, child.pid, code, signal)} without a report${tail ? `: ${tail}` : ''}`));
+        const who = kind.startsWith('pushbench') ? 'pushbench' : kind;
+        reject(new Error(`${describeExit(`${who} load generator (efficiency)`, child.pid, code, signal)} without a report${tail ? `: ${tail}` : ''}`));
       });
     });
   } finally {
