@@ -4,6 +4,7 @@ import type { PublishLateness, ServerKind, TransportName, TransportOptions } fro
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
+import type { TlsMaterial } from '../protocol/tls.js';
 
 export interface ServerConfig {
   transport: TransportName;
@@ -15,6 +16,8 @@ export interface ServerConfig {
   injectServerCostUs: number;
   /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
   processes: number;
+  /** Serve over TLS with this certificate and key (held in memory only). */
+  tls?: TlsMaterial;
   /** What serves (absent: `embedded`); see harness/servers/. */
   server?: ServerKind;
   /** Descriptors the busiest server process may hold, as planned (nginx's worker_rlimit_nofile). */
@@ -77,6 +80,8 @@ export interface WorkerConfig {
   connectRate: number;
   profile: string;
   options: TransportOptions;
+  /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */
+  tlsCa?: string;
   /** What the clients talk to (absent: `embedded`): selects the client dialect (harness/servers/). */
   server?: ServerKind;
 }

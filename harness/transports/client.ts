@@ -3,12 +3,14 @@
  * per-client sequence check, and the interface the worker drives.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeMessage, nowUs } from '../protocol/feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
 import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
+import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 import { WireLedger } from '../measure/wire.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
@@ -29,6 +31,38 @@ export interface ModelBytes {
   s2c: number;
   postC2s: number;
   postS2c: number;
+  /**
+   * Writes on the wire in each part, as TLS records (RFC 8446 §5.1: one record per write, or corked group of writes,
+   * of up to 16,384 bytes). The models count them beside the bytes with `addWrite`; used over TLS only.
+   */
+  records?: Record<ModelPart, number>;
+  /** Over TLS: the ciphertext each client's own TCP socket had counted when its subscription completed. */
+  tlsSetup?: { c2s: number; s2c: number };
+}
+
+export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';
+
+const zeroParts = (): Record<ModelPart, number> => ({ setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 });
+
+/** The TCP socket under each client TLS socket: what the clients' ledger counts (ciphertext, as the server counts it). */
+const rawUnder = new WeakMap<net.Socket, net.Socket>();
+const countedSocket = (s: net.Socket): net.Socket => rawUnder.get(s) ?? s;
+
+/** The TCP socket under the TLS connection whose read is being handled (Lifecycle sets it around each read). */
+let readingRaw: net.Socket | null = null;
+
+/**
+ * Adds `bytes` written as `writes` writes (records) to one part of the model. The set-up response (`setupS2c`) is the
+ * last set-up addition of every transport: over TLS, that is when the client's own socket counters are read.
+ */
+export function addWrite(m: ModelBytes, part: ModelPart, bytes: number, records = bytes > 0 ? tlsRecords(bytes) : 0): void {
+  m[part] += bytes;
+  (m.records ??= zeroParts())[part] += records;
+  if (part === 'setupS2c' && readingRaw) {
+    const t = (m.tlsSetup ??= { c2s: 0, s2c: 0 });
+    t.c2s += readingRaw.bytesWritten;
+    t.s2c += readingRaw.bytesRead;
+  }
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -118,6 +152,8 @@ export interface ClientContext {
   localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
+  /** Over TLS (`options.tls`): the certificate the clients trust. */
+  tlsCa?: string;
   /**
    * The server is not pushbench's (`--server external`): its response heads are whatever it writes, so they are
    * counted as they arrive; the framing after them is still modelled. Absent: the profile's heads are the model.
@@ -181,7 +217,7 @@ export class Lifecycle {
   open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
     const tally = ctx.tally;
-    const s = net.connect({
+    const s = ctx.options.tls ? this.openTls(onData) : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
@@ -203,7 +239,7 @@ export class Lifecycle {
     });
     let failed = false;
     this.socket = s;
-    tally.wire.track(s);
+    tally.wire.track(countedSocket(s));
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
       tally.error(errorCode(e));
@@ -223,11 +259,41 @@ export class Lifecycle {
   }
 
   /**
+   * The TLS connection a browser opens for https: and wss: — TLS 1.3, SNI, the certificate checked — over a TCP
+   * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
+   * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
+   */
+  private openTls(onData: (chunk: Buffer) => void): net.Socket {
+    const { ctx } = this;
+    const tally = ctx.tally;
+    const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+    const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
+    rawUnder.set(s, raw);
+    // TLS does not forward its TCP socket's errors (EADDRINUSE, ECONNREFUSED): end the TLS socket with them, once.
+    raw.on('error', (e) => {
+      if (!s.destroyed) s.destroy(e);
+    });
+    s.on('data', (chunk: Buffer) => {
+      tally.bytesReceived += chunk.length;
+      readingRaw = raw;
+      try {
+        onData(chunk);
+      } catch (e) {
+        tally.error(errorCode(e));
+        s.destroy();
+      } finally {
+        readingRaw = null;
+      }
+    });
+    return s;
+  }
+
+  /**
    * The subscribe exchange on the current connection is complete: what its socket carried so far is set-up, as the
    * server marks it on its side (the clients' counts then equal the server's, set-up and total).
    */
   markSetup(): void {
-    if (this.socket) this.ctx.tally.wire.markSetup(this.socket);
+    if (this.socket) this.ctx.tally.wire.markSetup(countedSocket(this.socket));
   }
 
   /**
@@ -235,7 +301,7 @@ export class Lifecycle {
    * at the first one whose cursor already holds the last message, as the server's does when it reads it.
    */
   requested(cursor: number): void {
-    if (this.socket) this.ctx.tally.wire.requested(this.socket, cursor);
+    if (this.socket) this.ctx.tally.wire.requested(countedSocket(this.socket), cursor);
   }
 
   /**
@@ -244,7 +310,7 @@ export class Lifecycle {
    * marks it when it answers with nothing published.
    */
   responded(beforeWindow: boolean): void {
-    if (this.socket) this.ctx.tally.wire.responded(this.socket, beforeWindow);
+    if (this.socket) this.ctx.tally.wire.responded(countedSocket(this.socket), beforeWindow);
   }
 
   markDone(): void {
