@@ -211,14 +211,17 @@ const withSources = (inputs: DocInput[], part: Part, doc: string): Array<{ sourc
 const completed = (r: TransportRun): r is CompletedTransportRun => r.state === 'completed';
 
 /** A judgement other parts of the harness may add to a run (`overloaded`), shown when present, never required. */
+/** The run's steady-state verdict in words: what a reader may quote from it (results `steady`, schema 2). */
 function overloadNote(r: TransportRun): string | null {
-  const o = (r as unknown as { overloaded?: unknown }).overloaded;
-  if (o === true) return 'OVERLOADED';
-  if (o && typeof o === 'object' && (o as { overloaded?: unknown }).overloaded === true) {
-    const reason = (o as { reason?: unknown }).reason;
-    return `OVERLOADED${typeof reason === 'string' ? ` (${reason})` : ''}`;
-  }
+  if (r.state !== 'completed' || !r.steady) return null;
+  if (r.steady.state === 'overloaded') return `**OVERLOADED**: ${r.steady.reason}; its percentiles are not a capacity`;
+  if (r.steady.state === 'unjudged') return `not judged: ${r.steady.reason}`;
   return null;
+}
+
+/** "sustained" when the run was judged level over its window; nothing for files before the judgement existed. */
+function sustainedNote(r: TransportRun): string | null {
+  return r.state === 'completed' && r.steady?.state === 'sustained' ? `sustained: ${r.steady.reason}` : null;
 }
 
 function byTitle(columns: Column[], title: string): Column {
@@ -238,11 +241,8 @@ const transportColumn: Column = {
   },
 };
 
-const notesColumn: Column = {
-  title: 'notes',
-  numeric: false,
-  cell: (r) => [byTitle(COLUMNS, 'notes').cell(r), overloadNote(r)].filter(Boolean).join('; '),
-};
+// The run table's notes already carry the steady-state verdict (OVERLOADED*) and the machine's saturation.
+const notesColumn: Column = byTitle(COLUMNS, 'notes');
 
 /** The columns of the scale tables in docs/scale.md: both tables `pushbench run` prints, in one. */
 export const SCALE_COLUMNS: Column[] = [
@@ -322,7 +322,12 @@ function runSentence(r: CompletedTransportRun, cpus: number): string {
     );
   }
   if (r.windowS > 0) parts.push(`server and clients used ${fixed((r.server.cpuSeconds + r.clientWorkers.cpuSeconds) / r.windowS, 2)} of the ${cpus} cores`);
-  const notes = [r.clientWorkers.saturated ? 'CLIENT SATURATED' : null, overloadNote(r)].filter(Boolean);
+  const notes = [
+    sustainedNote(r),
+    overloadNote(r),
+    r.clientWorkers.saturated ? 'CLIENT SATURATED' : null,
+    r.machine?.saturated ? `MACHINE SATURATED: ${r.machine.saturationReason}` : null,
+  ].filter(Boolean);
   return `**${int(r.clients)} ${r.transport} clients**: ${parts.join('; ')}${notes.length ? ` (${notes.join(', ')})` : ''}.`;
 }
 
