@@ -484,6 +484,28 @@ const kaazing: Renderer = (inputs, part, doc) => {
 /** The server comparison (embedded, nchan, Socket.IO) over its results files: the whole of reports/servers.md. */
 const servers: Renderer = (inputs, part, doc) => renderServerComparison(withSources(inputs, part, doc).map((f) => f.results)).replace(/\n+$/, '');
 
+/**
+ * What the machine sustained: one row per transport, one column per client count, each cell the run's own verdict
+ * (sustained, OVERLOADED, losses, not judged) and its p99. The README's plain answer, from the runs alone.
+ */
+const sustained: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const runs = selectRuns(files.flatMap((f) => f.results.runs), part);
+  const counts = [...new Set(runs.map((r) => r.clients))].sort((a, b) => a - b);
+  const transports = [...new Set(runs.map((r) => r.transport))];
+  const cell = (r: TransportRun | undefined): string => {
+    if (!r) return 'not run';
+    if (r.state !== 'completed') return `errored: ${r.error}`;
+    const p99 = `p99 ${ms(r.latencyMs.p99)}`;
+    const lost = r.messages.lost > 0 ? `, ${int(r.messages.lost)} of ${int(r.messages.expected)} lost` : '';
+    const verdict = !r.steady ? 'not judged (older file)' : r.steady.state === 'sustained' ? (r.messages.lost > 0 ? 'level but lossy' : '**sustained**') : r.steady.state === 'overloaded' ? '**OVERLOADED**' : 'not judged';
+    const machine = r.machine?.saturated ? ', machine saturated' : '';
+    return `${verdict} (${p99}${lost}${machine})`;
+  };
+  const rows = transports.map((t) => [t, ...counts.map((c) => cell(runs.find((r) => r.transport === t && r.clients === c)))]);
+  return [provenance(files, doc), '', markdownTable(['transport', ...counts.map((c) => `${int(c)} clients`)], [false, ...counts.map(() => false)], rows)].join('\n');
+};
+
 /** The machine's floor (`pushbench floor`): CPU per message of a bare sender and receiver, one row per count. */
 const floor: Renderer = (inputs, part, doc) => {
   const out: string[] = [];
@@ -504,6 +526,7 @@ const floor: Renderer = (inputs, part, doc) => {
 const RENDERERS: Record<string, Renderer> = {
   'quick-table': quickTable,
   floor,
+  sustained,
   servers,
   'scale-table': scaleTable,
   'scale-summary': scaleSummary,
