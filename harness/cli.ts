@@ -26,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   export: () => import('./commands/export.js'),
   floor: () => import('./commands/floor.js'),
   docs: () => import('./commands/docs.js'),
+  modern: () => import('./commands/modern.js'),
+  'h2-poll': () => import('./commands/h2-poll.js'),
 };
 
 async function usage(): Promise<string> {

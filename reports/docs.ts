@@ -17,6 +17,9 @@
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
 import { renderFaultSummary, renderFaultTables } from './faults.js';
+import { renderServerComparison } from './servers.js';
+import { formatFloorTable } from './floor.js';
+import type { FloorResults } from '../results/floor.js';
 import { CAPACITY_COLUMNS, COLUMNS, COST_COLUMNS, capacityRows, formatTable, type Column } from './table.js';
 import type { CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
 import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
@@ -45,7 +48,10 @@ export interface Part {
 }
 
 /** What a part is rendered from: a run's results file, or a kaazing study's. */
-export type DocInput = { kind: 'run'; source: string; results: ResultsFile } | { kind: 'kaazing'; source: string; results: KaazingResults };
+export type DocInput =
+  | { kind: 'run'; source: string; results: ResultsFile }
+  | { kind: 'kaazing'; source: string; results: KaazingResults }
+  | { kind: 'floor'; source: string; results: FloorResults };
 
 const BEGIN = /^<!-- pushbench:begin ([a-z0-9-]+)((?: [a-zA-Z]+=[^ ]+)*) -->$/;
 const END = '<!-- pushbench:end -->';
@@ -143,7 +149,7 @@ const fixed = (n: number, digits: number): string => n.toLocaleString('en-US', {
 
 function runResults(inputs: DocInput[], part: Part, doc: string): ResultsFile[] {
   return inputs.map((i) => {
-    if (i.kind !== 'run') throw new DocsInputError(`${doc}:${part.line}: ${i.source} is a kaazing study; the ${part.kind} part needs a results file of pushbench run or capacity`);
+    if (i.kind !== 'run') throw new DocsInputError(`${doc}:${part.line}: ${i.source} is a ${i.kind === 'kaazing' ? 'kaazing study' : 'floor file'}; the ${part.kind} part needs a results file of pushbench run or capacity`);
     return i.results;
   });
 }
@@ -214,14 +220,17 @@ const withSources = (inputs: DocInput[], part: Part, doc: string): Array<{ sourc
 const completed = (r: TransportRun): r is CompletedTransportRun => r.state === 'completed';
 
 /** A judgement other parts of the harness may add to a run (`overloaded`), shown when present, never required. */
+/** The run's steady-state verdict in words: what a reader may quote from it (results `steady`, schema 2). */
 function overloadNote(r: TransportRun): string | null {
-  const o = (r as unknown as { overloaded?: unknown }).overloaded;
-  if (o === true) return 'OVERLOADED';
-  if (o && typeof o === 'object' && (o as { overloaded?: unknown }).overloaded === true) {
-    const reason = (o as { reason?: unknown }).reason;
-    return `OVERLOADED${typeof reason === 'string' ? ` (${reason})` : ''}`;
-  }
+  if (r.state !== 'completed' || !r.steady) return null;
+  if (r.steady.state === 'overloaded') return `**OVERLOADED**: ${r.steady.reason}; its percentiles are not a capacity`;
+  if (r.steady.state === 'unjudged') return `not judged: ${r.steady.reason}`;
   return null;
+}
+
+/** "sustained" when the run was judged level over its window; nothing for files before the judgement existed. */
+function sustainedNote(r: TransportRun): string | null {
+  return r.state === 'completed' && r.steady?.state === 'sustained' ? `sustained: ${r.steady.reason}` : null;
 }
 
 function byTitle(columns: Column[], title: string): Column {
@@ -241,11 +250,8 @@ const transportColumn: Column = {
   },
 };
 
-const notesColumn: Column = {
-  title: 'notes',
-  numeric: false,
-  cell: (r) => [byTitle(COLUMNS, 'notes').cell(r), overloadNote(r)].filter(Boolean).join('; '),
-};
+// The run table's notes already carry the steady-state verdict (OVERLOADED*) and the machine's saturation.
+const notesColumn: Column = byTitle(COLUMNS, 'notes');
 
 /** The columns of the scale tables in docs/scale.md: both tables `pushbench run` prints, in one. */
 export const SCALE_COLUMNS: Column[] = [
@@ -325,7 +331,12 @@ function runSentence(r: CompletedTransportRun, cpus: number): string {
     );
   }
   if (r.windowS > 0) parts.push(`server and clients used ${fixed((r.server.cpuSeconds + r.clientWorkers.cpuSeconds) / r.windowS, 2)} of the ${cpus} cores`);
-  const notes = [r.clientWorkers.saturated ? 'CLIENT SATURATED' : null, overloadNote(r)].filter(Boolean);
+  const notes = [
+    sustainedNote(r),
+    overloadNote(r),
+    r.clientWorkers.saturated ? 'CLIENT SATURATED' : null,
+    r.machine?.saturated ? `MACHINE SATURATED: ${r.machine.saturationReason}` : null,
+  ].filter(Boolean);
   return `**${int(r.clients)} ${r.transport} clients**: ${parts.join('; ')}${notes.length ? ` (${notes.join(', ')})` : ''}.`;
 }
 
@@ -474,8 +485,53 @@ const kaazing: Renderer = (inputs, part, doc) => {
   return renderKaazingReport(inputs[0]!.results as KaazingResults).replace(/\n+$/, '');
 };
 
+/** The server comparison (embedded, nchan, Socket.IO) over its results files: the whole of reports/servers.md. */
+const servers: Renderer = (inputs, part, doc) => renderServerComparison(withSources(inputs, part, doc).map((f) => f.results)).replace(/\n+$/, '');
+
+/**
+ * What the machine sustained: one row per transport, one column per client count, each cell the run's own verdict
+ * (sustained, OVERLOADED, losses, not judged) and its p99. The README's plain answer, from the runs alone.
+ */
+const sustained: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const runs = selectRuns(files.flatMap((f) => f.results.runs), part);
+  const counts = [...new Set(runs.map((r) => r.clients))].sort((a, b) => a - b);
+  const transports = [...new Set(runs.map((r) => r.transport))];
+  const cell = (r: TransportRun | undefined): string => {
+    if (!r) return 'not run';
+    if (r.state !== 'completed') return `errored: ${r.error}`;
+    const p99 = `p99 ${ms(r.latencyMs.p99)}`;
+    const lost = r.messages.lost > 0 ? `, ${int(r.messages.lost)} of ${int(r.messages.expected)} lost` : '';
+    const verdict = !r.steady ? 'not judged (older file)' : r.steady.state === 'sustained' ? (r.messages.lost > 0 ? 'level but lossy' : '**sustained**') : r.steady.state === 'overloaded' ? '**OVERLOADED**' : 'not judged';
+    const machine = r.machine?.saturated ? ', machine saturated' : '';
+    return `${verdict} (${p99}${lost}${machine})`;
+  };
+  const rows = transports.map((t) => [t, ...counts.map((c) => cell(runs.find((r) => r.transport === t && r.clients === c)))]);
+  return [provenance(files, doc), '', markdownTable(['transport', ...counts.map((c) => `${int(c)} clients`)], [false, ...counts.map(() => false)], rows)].join('\n');
+};
+
+/** The machine's floor (`pushbench floor`): CPU per message of a bare sender and receiver, one row per count. */
+const floor: Renderer = (inputs, part, doc) => {
+  const out: string[] = [];
+  for (const i of inputs) {
+    if (i.kind !== 'floor') throw new DocsInputError(`${doc}:${part.line}: the floor part renders pushbench floor results files; ${i.source} is not one`);
+    const f = i.results;
+    out.push(
+      `*Generated by \`pushbench docs\` from [\`${path.basename(i.source)}\`](${path.relative(path.dirname(doc), i.source)}): ` +
+        `\`pushbench floor\` (${f.durationS} s at ${f.rate} frame/s, ${f.frameBytes}-byte frames) on ${f.startedAt.slice(0, 10)} (${f.startedAt.slice(11, 16)} UTC${f.environment.commit ? `, commit ${f.environment.commit.slice(0, 12)}` : ''}). ` +
+        `Machine: ${f.environment.cpuModel}, ${f.environment.cpuCount} cores, Node ${f.environment.node}.*`,
+      '',
+      formatFloorTable(f),
+    );
+  }
+  return out.join('\n');
+};
+
 const RENDERERS: Record<string, Renderer> = {
   'quick-table': quickTable,
+  floor,
+  sustained,
+  servers,
   'scale-table': scaleTable,
   'scale-summary': scaleSummary,
   'p99-range': p99Range,

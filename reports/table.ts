@@ -19,6 +19,13 @@ export interface Column {
   cell(run: TransportRun): string;
 }
 
+/** What carried the transport: `h1` (HTTP/1.1 in clear text, and files from before TLS existed) or `h1+tls`. */
+export function wireProtocol(r: TransportRun): string {
+  return r.transportOptions.tls ? 'h1+tls' : 'h1';
+}
+
+const PROTOCOL_COLUMN: Column = { title: 'protocol', numeric: false, cell: wireProtocol };
+
 export const COLUMNS: Column[] = [
   {
     title: 'transport',
@@ -26,6 +33,7 @@ export const COLUMNS: Column[] = [
     // The server, when it is not pushbench's own: `websocket @nchan`.
     cell: (r) => r.transport + (r.state === 'completed' && r.server.kind && r.server.kind !== 'embedded' ? ` @${r.server.kind}` : '') + (r.repeat > 0 ? ` #${r.repeat + 1}` : ''),
   },
+  PROTOCOL_COLUMN,
   { title: 'clients', numeric: true, cell: (r) => int(r.clients) },
   { title: 'c2s B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.c2sOverheadBytes) : '-') },
   { title: 's2c B/msg', numeric: true, cell: (r) => (r.state === 'completed' ? fmt(r.wire.perMessage.s2cOverheadBytes) : '-') },
@@ -51,6 +59,11 @@ export const COLUMNS: Column[] = [
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
       if (r.steady?.state === 'overloaded') notes.push(`OVERLOADED* (${r.steady.reason})`);
       if (r.machine?.saturated) notes.push(`MACHINE SATURATED (${r.machine.saturationReason})`);
+      const t = r.wire.tls;
+      if (t) {
+        const handshake = r.connect.connected > 0 ? (t.handshake.c2sBytes + t.handshake.s2cBytes) / r.connect.connected : 0;
+        notes.push(`TLS +${fmt(t.perMessage.c2sBytes)}/+${fmt(t.perMessage.s2cBytes)} B/msg, handshake ${int(Math.round(handshake))} B/conn`);
+      }
       if (r.clientWorkers.saturated) notes.push(`CLIENT SATURATED (${r.clientWorkers.saturationReason})`);
       if (r.messages.duplicated) notes.push(`${int(r.messages.duplicated)} dup`);
       if (r.messages.reordered) notes.push(`${int(r.messages.reordered)} reordered`);
@@ -78,7 +91,8 @@ const cores = (cpuSeconds: number, r: CompletedTransportRun): string => (r.windo
  */
 export const COST_COLUMNS: Column[] = [
   COLUMNS[0]!,
-  COLUMNS[1]!,
+  PROTOCOL_COLUMN,
+  COLUMNS[2]!,
   { title: 'srv procs', numeric: true, cell: done((r) => int(r.server.processes)) },
   { title: 'workers', numeric: true, cell: done((r) => int(r.clientWorkers.processes)) },
   {
@@ -91,6 +105,8 @@ export const COST_COLUMNS: Column[] = [
   { title: 'pub late p99 ms', numeric: true, cell: done((r) => (r.server.publishLateMs ? fmt(r.server.publishLateMs.p99Ms) : undefined)) },
   { title: 'srv CPU us/msg', numeric: true, cell: done((r) => (r.messages.delivered > 0 ? fmt(r.server.cpuSecondsPerMessage * 1e6) : '-')) },
   { title: 'cli CPU us/msg', numeric: true, cell: done((r) => perMessageUs(r.clientWorkers.cpuSeconds, r)) },
+  { title: 'TLS srv us/msg', numeric: true, cell: done((r) => (r.tlsCost ? fmt(r.tlsCost.serverCpuUsPerMessage) : undefined)) },
+  { title: 'TLS cli us/msg', numeric: true, cell: done((r) => (r.tlsCost ? fmt(r.tlsCost.clientCpuUsPerMessage) : undefined)) },
   { title: 'srv xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.serverRatio != null ? fmt(r.cpuFloor.serverRatio, 2) : undefined)) },
   { title: 'cli xfloor', numeric: true, cell: done((r) => (r.cpuFloor?.clientRatio != null ? fmt(r.cpuFloor.clientRatio, 2) : undefined)) },
   { title: 'srv cores', numeric: true, cell: done((r) => cores(r.server.cpuSeconds, r)) },

@@ -51,6 +51,8 @@ export interface RunOptions {
   longPollTimeoutMs: number;
   /** WebSocket: negotiate permessage-deflate (RFC 7692). */
   perMessageDeflate: boolean;
+  /** Every transport over TLS (HTTPS, WSS) with a certificate made for the run; absent in older files means false. */
+  tls?: boolean;
   /**
    * New connections per second across all workers; 0 means all at once; 'auto' (the default) lets the plan choose:
    * all at once up to the count this machine takes that way, a fixed rate above it (the run records what it chose).
@@ -287,6 +289,35 @@ export interface WireStats extends DirectionBytes {
    * of set-up, before, inside and after the window (Socket.IO: totals only; absent where only the clients' are known).
    */
   clientsMatchServer?: boolean;
+  /** Runs over TLS only: the figures above are ciphertext at the TCP socket; this is the layer inside. */
+  tls?: TlsWireStats;
+}
+
+/**
+ * Both layers of a TLS run. The plaintext (HTTP/WebSocket bytes inside TLS) is counted at the server's TLS sockets
+ * and modelled exactly as without TLS. The ciphertext in steady state is modelled from RFC 8446 §5.2: plaintext plus
+ * 22 bytes (5-byte header, 1 content-type byte, 16-byte AEAD tag) per record, one record per write of up to 16,384
+ * bytes. The handshake is not modelled (certificate, signature and ticket sizes vary): `model.setup` of a TLS run is
+ * what each client's own socket had counted when its subscription completed, held against the server's count.
+ */
+export type TlsLayerBytes = DirectionBytes & { setup: DirectionBytes; preWindow: DirectionBytes; postWindow: DirectionBytes };
+
+export interface TlsWireStats {
+  /** Negotiated protocol and cipher suite, e.g. `TLSv1.3`, `TLS_AES_256_GCM_SHA384`. */
+  version: string;
+  cipher: string;
+  /** Bytes every application-data record adds to its plaintext (22 for TLS 1.3 with a 16-byte AEAD tag). */
+  recordOverheadBytes: number;
+  /** Measured inside TLS at the server, split as the ciphertext figures (the top level is the window). */
+  plaintext: TlsLayerBytes;
+  /** The HTTP/WebSocket model of the plaintext (what `model` holds in a run without TLS). */
+  plaintextModel: TlsLayerBytes;
+  /** Application-data records the model counts, one per write (`c2sBytes` and `s2cBytes` here count records). */
+  records: TlsLayerBytes;
+  /** Set-up ciphertext minus set-up plaintext and the set-up records' 22 bytes each: the handshake and session tickets. */
+  handshake: DirectionBytes;
+  /** Steady-state ciphertext minus plaintext, per delivered message: what TLS adds to each message. */
+  perMessage: { c2sBytes: number; s2cBytes: number };
 }
 
 export interface LatencyStats {
@@ -516,6 +547,8 @@ export interface TransportOptions {
   heartbeatMs?: number;
   /** False: clients do not resume after a reconnect (RunOptions.resume); absent: they do. */
   resume?: boolean;
+  /** Over TLS (absent in older files: clear text). */
+  tls?: boolean;
 }
 
 interface TransportRunBase {
@@ -549,6 +582,11 @@ export interface CompletedTransportRun extends TransportRunBase {
   plan?: RunPlan;
   /** CPU per message held against the machine's floor (`pushbench floor`): see results/floor.ts. */
   cpuFloor?: CpuFloorRatio;
+  /**
+   * A TLS run measured beside its clear-text twin (`pushbench modern`): CPU microseconds per delivered message over
+   * TLS minus in clear text, same transport and repeat, for the server and for the client workers.
+   */
+  tlsCost?: { clearFile: string; serverCpuUsPerMessage: number; clientCpuUsPerMessage: number };
   /**
    * The machine during the window: `stealShare` is the share of all its CPU time a hypervisor gave to others
    * (from /proc/stat; absent where unknown). A run that lost CPU this way is slower for reasons outside it.

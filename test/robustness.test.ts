@@ -123,7 +123,7 @@ test('run: when the results folder is gone after the run, the table is printed, 
     });
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     assert.equal(code, 3, stderr);
-    assert.match(stdout, /^transport\s+clients/m, 'the table was printed');
+    assert.match(stdout, /^transport\s+protocol\s+clients/m, 'the table was printed');
     const m = /could not write .*r\.json \(.*\); the results are in (\S+) instead/.exec(stderr);
     assert.ok(m, stderr);
     try {

@@ -42,6 +42,7 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
   };
   assert.deepEqual(costCells(run), {
     transport: 'websocket',
+    protocol: 'h1',
     clients: '100,000',
     'srv procs': '7',
     workers: '10',
@@ -50,6 +51,8 @@ test('the cost table derives per-message CPU, cores and per-connection memory fr
     'max ms': '900.0',
     'pub late p99 ms': '12.3',
     'srv CPU us/msg': '7.5',
+    'TLS srv us/msg': '-',
+    'TLS cli us/msg': '-',
     'cli CPU us/msg': '6.3',
     'srv xfloor': '1.20',
     'cli xfloor': '1.25',
@@ -66,7 +69,7 @@ test('the cost table says how many connected when not all did, and "-" where not
   assert.equal(cells['connect s'], '70.0 (7 connected)');
   assert.equal(cells['srv B/conn'], '-');
   const errored = { ...completedRun('sse', 0), state: 'errored' as const, error: 'boom' };
-  for (const c of COST_COLUMNS.slice(2)) assert.equal(c.cell(errored as never), '-', c.title);
+  for (const c of COST_COLUMNS.slice(3)) assert.equal(c.cell(errored as never), '-', c.title);
 });
 
 test('both tables print one header, one rule and one row per run, columns aligned', () => {

@@ -14,6 +14,7 @@ import { DocsInputError, PART_KINDS, parseParts, renderDocument, sourcesOf, type
 import { ResultsInputError } from '../../results/errors.js';
 import { parseFile } from '../../results/read.js';
 import type { ResultsFile } from '../../results/types.js';
+import type { FloorResults } from '../../results/floor.js';
 
 export const summary = 're-render the figures in README.md, docs/*.md and reports/*.md from docs/results/: pushbench docs [--check]';
 
@@ -79,8 +80,10 @@ export function loadSource(root: string, source: string): DocInput {
   }
   // Through the one validating reader: every field the documents read is checked, old and new kinds alike.
   try {
-    const f = parseFile(raw, source, ['results', 'kaazing']);
-    return f.kind === 'kaazing' ? { kind: 'kaazing', source, results: f } : { kind: 'run', source, results: f as ResultsFile };
+    const f = parseFile(raw, source, ['results', 'kaazing', 'floor']);
+    if (f.kind === 'kaazing') return { kind: 'kaazing', source, results: f };
+    if (f.kind === 'floor') return { kind: 'floor', source, results: f as FloorResults };
+    return { kind: 'run', source, results: f as ResultsFile };
   } catch (e) {
     if (e instanceof ResultsInputError) throw new DocsInputError(e.message);
     throw e;

@@ -15,8 +15,10 @@
  */
 import type net from 'node:net';
 import type { DirectionBytes } from '../../results/types.js';
+import type { PlaintextTotals } from './tls-wire.js';
 
-interface Counters {
+/** A socket's counters at one moment; `at` arguments let a TLS ledger supply them (harness/measure/tls-wire.ts). */
+export interface Counters {
   c2s: number;
   s2c: number;
 }
@@ -42,6 +44,8 @@ export interface WireTotals {
   total: DirectionBytes;
   connections: number;
   connectionsOpened: number;
+  /** Over TLS only (harness/measure/tls-wire.ts): the layer inside; the figures above are then ciphertext. */
+  plaintext?: PlaintextTotals;
 }
 
 const ZERO: Counters = { c2s: 0, s2c: 0 };
@@ -88,10 +92,10 @@ export class WireLedger {
    * The subscribe exchange on this socket is complete: everything so far is set-up. Call it right after the
    * response (or handshake) that completes the subscription was written, before the next request can arrive.
    */
-  markSetup(socket: net.Socket): void {
+  markSetup(socket: net.Socket, at: Counters = counters(socket)): void {
     const mark = this.live.get(socket);
     if (!mark) return;
-    mark.setup = counters(socket);
+    mark.setup = at;
     mark.lastResponse = mark.setup;
   }
 
@@ -107,10 +111,10 @@ export class WireLedger {
    * A poll's response was written. `beforeWindow`: nothing had been published when it was answered, so this exchange
    * (an idle poll during the ramp) precedes the window.
    */
-  responded(socket: net.Socket, beforeWindow: boolean): void {
+  responded(socket: net.Socket, beforeWindow: boolean, at: Counters = counters(socket)): void {
     const mark = this.live.get(socket);
     if (!mark) return;
-    mark.lastResponse = counters(socket);
+    mark.lastResponse = at;
     if (beforeWindow) mark.start = mark.lastResponse;
   }
 

@@ -77,6 +77,7 @@ async function start(config: WorkerConfig): Promise<void> {
         ...source(config, i),
         profile,
         options: config.options,
+        tlsCa: config.tlsCa,
         headsAsReceived: config.server === 'external',
         tally,
         index: i,

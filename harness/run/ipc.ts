@@ -5,6 +5,7 @@ import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
 import type { FaultMark, FaultWorkerReport } from '../faults/watch.js';
+import type { TlsMaterial } from '../protocol/tls.js';
 
 export interface ServerConfig {
   transport: TransportName;
@@ -21,6 +22,8 @@ export interface ServerConfig {
    * far (a durable feed), and it publishes the rest on schedule without being told.
    */
   resumeFeed?: { count: number; rate: number; startUs: number };
+  /** Serve over TLS with this certificate and key (held in memory only). */
+  tls?: TlsMaterial;
   /** What serves (absent: `embedded`); see harness/servers/. */
   server?: ServerKind;
   /** Descriptors the busiest server process may hold, as planned (nginx's worker_rlimit_nofile). */
@@ -86,6 +89,8 @@ export interface WorkerConfig {
   connectRate: number;
   profile: string;
   options: TransportOptions;
+  /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */
+  tlsCa?: string;
   /** What the clients talk to (absent: `embedded`): selects the client dialect (harness/servers/). */
   server?: ServerKind;
   /** Fault runs: record each client's fault (harness/faults/watch.ts); slow consumers among them. */

@@ -17,6 +17,8 @@ import { cpuSplit, planFor, resolveConnectRate, type Limits, type PlannedRun } f
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
+  DirectionBytes,
+  TlsWireStats,
   LiveSample,
   LoopDelayStats,
   MachineStats,
@@ -32,6 +34,8 @@ import type {
 import { SCHEMA_VERSION } from '../../results/types.js';
 import type { FaultTransportStats } from '../../results/types.js';
 import { FaultRun } from '../faults/run.js';
+import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
+import type { ModelPart } from '../transports/client.js';
 import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
@@ -64,6 +68,7 @@ export function transportOptions(o: RunOptions): TransportOptions {
     intervalMs: o.intervalMs,
     longPollTimeoutMs: o.longPollTimeoutMs,
     perMessageDeflate: o.perMessageDeflate,
+    ...(o.tls ? { tls: true } : {}),
     ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
     ...(o.resume === false ? { resume: false } : {}),
   };
@@ -88,13 +93,15 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   if (plannedClients !== options.clients) throw new Error(`runScenario was handed a plan for ${plannedClients} clients, not the ${options.clients} asked for`);
   await checkServerAvailable(options);
   const runs: TransportRun[] = [];
+  // One throw-away certificate per run, made before anything starts (no openssl: exit 3 with the fix).
+  const tlsMaterial = options.tls ? generateCertificate() : undefined;
   const t0 = Date.now();
   const faults: FaultTransportStats[] = [];
   for (let repeat = 0; repeat < options.repeat; repeat++) {
     for (const transport of options.transports) {
       let run: TransportRun;
       try {
-        run = await runTransport(options, transport, repeat, planned, hooks, t0, faults);
+        run = await runTransport(options, transport, repeat, planned, hooks, t0, tlsMaterial, faults);
       } catch (e) {
         killAll();
         if (e instanceof EnvironmentError || isStopping()) throw e;
@@ -137,6 +144,7 @@ async function runTransport(
   { plan, limits }: PlannedRun,
   hooks: RunHooks,
   t0: number,
+  tlsMaterial?: TlsMaterial,
   faults: FaultTransportStats[] = [],
 ): Promise<CompletedTransportRun> {
   const options = transportOptions(o);
@@ -212,6 +220,7 @@ async function runTransport(
     options,
     injectServerCostUs: o.injectServerCostUs,
     processes: plan.serverProcesses,
+    ...(tlsMaterial ? { tls: tlsMaterial } : {}),
     ...serverConfigFields(o, plan),
   };
   try {
@@ -285,6 +294,7 @@ async function runTransport(
           connectRate: workerRate,
           profile: o.profile,
           options,
+          ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),
           server: kindOf(o),
           ...(fault ? { fault: fault.workerConfig() } : {}),
         },
@@ -529,6 +539,57 @@ interface Collected {
   cores?: number;
 }
 
+type ModelTotals = DirectionBytes & { setup: DirectionBytes; preWindow: DirectionBytes; postWindow: DirectionBytes };
+
+/**
+ * Both layers of a TLS run. The ciphertext model of every part after set-up: the plaintext model plus 22 bytes per
+ * record (RFC 8446 §5.2), records counted one per write; of set-up, what the clients' own sockets counted (the
+ * handshake's certificate, signature and tickets are not modelled), held against the server's count.
+ */
+function tlsWire(w: Collected['snap']['wire'], plainModel: ModelTotals, tallies: WorkerTally[], perMsg: (n: number) => number): { model: ModelTotals; stats: TlsWireStats } {
+  const p = w.plaintext!;
+  const sum = (f: (t: WorkerTally) => number): number => tallies.reduce((a, t) => a + f(t), 0);
+  const rec = (part: ModelPart): number => sum((t) => t.model.records?.[part] ?? 0);
+  const records: ModelTotals = {
+    setup: { c2sBytes: rec('setupC2s'), s2cBytes: rec('setupS2c') },
+    preWindow: { c2sBytes: rec('preC2s'), s2cBytes: rec('preS2c') },
+    c2sBytes: rec('c2s'),
+    s2cBytes: rec('s2c'),
+    postWindow: { c2sBytes: rec('postC2s'), s2cBytes: rec('postS2c') },
+  };
+  const R = TLS13_RECORD_OVERHEAD_BYTES;
+  const wrap = (plain: DirectionBytes, n: DirectionBytes): DirectionBytes => ({ c2sBytes: plain.c2sBytes + n.c2sBytes * R, s2cBytes: plain.s2cBytes + n.s2cBytes * R });
+  const model: ModelTotals = {
+    setup: { c2sBytes: sum((t) => t.model.tlsSetup?.c2s ?? 0), s2cBytes: sum((t) => t.model.tlsSetup?.s2c ?? 0) },
+    preWindow: wrap(plainModel.preWindow, records.preWindow),
+    ...wrap(plainModel, records),
+    postWindow: wrap(plainModel.postWindow, records.postWindow),
+  };
+  const plaintext: ModelTotals = { setup: p.setup, preWindow: p.preWindow, ...p.window, postWindow: p.postWindow };
+  return {
+    model,
+    stats: {
+      version: p.version,
+      cipher: p.cipher,
+      recordOverheadBytes: R,
+      plaintext,
+      plaintextModel: plainModel,
+      records,
+      handshake: {
+        c2sBytes: w.setup.c2sBytes - p.setup.c2sBytes - records.setup.c2sBytes * R,
+        s2cBytes: w.setup.s2cBytes - p.setup.s2cBytes - records.setup.s2cBytes * R,
+      },
+      perMessage: {
+        c2sBytes: perMsg(w.window.c2sBytes - p.window.c2sBytes),
+        s2cBytes: perMsg(w.window.s2cBytes - p.window.s2cBytes),
+      },
+    },
+  };
+}
+
+const sameTotals = (a: ModelTotals, b: ModelTotals): boolean =>
+  sameBytes(a.setup, b.setup) && sameBytes(a.preWindow, b.preWindow) && sameBytes(a, b) && sameBytes(a.postWindow, b.postWindow);
+
 /** Adds per-process counts, merges histograms, and derives the per-message figures. Exported for tests. */
 export function assemble(o: RunOptions, transport: TransportName, repeat: number, c: Collected): CompletedTransportRun {
   const sum = (f: (t: WorkerTally) => number): number => c.reports.reduce((a, r) => a + f(r.tally), 0);
@@ -538,7 +599,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   for (const r of c.reports) for (const [k, v] of Object.entries(r.tally.errors)) errors[k] = (errors[k] ?? 0) + v;
   // The server's accept errors are connection errors too, marked so they are not taken for a client's.
   for (const [k, v] of Object.entries(c.snap.acceptErrors ?? {})) errors[`server:${k}`] = (errors[`server:${k}`] ?? 0) + v;
-  const model = {
+  const plainModel = {
     setup: { c2sBytes: sum((t) => t.model.setupC2s), s2cBytes: sum((t) => t.model.setupS2c) },
     preWindow: { c2sBytes: sum((t) => t.model.preC2s ?? 0), s2cBytes: sum((t) => t.model.preS2c ?? 0) },
     c2sBytes: sum((t) => t.model.c2s),
@@ -551,6 +612,10 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   const steadyS2c = w.window.s2cBytes;
   const receivedBodyBytes = sum((t) => t.payloadBytes);
   const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
+  const tls = w.plaintext ? tlsWire(w, plainModel, c.reports.map((r) => r.tally), perMsg) : undefined;
+  const model = tls ? tls.model : plainModel;
+  // Over TLS the layer inside must equal the HTTP/WebSocket model too, part by part.
+  const plainMatches = !tls || sameTotals(tls.stats.plaintext, plainModel);
   const subscribed = sum((t) => t.subscribed);
   const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
   const clientCosts = c.reports.map((r) => r.cost);
@@ -595,7 +660,9 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       perMessage: { c2sOverheadBytes: perMsg(steadyC2s), s2cOverheadBytes: perMsg(steadyS2c - receivedBodyBytes) },
       perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
       model,
+      ...(tls ? { tls: tls.stats } : {}),
       matchesModel:
+        plainMatches &&
         sameBytes(model.setup, w.setup) &&
         sameBytes(model.preWindow, w.preWindow) &&
         model.c2sBytes === steadyC2s &&

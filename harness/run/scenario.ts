@@ -26,6 +26,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   intervalMs: 1000,
   longPollTimeoutMs: 30_000,
   perMessageDeflate: false,
+  tls: false,
   connectRate: 'auto',
   host: '127.0.0.1',
   port: 0,
@@ -58,6 +59,7 @@ const OPTIONS: OptionTable = {
   '--interval-ms': { key: 'intervalMs', spec: { kind: 'int', min: 10, max: 3_600_000 }, help: 'short polling interval', value: 'MS' },
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time', value: 'MS' },
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
+  '--tls': { key: 'tls', spec: { kind: 'bool' }, help: 'every transport over TLS 1.3 (HTTPS, WSS), certificate made for the run' },
   '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000, auto: true }, help: 'new connections per second, 0 = all at once, auto = planned', value: 'N/S|auto' },
   '--cpu-split': { key: 'cpuSplit', spec: { kind: 'bool' }, help: 'pin servers and clients to disjoint cores (taskset)' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind', value: 'ADDR' },
@@ -179,6 +181,9 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   if (options.target) parseTarget('--target', options.target, options.allowRemote === true);
   if (options.publishUrl) parseTarget('--publish-url', options.publishUrl, options.allowRemote === true);
   checkFaultFits(options);
+  if (options.tls && options.server !== undefined && options.server !== 'embedded') {
+    throw new UsageError(`--tls works with pushbench's own servers only, not --server ${options.server}; leave out one of them`);
+  }
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;
   }

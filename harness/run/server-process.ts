@@ -9,6 +9,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
+import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
@@ -17,13 +18,15 @@ import { loadProfile } from '../protocol/profiles.js';
 import type { TransportServer } from '../transports/server.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
+import { TlsWireLedger } from '../measure/tls-wire.js';
 import { latenessOf, worstLateness } from './lateness.js';
 
 const send = (msg: FromServer): void => {
   process.send?.(msg);
 };
 const meter = new ProcessMeter();
-const wire = new WireLedger();
+// Chosen at start: over TLS, the ledger that counts both layers.
+let wire = new WireLedger();
 let server: http.Server | null = null;
 let transport: TransportServer | null = null;
 let feed: Feed | null = null;
@@ -36,10 +39,17 @@ process.on('disconnect', () => process.exit(0));
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   feed = new Feed(config.payloadBytes);
-  server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 });
+  if (config.tls) wire = new TlsWireLedger();
+  const serverOptions = { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 };
+  // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
+  // counted per TLS socket, ciphertext under it and plaintext in it (TlsWireLedger).
+  server = config.tls
+    ? (https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }) as unknown as http.Server)
+    : http.createServer(serverOptions);
   // Keep-alive connections stay open as long as the client wants them, as they would behind a push service.
   server.keepAliveTimeout = 0;
-  server.on('connection', (socket) => wire.track(socket));
+  server.on(config.tls ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
+  if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
   server.on('clientError', (_e, socket) => socket.destroy());
   const factory = config.server === 'socketio' ? await (await import('../servers/socketio/server.js')).socketIoServer(config.transport) : await TRANSPORTS[config.transport].server();
   transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
@@ -146,6 +156,9 @@ export function addWire(parts: readonly WireTotals[]): WireTotals {
     out.connections += w.connections;
     out.connectionsOpened += w.connectionsOpened;
   }
+  // Over TLS every process reports the layer inside too: added the same way.
+  const plain = parts.flatMap((w) => (w.plaintext ? [w.plaintext] : []));
+  if (plain.length > 0) out.plaintext = { ...addWire(plain), version: plain[0]!.version, cipher: plain[0]!.cipher };
   return out;
 }
 

@@ -3,6 +3,7 @@
  * per-client sequence check, and the interface the worker drives.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeMessage, nowUs } from '../protocol/feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
 import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
@@ -10,6 +11,7 @@ import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
 import type { ClientWatch } from '../faults/watch.js';
+import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 import { WireLedger } from '../measure/wire.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
@@ -30,6 +32,38 @@ export interface ModelBytes {
   s2c: number;
   postC2s: number;
   postS2c: number;
+  /**
+   * Writes on the wire in each part, as TLS records (RFC 8446 §5.1: one record per write, or corked group of writes,
+   * of up to 16,384 bytes). The models count them beside the bytes with `addWrite`; used over TLS only.
+   */
+  records?: Record<ModelPart, number>;
+  /** Over TLS: the ciphertext each client's own TCP socket had counted when its subscription completed. */
+  tlsSetup?: { c2s: number; s2c: number };
+}
+
+export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';
+
+const zeroParts = (): Record<ModelPart, number> => ({ setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 });
+
+/** The TCP socket under each client TLS socket: what the clients' ledger counts (ciphertext, as the server counts it). */
+const rawUnder = new WeakMap<net.Socket, net.Socket>();
+const countedSocket = (s: net.Socket): net.Socket => rawUnder.get(s) ?? s;
+
+/** The TCP socket under the TLS connection whose read is being handled (Lifecycle sets it around each read). */
+let readingRaw: net.Socket | null = null;
+
+/**
+ * Adds `bytes` written as `writes` writes (records) to one part of the model. The set-up response (`setupS2c`) is the
+ * last set-up addition of every transport: over TLS, that is when the client's own socket counters are read.
+ */
+export function addWrite(m: ModelBytes, part: ModelPart, bytes: number, records = bytes > 0 ? tlsRecords(bytes) : 0): void {
+  m[part] += bytes;
+  (m.records ??= zeroParts())[part] += records;
+  if (part === 'setupS2c' && readingRaw) {
+    const t = (m.tlsSetup ??= { c2s: 0, s2c: 0 });
+    t.c2s += readingRaw.bytesWritten;
+    t.s2c += readingRaw.bytesRead;
+  }
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -127,6 +161,8 @@ export interface ClientContext {
   localPort?: number;
   profile: HeaderProfile;
   options: TransportOptions;
+  /** Over TLS (`options.tls`): the certificate the clients trust. */
+  tlsCa?: string;
   /**
    * The server is not pushbench's (`--server external`): its response heads are whatever it writes, so they are
    * counted as they arrive; the framing after them is still modelled. Absent: the profile's heads are the model.
@@ -252,7 +288,21 @@ export class Lifecycle {
       s.pause();
       setTimeout(() => !s.destroyed && s.resume(), (-tokens / slowBytesPerS) * 1000);
     };
-    const s = net.connect({
+    /** How the client noticed the connection was gone, for the fault record. */
+    let lostAs = 'CLOSED';
+    // Every read, clear text or the plaintext out of TLS: counted, handed on, and (a slow consumer) throttled.
+    const read = (chunk: Buffer): void => {
+      tally.bytesReceived += chunk.length;
+      try {
+        onData(chunk);
+      } catch (e) {
+        lostAs = errorCode(e);
+        tally.error(lostAs);
+        s.destroy();
+      }
+      if (slowBytesPerS > 0 && watch!.throttled) throttle(chunk.length);
+    };
+    const s = ctx.options.tls ? this.openTls(read) : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
@@ -261,24 +311,14 @@ export class Lifecycle {
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array): boolean => {
-          tally.bytesReceived += n;
-          try {
-            onData((buf as Buffer).subarray(0, n));
-          } catch (e) {
-            lostAs = errorCode(e);
-            tally.error(lostAs);
-            s.destroy();
-          }
-          if (slowBytesPerS > 0 && watch!.throttled) throttle(n);
+          read((buf as Buffer).subarray(0, n));
           return true;
         },
       },
     });
     let failed = false;
-    /** How the client noticed the connection was gone, for the fault record. */
-    let lostAs = 'CLOSED';
     this.socket = s;
-    tally.wire.track(s);
+    tally.wire.track(countedSocket(s));
     s.on('timeout', () => {
       lostAs = 'IDLE_TIMEOUT';
       tally.error(lostAs);
@@ -308,11 +348,36 @@ export class Lifecycle {
   }
 
   /**
+   * The TLS connection a browser opens for https: and wss: — TLS 1.3, SNI, the certificate checked — over a TCP
+   * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
+   * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
+   */
+  private openTls(read: (chunk: Buffer) => void): net.Socket {
+    const { ctx } = this;
+    const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
+    const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
+    rawUnder.set(s, raw);
+    // TLS does not forward its TCP socket's errors (EADDRINUSE, ECONNREFUSED): end the TLS socket with them, once.
+    raw.on('error', (e) => {
+      if (!s.destroyed) s.destroy(e);
+    });
+    s.on('data', (chunk: Buffer) => {
+      readingRaw = raw;
+      try {
+        read(chunk);
+      } finally {
+        readingRaw = null;
+      }
+    });
+    return s;
+  }
+
+  /**
    * The subscribe exchange on the current connection is complete: what its socket carried so far is set-up, as the
    * server marks it on its side (the clients' counts then equal the server's, set-up and total).
    */
   markSetup(): void {
-    if (this.socket) this.ctx.tally.wire.markSetup(this.socket);
+    if (this.socket) this.ctx.tally.wire.markSetup(countedSocket(this.socket));
   }
 
   /**
@@ -320,7 +385,7 @@ export class Lifecycle {
    * at the first one whose cursor already holds the last message, as the server's does when it reads it.
    */
   requested(cursor: number): void {
-    if (this.socket) this.ctx.tally.wire.requested(this.socket, cursor);
+    if (this.socket) this.ctx.tally.wire.requested(countedSocket(this.socket), cursor);
   }
 
   /**
@@ -329,7 +394,7 @@ export class Lifecycle {
    * marks it when it answers with nothing published.
    */
   responded(beforeWindow: boolean): void {
-    if (this.socket) this.ctx.tally.wire.responded(this.socket, beforeWindow);
+    if (this.socket) this.ctx.tally.wire.responded(countedSocket(this.socket), beforeWindow);
   }
 
   markDone(): void {

@@ -10,7 +10,8 @@
  * The server marks the same boundaries on its sockets (harness/measure/wire.ts), so the two agree to the byte.
  */
 import { decimalDigits } from '../../protocol/framing.js';
-import type { ModelBytes } from '../client.js';
+import { addWrite, type ModelBytes } from '../client.js';
+import { tlsRecords } from '../../protocol/tls.js';
 
 /** A poll's request head: the head without the cursor plus the cursor's decimal digits. */
 export function pollRequestBytes(headWithoutCursorBytes: number, cursor: number): number {
@@ -21,15 +22,18 @@ export function pollRequestBytes(headWithoutCursorBytes: number, cursor: number)
 export class PollingModel {
   /** The request written last and not yet answered. */
   private pending: { cursor: number; c2s: number } | null = null;
-  /** Exchanges asked at the latest cursor, not yet counted: they are after the window if that cursor is the last. */
-  private tail = { cursor: -1, c2s: 0, s2c: 0 };
+  /**
+   * Exchanges asked at the latest cursor, not yet counted: they are after the window if that cursor is the last.
+   * `c2sRecords`, `s2cRecords`: the writes among them (one TLS record each, per 16 KB).
+   */
+  private tail = { cursor: -1, c2s: 0, s2c: 0, c2sRecords: 0, s2cRecords: 0 };
 
   constructor(private readonly m: ModelBytes) {}
 
   /** The subscribe exchange was answered. */
   subscribed(requestBytes: number, responseBytes: number): void {
-    this.m.setupC2s += requestBytes;
-    this.m.setupS2c += responseBytes;
+    addWrite(this.m, 'setupC2s', requestBytes);
+    addWrite(this.m, 'setupS2c', responseBytes);
   }
 
   /** A poll was written with this cursor. */
@@ -43,8 +47,8 @@ export class PollingModel {
     const p = this.pending ?? { cursor: -1, c2s: 0 };
     this.pending = null;
     if (p.cursor === 0 && !messages) {
-      this.m.preC2s += p.c2s;
-      this.m.preS2c += responseBytes;
+      addWrite(this.m, 'preC2s', p.c2s);
+      addWrite(this.m, 'preS2c', responseBytes);
       return;
     }
     this.exchange(p.cursor, p.c2s, responseBytes);
@@ -55,26 +59,26 @@ export class PollingModel {
     if (this.pending) this.exchange(this.pending.cursor, this.pending.c2s, 0);
     this.pending = null;
     const t = this.tail;
-    if (t.cursor >= lastSeq) {
-      this.m.postC2s += t.c2s;
-      this.m.postS2c += t.s2c;
-    } else {
-      this.m.c2s += t.c2s;
-      this.m.s2c += t.s2c;
-    }
-    this.tail = { cursor: -1, c2s: 0, s2c: 0 };
+    const after = t.cursor >= lastSeq;
+    addWrite(this.m, after ? 'postC2s' : 'c2s', t.c2s, t.c2sRecords);
+    addWrite(this.m, after ? 'postS2c' : 's2c', t.s2c, t.s2cRecords);
+    this.tail = { cursor: -1, c2s: 0, s2c: 0, c2sRecords: 0, s2cRecords: 0 };
   }
 
   private exchange(cursor: number, c2s: number, s2c: number): void {
     const t = this.tail;
+    const c2sRecords = c2s > 0 ? tlsRecords(c2s) : 0;
+    const s2cRecords = s2c > 0 ? tlsRecords(s2c) : 0;
     if (cursor !== t.cursor) {
       // A newer cursor: the exchanges at the older one were inside the window.
-      this.m.c2s += t.c2s;
-      this.m.s2c += t.s2c;
-      this.tail = { cursor, c2s, s2c };
+      addWrite(this.m, 'c2s', t.c2s, t.c2sRecords);
+      addWrite(this.m, 's2c', t.s2c, t.s2cRecords);
+      this.tail = { cursor, c2s, s2c, c2sRecords, s2cRecords };
       return;
     }
     t.c2s += c2s;
     t.s2c += s2c;
+    t.c2sRecords += c2sRecords;
+    t.s2cRecords += s2cRecords;
   }
 }

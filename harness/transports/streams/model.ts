@@ -4,7 +4,7 @@
  * and the first message or after the last, so all the rest is inside the measurement window.
  */
 import { chunkBytes, decimalDigits } from '../../protocol/framing.js';
-import type { ModelBytes } from '../client.js';
+import { addWrite, type ModelBytes } from '../client.js';
 
 /** A server-sent event with an id and one data line: `id: N\n` `data: X\n` `\n` (WHATWG HTML §9.2.6). */
 export function sseEventBytes(id: number, dataBytes: number): number {
@@ -25,11 +25,11 @@ export class StreamModel {
 
   /** A (re)connection was answered: its request head and, when it is a 200, the response head. */
   subscribed(requestBytes: number, responseHeadBytes: number): void {
-    this.m.setupC2s += requestBytes;
-    this.m.setupS2c += responseHeadBytes;
+    addWrite(this.m, 'setupC2s', requestBytes);
+    addWrite(this.m, 'setupS2c', responseHeadBytes);
   }
 
   message(seq: number, payloadBytes: number): void {
-    this.m.s2c += streamMessageBytes(this.sse, seq, payloadBytes);
+    addWrite(this.m, 's2c', streamMessageBytes(this.sse, seq, payloadBytes));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { httpHeadBytes, type HeaderList } from '../../protocol/framing.js';
-import type { ModelBytes } from '../client.js';
+import { addWrite, type ModelBytes } from '../client.js';
 
 /** RFC 6455 §5.2 header for one unfragmented frame; a client adds the 4-byte masking key (§5.3). */
 export function wsFrameHeaderBytes(payloadBytes: number, masked: boolean): number {
@@ -38,7 +38,7 @@ export class WebSocketModel {
 
   /** The upgrade was answered (any status): the request head counts. */
   requested(requestBytes: number): void {
-    this.m.setupC2s += requestBytes;
+    addWrite(this.m, 'setupC2s', requestBytes);
   }
 
   /**
@@ -46,11 +46,11 @@ export class WebSocketModel {
    * a server whose heads the profile does not describe (`--server external`).
    */
   upgraded(key: string, extra: HeaderList, receivedHeadBytes?: number): void {
-    this.m.setupS2c += receivedHeadBytes ?? httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, extra));
+    addWrite(this.m, 'setupS2c', receivedHeadBytes ?? httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, extra)));
   }
 
   /** A data frame from the server (no mask): header and payload as sent. */
   dataFrame(payloadBytes: number): void {
-    this.m.s2c += wsFrameHeaderBytes(payloadBytes, false) + payloadBytes;
+    addWrite(this.m, 's2c', wsFrameHeaderBytes(payloadBytes, false) + payloadBytes);
   }
 }
