@@ -19,8 +19,10 @@ const committed = ['docs/results', 'docs/results/kaazing-2026-12-01', 'baselines
 test('every committed results, micro and kaazing file (gzipped ones too) reads through the validator, with its kind', () => {
   assert.ok(committed.length >= 15);
   for (const f of committed) {
-    const r = readFile(f, ['results', 'micro', 'kaazing']);
-    assert.equal(r.kind, f.includes('micro-') ? 'micro' : f.includes('kaazing') ? 'kaazing' : 'results', f);
+    const r = readFile(f, ['results', 'micro', 'kaazing', 'floor', 'comparison']);
+    const name = path.basename(f);
+    const kind = name.includes('micro-') ? 'micro' : f.includes('kaazing') ? 'kaazing' : name.startsWith('floor-') ? 'floor' : name.startsWith('compare-') ? 'comparison' : 'results';
+    assert.equal(r.kind, kind, f);
   }
 });
 
