@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { parseFaultSpec } from './faults/spec.js';
 import { packageRoot } from './paths.js';
 import { parseTransports } from './transports/registry.js';
 
@@ -25,7 +26,9 @@ export type Spec =
   /** Comma-separated non-empty strings. */
   | { kind: 'list' }
   | { kind: 'transports' }
-  | { kind: 'host' };
+  | { kind: 'host' }
+  /** A fault as a JSON object (scenario file) or JSON text (command line): harness/faults/spec.ts. */
+  | { kind: 'fault' };
 
 /** One option of one command. */
 export interface OptionDef {
@@ -100,6 +103,18 @@ export function coerce(name: string, spec: Spec, raw: unknown): unknown {
     case 'transports':
       if (!(typeof raw === 'string' || (Array.isArray(raw) && raw.every((t) => typeof t === 'string')))) fail('a comma-separated list of transport names');
       return parseTransports(Array.isArray(raw) ? raw.join(',') : (raw as string));
+    case 'fault': {
+      if (raw === null) return null;
+      let value = raw;
+      if (typeof raw === 'string') {
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          fail('a JSON object such as {"kind":"server-restart","atS":4,"downS":2}');
+        }
+      }
+      return parseFaultSpec(value, name);
+    }
     case 'host': {
       if (typeof raw !== 'string' || !isLoopbackHost(raw)) {
         fail('a loopback address (127.x.y.z, ::1 or localhost): pushbench only loads servers it starts on this machine');

@@ -390,12 +390,71 @@ export function capacityChart(results: ResultsFile): ChartSpec | null {
   };
 }
 
+/** How a fault is named in captions and tables, with its parameters. */
+export function faultLabel(f: NonNullable<ResultsFile['faults']>['spec']): string {
+  switch (f.kind) {
+    case 'server-restart':
+      return `server restart at ${f.atS} s, down ${f.downS} s`;
+    case 'connection-drop':
+      return `${formatNumber(f.share * 100)}% of connections reset at ${f.atS} s`;
+    case 'partition':
+      return `partition (black hole) from ${f.atS} s for ${f.forS} s`;
+    case 'slow-consumer':
+      return `${formatNumber(f.share * 100)}% of clients reading ${formatNumber(f.readBytesPerS)} B/s from ${f.atS} s`;
+    case 'reconnect-storm':
+      return `every connection reset at ${f.atS} s (reconnect storm)`;
+  }
+}
+
+/**
+ * Messages delivered per second (by the second they arrived, all clients) around the fault, one line per transport
+ * run: the dip, the catch-up burst of a resuming client and the return to the steady rate. Null without a `faults`
+ * section.
+ */
+export function faultTimelineChart(results: ResultsFile): ChartSpec | null {
+  const faults = results.faults;
+  if (!faults || faults.transports.length === 0) return null;
+  const entries = faults.transports;
+  const bucketS = Math.max(...entries.map((e) => e.timeline.bucketS));
+  const buckets = Math.max(...entries.map((e) => e.timeline.deliveredPerS.length));
+  const labels = Array.from({ length: buckets }, (_, i) => String(i * bucketS));
+  const repeats = (t: string): number => entries.filter((e) => e.transport === t).length;
+  const names = entries.map((e) => (repeats(e.transport) > 1 ? `${e.transport} #${e.repeat + 1}` : e.transport));
+  const datasets: ChartDataset[] = entries.map((e, i) => {
+    const colour = transportColour(e.transport);
+    return { label: names[i]!, data: labels.map((_, j) => e.timeline.deliveredPerS[j] ?? 0), borderColor: colour, backgroundColor: colour, pointRadius: 2, stepped: true };
+  });
+  const f = faults.spec;
+  const end = entries[0]!.endS;
+  return {
+    id: 'fault-timeline',
+    title: 'Delivery around the fault',
+    caption:
+      `Distinct messages delivered per ${bucketS} s to all clients, by the second they arrived after the window opened, per transport: ${faultLabel(f)}` +
+      (f.kind === 'slow-consumer' ? '' : `; the fault spans seconds ${formatNumber(f.atS)} to ${formatNumber(end)}`) +
+      `. Clients ${faults.resume ? 'resume from the last message they hold' : 'do not resume (--no-resume)'}` +
+      (faults.heartbeatMs > 0 ? `; heartbeats every ${formatNumber(faults.heartbeatMs)} ms` : '; no heartbeats') +
+      '. A dip is the outage, a spike after it the backlog a resuming client catches up on.',
+    config: {
+      type: 'line',
+      data: { labels, datasets },
+      options: baseOptions({ scales: { x: { title: axisTitle('seconds after the window opened') }, y: { beginAtZero: true, title: axisTitle('messages delivered per second') } } }),
+    },
+    table: {
+      columns: ['s', ...names.map((n) => `${n} msg/s`)],
+      rows: labels.map((l, j) => [l, ...entries.map((e) => formatNumber(e.timeline.deliveredPerS[j] ?? 0))]),
+    },
+  };
+}
+
 /** Every chart of one run's page, in page order. */
 export function runCharts(results: ResultsFile, others: readonly ResultsFile[] = []): ChartSpec[] {
   if (completedRuns(results).length === 0) return [];
   const capacity = capacityChart(results);
   const overTime = latencyOverTimeChart(results);
+  const fault = faultTimelineChart(results);
   return [
+    ...(fault ? [fault] : []),
     overheadChart(results),
     bitsPerSecondChart(results, others),
     latencyChart(results),

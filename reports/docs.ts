@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
+import { renderFaultSummary, renderFaultTables } from './faults.js';
 import { renderServerComparison } from './servers.js';
 import { formatFloorTable } from './floor.js';
 import type { FloorResults } from '../results/floor.js';
@@ -181,6 +182,9 @@ export function commandOf(r: ResultsFile): string {
     o.transports.some((t) => t === 'short-polling') ? `--interval-ms ${o.intervalMs}` : '',
     o.connectRate ? `--connect-rate ${o.connectRate}` : '',
     o.repeat > 1 ? `--repeat ${o.repeat}` : '',
+    o.fault ? `--fault '${JSON.stringify(o.fault)}'` : '',
+    o.resume === false ? '--no-resume' : '',
+    o.heartbeatMs ? `--heartbeat-ms ${o.heartbeatMs}` : '',
   ].filter(Boolean);
   return `\`pushbench run ${r.scenario} ${flags.join(' ')}\` (rebuilt from the recorded options)`;
 }
@@ -537,6 +541,14 @@ const RENDERERS: Record<string, Renderer> = {
   'capacity-summary': capacitySummary,
   efficiency,
   kaazing,
+  'fault-table': (inputs, part, doc) => {
+    const files = runResults(inputs, part, doc);
+    return provenance(inputs.map((i, k) => ({ source: i.source, results: files[k]! })), doc) + '\n\n' + renderFaultTables(files);
+  },
+  'fault-summary': (inputs, part, doc) => {
+    const files = runResults(inputs, part, doc);
+    return provenance(inputs.map((i, k) => ({ source: i.source, results: files[k]! })), doc) + '\n\n' + renderFaultSummary(files);
+  },
 };
 
 /** The kinds of generated part, for the command's help. */

@@ -174,6 +174,7 @@ export function runPageHtml(results: ResultsFile, charts: ChartSpec[], nav: Page
   if (errored.length) parts.push(section('Errors', erroredHtml(errored, results.runs), 'errors'));
   parts.push(section('Runs', summaryTable(results), 'runs'));
   if (completedRuns(results).length) {
+    if (byId.has('fault-timeline')) parts.push(section('Fault', fig('fault-timeline'), 'fault'));
     parts.push(section('Overhead per message', fig('overhead'), 'overhead'));
     parts.push(section('Traffic against clients', fig('bits-per-second'), 'bits-per-second'));
     parts.push(section('Latency', fig('latency') + (byId.has('latency-over-time') ? '\n' + fig('latency-over-time') : ''), 'latency'));

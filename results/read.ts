@@ -13,7 +13,7 @@ import { COMPARISON_SCHEMA_VERSION, type ComparisonFile } from './comparison.js'
 import { FLOOR_SCHEMA_VERSION, type FloorResults } from './floor.js';
 import { KAAZING_SCHEMA_VERSION, type KaazingResults } from './kaazing.js';
 import { MICRO_SCHEMA_VERSION, type MicroResultsFile } from './micro.js';
-import { READABLE_SCHEMA_VERSIONS, type ResultsFile } from './types.js';
+import { READABLE_SCHEMA_VERSIONS, TRANSPORT_NAMES, type FaultKind, type ResultsFile } from './types.js';
 
 /** Every kind of file pushbench writes. */
 export type FileKind = 'results' | 'micro' | 'kaazing' | 'floor' | 'comparison';
@@ -176,6 +176,82 @@ function options(c: Check, o: Obj): void {
   c.str(op, 'outDir', f, { optional: true });
   c.str(op, 'jsonFile', f, { nullable: true, optional: true });
   c.bool(op, 'perMessageDeflate', f);
+  const fault = c.sub(op, 'fault', f, { optional: true, nullable: true });
+  if (fault) faultSpec(c, fault, `${f}.fault`);
+  c.bool(op, 'resume', f, { optional: true });
+  c.num(op, 'heartbeatMs', f, { min: 0, optional: true });
+}
+
+/** A fault's numeric parameters by kind (harness/faults/spec.ts validates them before a run; here only their type). */
+const FAULT_PARAMS: Record<FaultKind, string[]> = {
+  'server-restart': ['atS', 'downS'],
+  'connection-drop': ['atS', 'share'],
+  partition: ['atS', 'forS'],
+  'slow-consumer': ['atS', 'share', 'readBytesPerS'],
+  'reconnect-storm': ['atS'],
+};
+
+function faultSpec(c: Check, spec: Obj, at: string): void {
+  c.oneOf(spec, 'kind', at, Object.keys(FAULT_PARAMS));
+  c.nums(spec, FAULT_PARAMS[spec.kind as FaultKind], at, { min: 0 });
+}
+
+function latencySummary(c: Check, o: Obj, key: string, at: string): void {
+  const l = c.sub(o, key, at)!;
+  const f = `${at}.${key}`;
+  c.num(l, 'count', f, { int: true, min: 0 });
+  for (const k of ['p50', 'p99', 'max']) c.num(l, k, f, { min: 0, nullable: true });
+}
+
+/** The `faults` section of a run with a fault (reports/faults.ts and the fault chart read every field checked here). */
+function faults(c: Check, o: Obj): void {
+  const fs = c.sub(o, 'faults', '', { optional: true });
+  if (!fs) return;
+  faultSpec(c, c.sub(fs, 'spec', 'faults')!, 'faults.spec');
+  c.bool(fs, 'resume', 'faults');
+  c.num(fs, 'heartbeatMs', 'faults', { min: 0 });
+  c.list(fs, 'transports', 'faults')!.forEach((raw, i) => {
+    const f = `faults.transports[${i}]`;
+    const t = c.obj(raw, f);
+    c.oneOf(t, 'transport', f, TRANSPORT_NAMES);
+    c.nums(t, ['repeat', 'clients', 'affected'], f, { int: true, min: 0 });
+    c.nums(t, ['atS', 'endS'], f, { min: 0 });
+    c.num(t, 'liveFromSeq', f, { int: true, min: 0, nullable: true });
+    for (const k of ['recoverMs', 'completeMs']) c.num(t, k, f, { min: 0, nullable: true });
+    const m = c.sub(t, 'messages', f)!;
+    c.nums(m, ['expected', 'delivered', 'lost', 'duplicated', 'reordered'], `${f}.messages`, { int: true, min: 0 });
+    const d = c.sub(t, 'detect', f)!;
+    c.num(d, 'clients', `${f}.detect`, { int: true, min: 0 });
+    for (const k of ['p50Ms', 'maxMs']) c.num(d, k, `${f}.detect`, { min: 0, nullable: true });
+    c.counts(d, 'by', `${f}.detect`);
+    const rs = c.sub(t, 'resubscribe', f)!;
+    c.num(rs, 'clients', `${f}.resubscribe`, { int: true, min: 0 });
+    c.num(rs, 'lastMs', `${f}.resubscribe`, { min: 0, nullable: true });
+    const rb = c.sub(t, 'recoveryBytes', f, { optional: true });
+    if (rb) {
+      c.nums(rb, ['totalBytes', 'baselineBytes'], `${f}.recoveryBytes`, { min: 0 });
+      c.num(rb, 'excessBytes', `${f}.recoveryBytes`);
+    }
+    const sv = c.sub(t, 'server', f)!;
+    for (const k of ['cpuShareBefore', 'peakCpuShare', 'rssBeforeBytes', 'peakRssBytes', 'peakBufferedBytes']) c.num(sv, k, `${f}.server`, { min: 0, nullable: true });
+    const slow = c.sub(t, 'slow', f, { optional: true });
+    if (slow) {
+      const fsl = `${f}.slow`;
+      c.num(slow, 'clients', fsl, { int: true, min: 0 });
+      c.num(slow, 'readBytesPerS', fsl, { min: 0 });
+      c.num(slow, 'serverRssBytesPerSlowClient', fsl, { nullable: true });
+      c.num(slow, 'serverBufferedBytesPerSlowClient', fsl, { min: 0, nullable: true });
+      for (const k of ['healthyBeforeMs', 'healthyAfterMs', 'slowAfterMs']) latencySummary(c, slow, k, fsl);
+    }
+    c.counts(t, 'errors', f);
+    const tl = c.sub(t, 'timeline', f)!;
+    const ft = `${f}.timeline`;
+    c.num(tl, 'bucketS', ft, { min: 0 });
+    c.numList(tl, 'deliveredPerS', ft);
+    c.numList(tl, 'proxyBytesPerS', ft, { optional: true });
+    c.numList(tl, 'serverCpuShare', ft, { nullable: true });
+    c.numList(tl, 'serverRssBytes', ft, { nullable: true });
+  });
 }
 
 function direction(c: Check, o: Obj, key: string, at: string, optional = false): void {
@@ -401,6 +477,7 @@ function results(c: Check, o: Obj): ResultsFile {
   c.list(o, 'runs', '')!.forEach((r, i) => checkRun(c, r, `runs[${i}]`));
   capacity(c, o);
   efficiency(c, o);
+  faults(c, o);
   return { ...(o as unknown as ResultsFile), kind: 'results' };
 }
 

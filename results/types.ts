@@ -83,6 +83,20 @@ export interface RunOptions {
    * out of the latency percentiles (`latencyMs.overTime` still shows them); 0 or absent means none.
    */
   warmupS?: number;
+  /** A fault injected during the window (scenarios/faults-*.json, harness/faults/); absent or null for none. */
+  fault?: FaultSpec | null;
+  /**
+   * Clients resume after a reconnect from the last sequence number they hold (default true): polling with its cursor,
+   * SSE with Last-Event-ID, WebSocket and HTTP streaming with `?since=N`. False (`--no-resume`) measures a naive
+   * client that starts over as a new subscriber.
+   */
+  resume?: boolean;
+  /**
+   * Liveness (0 or absent: off): SSE comment and HTTP-streaming empty-line heartbeats and WebSocket pings every this
+   * many ms from the server; clients drop a connection silent for 2.5 times as long, or a poll unanswered that long
+   * (long polling: after its hold time), and reconnect.
+   */
+  heartbeatMs?: number;
   /** What the clients talk to (absent: `embedded`, pushbench's own servers). */
   server?: ServerKind;
   /** `external`: the server's base URL (loopback unless `allowRemote`). */
@@ -95,6 +109,112 @@ export interface RunOptions {
   serverCmd?: string | null;
   /** `external`: allow a target off loopback (a load test sends real traffic to someone's server). */
   allowRemote?: boolean;
+}
+
+/**
+ * A fault injected during the publishing window, `atS` seconds after it opened. Network faults act in a user-space
+ * proxy in front of the server (harness/net/delay-proxy.ts); slow consumers read slowly in the client itself.
+ */
+export type FaultSpec =
+  /** The server process is killed (SIGKILL) and, `downS` later, started again on the same port; its feed continues. */
+  | { kind: 'server-restart'; atS: number; downS: number }
+  /** The proxy resets `share` of the open connections at once (TCP RST both ways); the server stays up. */
+  | { kind: 'connection-drop'; atS: number; share: number }
+  /** The proxy forwards nothing, and passes no close, for `forS` seconds, then carries on (a silent black hole). */
+  | { kind: 'partition'; atS: number; forS: number }
+  /** From `atS` on, `share` of the clients read at most `readBytesPerS` (the server may buffer what they cannot take). */
+  | { kind: 'slow-consumer'; atS: number; share: number; readBytesPerS: number }
+  /** The server resets every connection at once (TCP RST) and every client reconnects: how long until all are back. */
+  | { kind: 'reconnect-storm'; atS: number };
+
+export type FaultKind = FaultSpec['kind'];
+
+/** Percentiles of one latency histogram, in milliseconds (null when it has no samples). */
+export interface LatencySummaryMs {
+  count: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** What a fault did to one transport run (the top-level `faults` section holds one per run). */
+export interface FaultTransportStats {
+  transport: TransportName;
+  repeat: number;
+  clients: number;
+  /** Seconds after the window opened at which the fault began and ended (as injected). */
+  atS: number;
+  endS: number;
+  /** First message published after the fault ended: a client holding it is live again. Null when none was. */
+  liveFromSeq: number | null;
+  /** Connections cut (drop, storm), or slow clients; the server restart and partition reach every client. */
+  affected: number;
+  /** The run's delivery counts (same as `runs[].messages`). */
+  messages: MessageCounts;
+  /**
+   * Clients that noticed the fault (their connection closed, failed or timed out after it began), how long after it
+   * began (median and last), and by what: the error code, CLOSED for a clean close, IDLE_TIMEOUT for a heartbeat or
+   * poll timeout.
+   */
+  detect: { clients: number; p50Ms: number | null; maxMs: number | null; by: Record<string, number> };
+  /** Clients subscribed again after losing their connection, and when the last one was, after the fault began. */
+  resubscribe: { clients: number; lastMs: number | null };
+  /** When the last client received a message published after the fault ended (live again); null if one never did. */
+  recoverMs: number | null;
+  /**
+   * When the last client held every message up to `liveFromSeq` (nothing missing); null when some client never did
+   * (it lost messages) or the fault has no end.
+   */
+  completeMs: number | null;
+  /**
+   * Bytes through the proxy (both directions) from the fault's start until `recoverMs`, what the seconds before the
+   * fault carried on average over the same time, and the excess: the cost of recovering. Absent without a proxy
+   * (slow consumer, reconnect storm) or a recovery.
+   */
+  recoveryBytes?: { totalBytes: number; baselineBytes: number; excessBytes: number };
+  /** Server process: CPU share of one core and resident memory, before the fault and at their peak after it. */
+  server: {
+    cpuShareBefore: number | null;
+    peakCpuShare: number | null;
+    rssBeforeBytes: number | null;
+    peakRssBytes: number | null;
+    /** Bytes waiting in the server's user-space socket write buffers (Node's writableLength), at the peak. */
+    peakBufferedBytes: number | null;
+  };
+  /** Slow consumers only: what they cost the server and what they did to everyone else. */
+  slow?: {
+    clients: number;
+    readBytesPerS: number;
+    /** (peak − before) server resident memory / slow clients; null when within noise (not above zero). */
+    serverRssBytesPerSlowClient: number | null;
+    /** Peak user-space write buffer / slow clients. */
+    serverBufferedBytesPerSlowClient: number | null;
+    /** Healthy clients' latency for messages published before and after the fault began; slow clients' after. */
+    healthyBeforeMs: LatencySummaryMs;
+    healthyAfterMs: LatencySummaryMs;
+    slowAfterMs: LatencySummaryMs;
+  };
+  /** Connection errors by kind during the run (same as `runs[].connect.errors`). */
+  errors: Record<string, number>;
+  /**
+   * Per second since the window opened: distinct messages delivered (by receipt time, all clients), bytes through
+   * the proxy, server CPU share of one core and resident memory (null where no sample fell).
+   */
+  timeline: {
+    bucketS: number;
+    deliveredPerS: number[];
+    proxyBytesPerS?: number[];
+    serverCpuShare: Array<number | null>;
+    serverRssBytes: Array<number | null>;
+  };
+}
+
+/** The top-level `faults` section of a run with a fault. */
+export interface FaultResults {
+  spec: FaultSpec;
+  resume: boolean;
+  heartbeatMs: number;
+  transports: FaultTransportStats[];
 }
 
 /** Counts of what each client saw, by sequence number. */
@@ -423,6 +543,10 @@ export interface TransportOptions {
   intervalMs: number;
   longPollTimeoutMs: number;
   perMessageDeflate: boolean;
+  /** Heartbeats and client liveness timeouts (RunOptions.heartbeatMs); absent: off. */
+  heartbeatMs?: number;
+  /** False: clients do not resume after a reconnect (RunOptions.resume); absent: they do. */
+  resume?: boolean;
   /** Over TLS (absent in older files: clear text). */
   tls?: boolean;
 }
@@ -517,6 +641,8 @@ export interface ResultsFile {
   efficiency?: EfficiencyResults;
   /** Why the efficiency measurement failed (a load generator died), when it did; the capacity search still ran. */
   efficiencyError?: string;
+  /** Runs with a fault (`options.fault`): what it did to each transport run. */
+  faults?: FaultResults;
 }
 
 /** One measured client count of a capacity search. */

@@ -130,3 +130,99 @@ test('refuses a non-loopback target and a jitter larger than the delay', async (
   await assert.rejects(startDelayProxy({ target: { host: '10.0.0.1', port: 80 }, delayMs: 1 }), /loopback/);
   await assert.rejects(startDelayProxy({ target: { host: '127.0.0.1', port: 80 }, delayMs: 1, jitterMs: 2 }), /jitterMs/);
 });
+
+/** An echo server that also counts the connections it has accepted and holds open. */
+async function countingEcho(): Promise<{ port: number; accepted(): number; open(): number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    accepted++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    accepted: () => accepted,
+    open: () => sockets.size,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+const until = async (cond: () => boolean): Promise<void> => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 10));
+};
+
+test('drop(share) resets exactly that share of the open connections, spread over them, and leaves the rest working', async () => {
+  const echo = await countingEcho();
+  const proxy = await startDelayProxy({ target: { host: '127.0.0.1', port: echo.port }, delayMs: 0, handshakeRtt: false });
+  try {
+    const clients: net.Socket[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = await connect(proxy.port);
+      await pingMs(s); // connected through to the server
+      clients.push(s);
+    }
+    const errors = clients.map((s) => new Promise<string>((resolve) => {
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'ERROR'));
+      s.on('close', () => resolve('CLOSED'));
+    }));
+    assert.equal(proxy.open(), 10);
+    assert.equal(proxy.drop(0.3), 3);
+    const cut = [3, 6, 9]; // where the running count 0.3, 0.6, 0.9, 1.2, ... crosses an integer, in accept order
+    for (const i of cut) assert.equal(await errors[i], 'ECONNRESET', `connection ${i} was not reset`);
+    for (let i = 0; i < 10; i++) if (!cut.includes(i)) assert.ok((await pingMs(clients[i]!)) >= 0);
+    await until(() => echo.open() === 7);
+    assert.equal(proxy.open(), 7);
+    assert.equal(proxy.drop(1), 7);
+    assert.throws(() => proxy.drop(1.5), /share/);
+    for (const s of clients) s.destroy();
+  } finally {
+    await proxy.close();
+    await echo.close();
+  }
+});
+
+test('blackhole holds data, closes and new connections without closing anything, then passes all of it on in order', async () => {
+  const echo = await countingEcho();
+  const proxy = await startDelayProxy({ target: { host: '127.0.0.1', port: echo.port }, delayMs: 0, handshakeRtt: false });
+  try {
+    const a = await connect(proxy.port);
+    const b = await connect(proxy.port);
+    await pingMs(a);
+    await pingMs(b);
+    const before = proxy.stats();
+    proxy.blackhole(true);
+    const received: Buffer[] = [];
+    a.on('data', (d: Buffer) => received.push(d));
+    a.write('one,');
+    a.write('two');
+    // b goes away during the partition: the server must not hear of it until the partition ends.
+    b.on('error', () => {});
+    b.destroy();
+    // A new connection during the partition is accepted by the proxy but not connected to the server.
+    const c = await connect(proxy.port);
+    c.write('three');
+    const cReceived: Buffer[] = [];
+    c.on('data', (d: Buffer) => cReceived.push(d));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(proxy.stats(), { ...before, connections: 3 }, 'nothing forwarded while the black hole lasts');
+    assert.equal(received.length, 0);
+    assert.equal(echo.accepted(), 2, 'no connection reached the server during the black hole');
+    assert.equal(echo.open(), 2, 'no close reached the server during the black hole');
+    assert.equal(a.destroyed, false);
+    proxy.blackhole(false);
+    await until(() => Buffer.concat(received).length === 7 && Buffer.concat(cReceived).length === 5);
+    assert.equal(Buffer.concat(received).toString(), 'one,two');
+    assert.equal(Buffer.concat(cReceived).toString(), 'three');
+    assert.equal(echo.accepted(), 3);
+    await until(() => echo.open() === 2); // b's close arrived, c is connected
+    a.destroy();
+    c.destroy();
+  } finally {
+    await proxy.close();
+    await echo.close();
+  }
+});

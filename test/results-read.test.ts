@@ -78,3 +78,24 @@ test('the one histogram decoder: 64-bit counts, and a header asking for a huge r
   assert.throws(() => decodeHistogram(outer.toString('base64')), /is not a latency histogram/);
   assert.throws(() => decodeHistogram('not base64 at all'), /not a compressed V2 HdrHistogram/);
 });
+
+test('the faults section and the fault options are checked like every field the fault table and chart read', () => {
+  const file = path.join(packageRoot, 'docs', 'results', 'faults-slow-2026-12-01.json');
+  const raw = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(parseFile(structuredClone(raw), 'f.json', ['results']).faults?.spec.kind, 'slow-consumer');
+  const damaged = (edit: (o: typeof raw) => void): unknown => {
+    const o = structuredClone(raw);
+    edit(o);
+    return o;
+  };
+  const refuses = (o: unknown, field: string): void =>
+    assert.throws(() => parseFile(o, 'f.json', ['results']), (e: unknown) => e instanceof ResultsInputError && e.field === field, field);
+  refuses(damaged((o) => (o.faults.transports[0].detect.maxMs = 'soon')), 'faults.transports[0].detect.maxMs');
+  refuses(damaged((o) => (o.faults.transports[0].transport = '<b>sse</b>')), 'faults.transports[0].transport');
+  refuses(damaged((o) => (o.faults.transports[1].slow.healthyAfterMs.p99 = {})), 'faults.transports[1].slow.healthyAfterMs.p99');
+  refuses(damaged((o) => (o.faults.transports[0].timeline.deliveredPerS = [1, 'x'])), 'faults.transports[0].timeline.deliveredPerS[1]');
+  refuses(damaged((o) => (o.faults.spec = { kind: 'meteor', atS: 1 })), 'faults.spec.kind');
+  refuses(damaged((o) => (o.faults.resume = 'yes')), 'faults.resume');
+  refuses(damaged((o) => (o.options.fault = { kind: 'partition', atS: 1 })), 'options.fault.forS');
+  refuses(damaged((o) => (o.options.heartbeatMs = -1)), 'options.heartbeatMs');
+});

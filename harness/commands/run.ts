@@ -25,7 +25,8 @@ export function help(): string {
       "are the options' keys (clients, durationS, ...). A scenario is a name in scenarios/ or a path to a JSON file.",
     table: { ...RUN_FLAGS, ...RUN_COMMAND_FLAGS },
     defaults: DEFAULTS as unknown as Record<string, unknown>,
-    sections: [['scenarios:', ...listScenarios().flatMap((n) => describeScenario(n))].join('\n')],
+    // quick first: it is what `npm run bench` runs; the rest (faults-*, scale-*) alphabetically, names aligned.
+    sections: [['scenarios:', ...scenarioOrder(listScenarios()).flatMap((n, _, all) => describeScenario(n, Math.max(12, ...all.map((x) => x.length))))].join('\n')],
     examples: [
       'pushbench run quick',
       'pushbench run quick -c 100 -d 5 -t sse,websocket',
@@ -35,11 +36,15 @@ export function help(): string {
   });
 }
 
+function scenarioOrder(names: string[]): string[] {
+  return [...names.filter((n) => n === 'quick'), ...names.filter((n) => n !== 'quick')];
+}
+
 /** One help line per runnable scenario (a study's file, such as kaazing.json, is not one). */
-function describeScenario(name: string): string[] {
+function describeScenario(name: string, width = 12): string[] {
   try {
     const d = readScenario(name).description ?? '';
-    return [`  ${name.padEnd(12)} ${d.length > 90 ? `${d.slice(0, 87)}...` : d}`.trimEnd()];
+    return [`  ${name.padEnd(width)} ${d.length > 90 ? `${d.slice(0, 87)}...` : d}`.trimEnd()];
   } catch {
     return [];
   }

@@ -129,6 +129,20 @@ export class WireLedger {
     return this.live.size;
   }
 
+  /** Resets every open connection (TCP RST), for the reconnect-storm fault; returns how many. */
+  resetAll(): number {
+    const sockets = [...this.live.keys()];
+    for (const socket of sockets) socket.resetAndDestroy();
+    return sockets.length;
+  }
+
+  /** Bytes written by the server but still in its user-space socket buffers (Node's writableLength), all sockets. */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const socket of this.live.keys()) n += socket.writableLength;
+    return n;
+  }
+
   snapshot(): WireTotals {
     const sum = { setup: { ...this.closed.setup }, pre: { ...this.closed.pre }, window: { ...this.closed.window }, post: { ...this.closed.post } };
     for (const [socket, mark] of this.live) {

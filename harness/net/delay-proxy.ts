@@ -11,6 +11,13 @@
  * real SYN / SYN-ACK costs. With `handshakeRtt` (default on) the proxy charges it: the client's first bytes are not
  * released before 3 x delay after accept (SYN, SYN-ACK, then the bytes' own one-way trip), as if they had waited
  * for the SYN-ACK.
+ *
+ * Two fault modes, for the fault scenarios (harness/faults/): `drop(share)` resets that share of the open
+ * connections at once (TCP RST to both ends, as a crashed middlebox or load balancer would); `blackhole(true)` stops
+ * forwarding without closing anything — data waits in the queues (then the kernel's buffers), closes and resets are
+ * held back, and new connections are accepted but not connected upstream — until `blackhole(false)`, when everything
+ * held is passed on in order, as TCP's retransmissions would deliver it after a partition heals. TCP keep-alive
+ * cannot see such a partition: the proxy's own sockets answer the probes.
  */
 import net from 'node:net';
 
@@ -41,6 +48,15 @@ export interface DelayProxyStats {
 export interface DelayProxy {
   port: number;
   stats(): DelayProxyStats;
+  /** Connections open now (accepted and not yet closed on both sides), held ones included. */
+  open(): number;
+  /**
+   * Resets `share` (0 to 1) of the open connections at once, spread evenly over them in the order they were
+   * accepted (share 1: every one); returns how many were reset.
+   */
+  drop(share: number): number;
+  /** true: forward nothing and pass no close until called with false (see the module comment). */
+  blackhole(on: boolean): void;
   /** Stops listening and tears down every connection; resolves when all are gone. */
   close(): Promise<void>;
 }
@@ -48,6 +64,11 @@ export interface DelayProxy {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 type Item = { at: number; data: Buffer | null };
+
+/** Shared by every pipe of a proxy: while `holding`, nothing is released. */
+interface Gate {
+  holding: boolean;
+}
 
 /** One direction of one connection: reads `from`, writes `to` after the delay. */
 class DelayedPipe {
@@ -65,6 +86,7 @@ class DelayedPipe {
     private readonly maxQueuedBytes: number,
     private readonly count: (bytes: number) => void,
     notBeforeMs: number,
+    private readonly gate: Gate = { holding: false },
   ) {
     this.lastReleaseMs = notBeforeMs;
     from.on('data', (chunk: Buffer) => this.push(chunk));
@@ -87,7 +109,7 @@ class DelayedPipe {
   }
 
   private schedule(): void {
-    if (this.timer || this.blocked || this.queue.length === 0) return;
+    if (this.timer || this.blocked || this.gate.holding || this.queue.length === 0) return;
     const wait = Math.max(0, this.queue[0]!.at - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -95,7 +117,8 @@ class DelayedPipe {
     }, wait);
   }
 
-  private flush(): void {
+  flush(): void {
+    if (this.gate.holding) return;
     const now = performance.now();
     while (!this.blocked && this.queue.length > 0 && this.queue[0]!.at <= now + 0.5) {
       const item = this.queue.shift()!;
@@ -135,25 +158,37 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   const stats: DelayProxyStats = { connections: 0, c2sBytes: 0, s2cBytes: 0 };
   const live = new Set<net.Socket>();
   const pipes = new Set<DelayedPipe>();
+  const gate: Gate = { holding: false };
+  /** Client and upstream of every open connection, in accept order (for `drop`). */
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
+  /** Accepted during a black hole: connected upstream when it ends. */
+  const waiting = new Set<net.Socket>();
+  /** Closes to pass on when a black hole ends. */
+  const heldCloses: Array<() => void> = [];
 
-  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (client) => {
-    stats.connections++;
-    const acceptedMs = performance.now();
+  const forward = (client: net.Socket, acceptedMs: number): void => {
     const upstream = net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    const pair = { client, upstream };
+    pairs.add(pair);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     live.add(client);
     live.add(upstream);
-    const c2s = new DelayedPipe(client, upstream, draw, maxQueuedBytes, (n) => (stats.c2sBytes += n), handshakeRtt ? acceptedMs + 3 * delayMs : 0);
-    const s2c = new DelayedPipe(upstream, client, draw, maxQueuedBytes, (n) => (stats.s2cBytes += n), 0);
+    const c2s = new DelayedPipe(client, upstream, draw, maxQueuedBytes, (n) => (stats.c2sBytes += n), handshakeRtt ? acceptedMs + 3 * delayMs : 0, gate);
+    const s2c = new DelayedPipe(upstream, client, draw, maxQueuedBytes, (n) => (stats.s2cBytes += n), 0, gate);
     pipes.add(c2s);
     pipes.add(s2c);
     let closed = 0;
     const onClose = (sock: net.Socket, other: net.Socket) => () => {
       live.delete(sock);
-      // A reset (or the proxy closing) on one side cannot be delayed meaningfully: pass it on now.
-      if (sock.errored || !sock.readableEnded) other.destroy();
+      // A reset (or the proxy closing) on one side cannot be delayed meaningfully: pass it on now (or, in a black
+      // hole, when it ends: a partition carries no RST either).
+      if (sock.errored || !sock.readableEnded) {
+        if (gate.holding) heldCloses.push(() => other.destroy());
+        else other.destroy();
+      }
       if (++closed === 2) {
+        pairs.delete(pair);
         c2s.stop();
         s2c.stop();
         pipes.delete(c2s);
@@ -161,7 +196,10 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       }
     };
     client.on('error', () => {});
-    upstream.on('error', () => {});
+    // The server refused or reset: the client sees a reset too, as it would without the proxy.
+    upstream.on('error', () => {
+      if (!client.destroyed) client.resetAndDestroy();
+    });
     client.on('close', onClose(client, upstream));
     upstream.on('close', onClose(upstream, client));
     // Once both directions have delivered their FIN, a half-open socket would linger: finish it.
@@ -172,6 +210,20 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     client.on('finish', finishIfDone(client));
     upstream.on('end', finishIfDone(upstream));
     upstream.on('finish', finishIfDone(upstream));
+  };
+
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (client) => {
+    stats.connections++;
+    if (!gate.holding) return forward(client, performance.now());
+    // Behind a black hole the SYN would go unanswered: hold the connection, unread, until it ends.
+    client.pause();
+    waiting.add(client);
+    live.add(client);
+    client.on('error', () => {});
+    client.once('close', () => {
+      waiting.delete(client);
+      live.delete(client);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -186,6 +238,36 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   return {
     port,
     stats: () => ({ ...stats }),
+    open: () => pairs.size + waiting.size,
+    drop(share) {
+      if (!(share >= 0 && share <= 1)) throw new RangeError(`drop share must be from 0 to 1, got ${share}`);
+      let i = 0;
+      let cut = 0;
+      for (const { client, upstream } of [...pairs]) {
+        // Pair i is cut when the running count of share crosses an integer: evenly spread, exactly round(n x share).
+        if (Math.floor((i + 1) * share + 1e-9) > Math.floor(i * share + 1e-9)) {
+          client.resetAndDestroy();
+          upstream?.resetAndDestroy();
+          cut++;
+        }
+        i++;
+      }
+      return cut;
+    },
+    blackhole(on) {
+      if (gate.holding === on) return;
+      gate.holding = on;
+      if (on) return;
+      for (const close of heldCloses.splice(0)) close();
+      for (const pipe of pipes) pipe.flush();
+      for (const client of [...waiting]) {
+        waiting.delete(client);
+        live.delete(client);
+        if (client.destroyed) continue;
+        client.resume();
+        forward(client, performance.now());
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const pipe of pipes) pipe.stop();

@@ -41,16 +41,23 @@ export function describeExit(role: string, pid: number | undefined, code: number
 /**
  * The children of one measurement. Until `settle()` (the run is closing them on purpose) the death of any of them
  * fails everything the run waits for, at once, whichever child it waits on: a dead worker must not leave the run
- * waiting for the server's 'published', nor a dead server for the workers' 'done'.
+ * waiting for the server's 'published', nor a dead server for the workers' 'done'. A child the run kills on purpose
+ * while the others carry on (the server-restart fault) is announced first with `expectExit`.
  */
 export class ChildScope {
   private failure: ChildFailure | null = null;
   private readonly listeners = new Set<(err: ChildFailure) => void>();
   private settled = false;
+  private readonly expected = new WeakSet<ChildProcess>();
 
   /** From now on children exit because the run closes them. */
   settle(): void {
     this.settled = true;
+  }
+
+  /** The run is about to stop `proc` on purpose: its exit fails nothing (waits on `proc` itself still end). */
+  expectExit(proc: ChildProcess): void {
+    this.expected.add(proc);
   }
 
   /** The first unexpected death, if any. */
@@ -58,8 +65,9 @@ export class ChildScope {
     return this.failure;
   }
 
-  died(err: ChildFailure): void {
-    if (this.settled || this.failure) return;
+  /** `proc`: the child that exited; one announced with `expectExit` is no failure. */
+  died(err: ChildFailure, proc?: ChildProcess): void {
+    if (this.settled || this.failure || (proc && this.expected.has(proc))) return;
     this.failure = err;
     for (const l of [...this.listeners]) l(err);
   }
@@ -114,7 +122,7 @@ export function spawnChild<In, Out extends { type: string }>(
     live.delete(proc);
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
     exitError = new ChildFailure(`${describeExit(role, proc.pid, code, signal)}${tail ? `: ${tail}` : ''}`, 'CHILD_EXITED');
-    scope?.died(exitError);
+    scope?.died(exitError, proc);
   });
   const child: Child<In, Out> = {
     process: proc,

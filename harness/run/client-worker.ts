@@ -10,6 +10,7 @@ import { Tally, type SimClient } from '../transports/client.js';
 import { nowUs } from '../protocol/feed.js';
 import { RSS_READINGS, median } from '../measure/memory.js';
 import { clientFactory } from '../servers/kinds.js';
+import { FaultWatch } from '../faults/watch.js';
 
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
@@ -20,6 +21,8 @@ const clients: SimClient[] = [];
 let doneCount = 0;
 let finishing = false;
 let connectTimer: NodeJS.Timeout | null = null;
+/** Fault runs only. */
+let faultWatch: FaultWatch | null = null;
 /** The last sequence number published, once the harness says it. */
 let lastSeq = Infinity;
 
@@ -58,7 +61,15 @@ async function start(config: WorkerConfig): Promise<void> {
     doneCount++;
     if (finishing && doneCount === clients.length) send({ type: 'done' });
   };
+  const fault = config.fault;
+  if (fault) faultWatch = new FaultWatch();
+  // Client g is slow when the running count of the share crosses an integer at g: evenly spread over every worker.
+  const slow = (i: number): boolean => {
+    const g = (config.firstClient ?? 0) + i;
+    return !!fault && Math.floor((g + 1) * fault.slowShare + 1e-9) > Math.floor(g * fault.slowShare + 1e-9);
+  };
   for (let i = 0; i < config.clients; i++) {
+    const watch = faultWatch ? { watch: faultWatch.client(slow(i)), slowReadBytesPerS: fault!.slowReadBytesPerS } : {};
     clients.push(
       factory({
         host: config.host,
@@ -72,6 +83,7 @@ async function start(config: WorkerConfig): Promise<void> {
         index: i,
         onSubscribed,
         onDone,
+        ...watch,
       }),
     );
   }
@@ -114,6 +126,10 @@ process.on('message', (msg: ToWorker) => {
       tally.timeline.reset(msg.startUs, msg.bucketS);
       tally.latencyFromUs = msg.latencyFromUs;
       if (msg.finalSeq !== undefined) tally.wire.finalSeq = msg.finalSeq;
+      faultWatch?.window(msg.startUs);
+      break;
+    case 'fault':
+      faultWatch?.mark(msg.mark);
       break;
     case 'finish':
       finishing = true;
@@ -144,6 +160,7 @@ process.on('message', (msg: ToWorker) => {
           timeline: tally.timeline.snapshot(),
           wire: tally.wire.snapshot(),
         },
+        ...(faultWatch ? { fault: faultWatch.report() } : {}),
       });
       break;
     case 'close':

@@ -4,6 +4,7 @@ import type { PublishLateness, ServerKind, TransportName, TransportOptions } fro
 import type { WireTotals } from '../measure/wire.js';
 import type { ModelBytes } from '../transports/client.js';
 import type { TimelineCounts } from '../../results/timeline.js';
+import type { FaultMark, FaultWorkerReport } from '../faults/watch.js';
 import type { TlsMaterial } from '../protocol/tls.js';
 
 export interface ServerConfig {
@@ -16,6 +17,11 @@ export interface ServerConfig {
   injectServerCostUs: number;
   /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
   processes: number;
+  /**
+   * A server restarted during a fault run: before listening, its feed holds every message of this schedule due so
+   * far (a durable feed), and it publishes the rest on schedule without being told.
+   */
+  resumeFeed?: { count: number; rate: number; startUs: number };
   /** Serve over TLS with this certificate and key (held in memory only). */
   tls?: TlsMaterial;
   /** What serves (absent: `embedded`); see harness/servers/. */
@@ -49,7 +55,9 @@ export type ToServer =
   | { type: 'publish'; count: number; rate: number; startUs: number }
   | { type: 'snapshot' }
   /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
-  | { type: 'memory' };
+  | { type: 'memory' }
+  /** Fault runs (reconnect storm): reset every client connection at once (TCP RST). */
+  | { type: 'reset-all' };
 
 export type FromServer =
   /** A cluster worker's message handler is in place (an ESM module loads asynchronously; earlier messages are lost). */
@@ -61,8 +69,9 @@ export type FromServer =
   | { type: 'snapshot'; wire: WireTotals; cost: ProcessCostSample; subscribers: number; acceptErrors?: Record<string, number>; parts?: ServerPart[]; wireAt?: 'clients' }
   /** `connections`: open when the reading was taken (for the slope of memory against connections during the ramp). */
   | { type: 'memory'; rssBytes: number; processes: number; connections?: number }
+  | { type: 'reset'; connections: number }
   /** Pushed once a second: cost so far, open connections, and the last sequence number published. */
-  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number }
+  | { type: 'sample'; cost: ProcessCostSample; connections: number; published: number; bufferedBytes?: number }
   | { type: 'fatal'; message: string; code?: string };
 
 export interface WorkerConfig {
@@ -84,6 +93,14 @@ export interface WorkerConfig {
   tlsCa?: string;
   /** What the clients talk to (absent: `embedded`): selects the client dialect (harness/servers/). */
   server?: ServerKind;
+  /** Fault runs: record each client's fault (harness/faults/watch.ts); slow consumers among them. */
+  fault?: WorkerFaultConfig;
+}
+
+export interface WorkerFaultConfig {
+  /** Share of the clients that read slowly once the fault begins (evenly spread by global client index), and how slowly. */
+  slowShare: number;
+  slowReadBytesPerS: number;
 }
 
 export interface WorkerTally {
@@ -111,6 +128,8 @@ export type ToWorker =
    * at the first poll whose cursor already holds it, as the server's does.
    */
   | { type: 'window'; startUs: number; bucketS: number; latencyFromUs: number; finalSeq?: number }
+  /** Fault runs: the fault begins now (harness/faults/watch.ts). */
+  | { type: 'fault'; mark: FaultMark }
   | { type: 'finish'; lastSeq: number }
   | { type: 'stop' }
   | { type: 'report' }
@@ -124,7 +143,7 @@ export type FromWorker =
    */
   | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number; idleRssSamples?: number[]; rssSamples?: number[] }
   | { type: 'done' }
-  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample }
+  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample; fault?: FaultWorkerReport }
   | { type: 'fatal'; message: string };
 
 /** In a child: a start-up that fails is reported to the harness as 'fatal', then the child exits (code 3). */

@@ -32,6 +32,8 @@ import type {
   PublishLateness,
 } from '../../results/types.js';
 import { SCHEMA_VERSION } from '../../results/types.js';
+import type { FaultTransportStats } from '../../results/types.js';
+import { FaultRun } from '../faults/run.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 import type { ModelPart } from '../transports/client.js';
 import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
@@ -62,7 +64,14 @@ function pin(pid: number | undefined, cores: number[]): void {
 }
 
 export function transportOptions(o: RunOptions): TransportOptions {
-  return { intervalMs: o.intervalMs, longPollTimeoutMs: o.longPollTimeoutMs, perMessageDeflate: o.perMessageDeflate, ...(o.tls ? { tls: true } : {}) };
+  return {
+    intervalMs: o.intervalMs,
+    longPollTimeoutMs: o.longPollTimeoutMs,
+    perMessageDeflate: o.perMessageDeflate,
+    ...(o.tls ? { tls: true } : {}),
+    ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
+    ...(o.resume === false ? { resume: false } : {}),
+  };
 }
 
 /**
@@ -87,11 +96,12 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
   // One throw-away certificate per run, made before anything starts (no openssl: exit 3 with the fix).
   const tlsMaterial = options.tls ? generateCertificate() : undefined;
   const t0 = Date.now();
+  const faults: FaultTransportStats[] = [];
   for (let repeat = 0; repeat < options.repeat; repeat++) {
     for (const transport of options.transports) {
       let run: TransportRun;
       try {
-        run = await runTransport(options, transport, repeat, planned, hooks, t0, tlsMaterial);
+        run = await runTransport(options, transport, repeat, planned, hooks, t0, tlsMaterial, faults);
       } catch (e) {
         killAll();
         if (e instanceof EnvironmentError || isStopping()) throw e;
@@ -110,6 +120,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}, giv
     environment: environment(),
     options,
     runs,
+    ...(options.fault ? { faults: { spec: options.fault, resume: options.resume !== false, heartbeatMs: options.heartbeatMs ?? 0, transports: faults } } : {}),
   };
 }
 
@@ -134,6 +145,7 @@ async function runTransport(
   hooks: RunHooks,
   t0: number,
   tlsMaterial?: TlsMaterial,
+  faults: FaultTransportStats[] = [],
 ): Promise<CompletedTransportRun> {
   const options = transportOptions(o);
   let phase: LiveSample['phase'] = 'starting';
@@ -187,34 +199,36 @@ async function runTransport(
   const split = o.cpuSplit ? cpuSplit(limits.cpus) : null;
   // Any child's death fails whatever the run waits for at that moment (children.ts ChildScope).
   const scope = new ChildScope();
-  const server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
+  // `let`: a server-restart fault replaces the process (its successor joins the scope).
+  let server: ServerChild = spawnChild('server-process', `${transport} server`, scope);
   const workers: WorkerChild[] = [];
   let sampler: MachineSampler | null = null;
+  let fault: FaultRun | null = null;
+  const onServer = (m: FromServer): void => {
+    if (m.type === 'sample') {
+      serverCost.sample = m.cost;
+      published = m.published;
+      fault?.onServerSample(m.cost, m.bufferedBytes);
+    }
+  };
+  const serverConfig = {
+    transport,
+    host: o.host,
+    port: o.port,
+    profile: o.profile,
+    payloadBytes: o.payloadBytes,
+    options,
+    injectServerCostUs: o.injectServerCostUs,
+    processes: plan.serverProcesses,
+    ...(tlsMaterial ? { tls: tlsMaterial } : {}),
+    ...serverConfigFields(o, plan),
+  };
   try {
     // Before it forks cluster workers: they inherit the affinity.
     if (split) pin(server.process.pid, split.server);
-    server.on((m) => {
-      if (m.type === 'sample') {
-        serverCost.sample = m.cost;
-        published = m.published;
-      }
-    });
+    server.on(onServer);
     setPhase('starting');
-    server.send({
-      type: 'start',
-      config: {
-        transport,
-        host: o.host,
-        port: o.port,
-        profile: o.profile,
-        payloadBytes: o.payloadBytes,
-        options,
-        injectServerCostUs: o.injectServerCostUs,
-        processes: plan.serverProcesses,
-        ...(tlsMaterial ? { tls: tlsMaterial } : {}),
-        ...serverConfigFields(o, plan),
-      },
-    });
+    server.send({ type: 'start', config: serverConfig });
     let port: number;
     let serverHost = o.host;
     try {
@@ -255,7 +269,8 @@ async function runTransport(
     };
     const serverIdleRss = await memory();
 
-    const dialled = hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port };
+    if (o.fault) fault = await FaultRun.prepare(o, { host: serverHost, port });
+    const dialled = fault?.dial ?? (hooks.dialAddress ? await hooks.dialAddress({ host: serverHost, port, transport }) : { host: serverHost, port });
     setPhase('connecting');
     const connectStart = Date.now();
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
@@ -281,6 +296,7 @@ async function runTransport(
           options,
           ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),
           server: kindOf(o),
+          ...(fault ? { fault: fault.workerConfig() } : {}),
         },
       });
       workers.push(w);
@@ -348,9 +364,48 @@ async function runTransport(
     for (const w of workers) w.send({ type: 'window', startUs, bucketS: timelineBucketS(o.durationS), latencyFromUs, finalSeq: count });
     // An overloaded server publishes late, and a late run is a finding (judged overloaded), not an error: allow it
     // three times the schedule before calling the server stuck.
-    const publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', (o.durationS * 3 + 120) * 1000);
+    const publishTimeoutMs = (o.durationS * 3 + 120) * 1000;
+    let publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', publishTimeoutMs);
     server.send({ type: 'publish', count, rate: o.rate, startUs });
-    const { lastSeq, lateness } = await publishedMsg;
+    fault?.inject({
+      startUs,
+      rate: o.rate,
+      count,
+      tell: (msg) => workers.forEach((w) => w.send(msg)),
+      restartServer: async (downMs) => {
+        // Killed on purpose: not a death that errors the run (the wait on its 'published' is handled below).
+        scope.expectExit(server.process);
+        server.process.kill('SIGKILL');
+        await reap([server.process], 5_000);
+        await new Promise((r) => setTimeout(r, downMs));
+        server = spawnChild('server-process', `${transport} server (restarted)`, scope);
+        if (split) pin(server.process.pid, split.server);
+        server.on(onServer);
+        publishedMsg = server.next<Extract<FromServer, { type: 'published' }>>('published', publishTimeoutMs);
+        server.send({ type: 'start', config: { ...serverConfig, port, resumeFeed: { count, rate: o.rate, startUs } } });
+        await server.next('listening', 15_000);
+      },
+      resetConnections: async () => {
+        const reset = server.next<Extract<FromServer, { type: 'reset' }>>('reset', 15_000);
+        server.send({ type: 'reset-all' });
+        return (await reset).connections;
+      },
+    });
+    // A restart kills the server that was to say 'published' on purpose: wait for its successor instead.
+    const awaitPublished = async (): Promise<Extract<FromServer, { type: 'published' }>> => {
+      for (;;) {
+        const waiting = publishedMsg;
+        try {
+          return await waiting;
+        } catch (e) {
+          if (!fault?.restarting) throw e;
+          await fault.restarting;
+          if (fault.failure) throw fault.failure;
+          if (publishedMsg === waiting) throw e;
+        }
+      }
+    };
+    const { lastSeq, lateness } = await awaitPublished();
     published = lastSeq;
 
     setPhase('draining');
@@ -413,10 +468,13 @@ async function runTransport(
         ...(split ? { cpuSplit: split } : {}),
       },
     });
-    return withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
+    const completed = withBothEnds(run, kindOf(o), snap.wire, serverCounted, clientWire);
+    if (fault) faults.push(fault.collect(completed, reports.flatMap((r) => (r.fault ? [r.fault] : []))));
+    return completed;
   } finally {
     clearInterval(ticker);
     sampler?.stop();
+    await fault?.close();
     for (const w of workers) w.process.kill('SIGKILL');
     server.process.kill('SIGKILL');
   }

@@ -13,6 +13,7 @@ import { coerce, isPathArgument, parseOptions, SLUG, type OptionTable } from '..
 import { checkServerOptions } from '../servers/kinds.js';
 import { parseTarget } from '../servers/external/target.js';
 import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
+import { checkFaultFits } from '../faults/spec.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
 export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
@@ -69,6 +70,9 @@ const OPTIONS: OptionTable = {
   '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory for results files', value: 'DIR' },
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path; - writes the results to stdout (tables go to stderr)', short: '-j', value: 'FILE|-' },
   '--repeat': { key: 'repeat', spec: { kind: 'int', min: 1, max: 1000 }, help: 'measure each transport N times, interleaved', value: 'N' },
+  '--fault': { key: 'fault', spec: { kind: 'fault' }, help: 'a fault during the window, as JSON (scenarios/faults-*.json, docs/faults.md)', value: 'JSON' },
+  '--resume': { key: 'resume', spec: { kind: 'bool' }, help: 'clients resume from their last message after a reconnect (default; --no-resume: they start over)', default: true },
+  '--heartbeat-ms': { key: 'heartbeatMs', spec: { kind: 'int', min: 0, max: 600_000 }, help: 'heartbeats/pings and client liveness timeouts, 0 = off', value: 'MS' },
   '--inject-server-cost-us': { key: 'injectServerCostUs', spec: { kind: 'int', min: 0, max: 1_000_000 }, help: 'testing only: busy-wait per message written', value: 'US' },
   '--server': { key: 'server', spec: { kind: 'string' }, help: 'what the clients talk to: embedded, nchan, socketio or external', value: 'KIND' },
   '--target': { key: 'target', spec: { kind: 'string' }, help: 'external: the server\'s base URL (loopback only)', value: 'URL' },
@@ -176,6 +180,7 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   checkServerOptions(options, 'transports' in values);
   if (options.target) parseTarget('--target', options.target, options.allowRemote === true);
   if (options.publishUrl) parseTarget('--publish-url', options.publishUrl, options.allowRemote === true);
+  checkFaultFits(options);
   if (options.tls && options.server !== undefined && options.server !== 'embedded') {
     throw new UsageError(`--tls works with pushbench's own servers only, not --server ${options.server}; leave out one of them`);
   }

@@ -58,15 +58,22 @@ async function start(config: ServerConfig): Promise<void> {
     setTimeout(() => process.exit(3), 50);
   };
   server.once('error', onListenError);
+  // A restarted server (fault runs): its feed is durable, so it holds every message due so far before it accepts
+  // anyone, and a client resuming from N gets N + 1 onwards, never a message twice.
+  if (config.resumeFeed) {
+    const { count, rate, startUs } = config.resumeFeed;
+    while (feed.lastSeq < count && startUs + (feed.lastSeq * 1e6) / rate <= nowUs()) feed.publish(Math.round(startUs + (feed.lastSeq * 1e6) / rate));
+  }
   // The kernel caps the accept queue at net.core.somaxconn; ask for the most so a fast ramp is not dropped.
   server.listen({ port: config.port, host: config.host, backlog: 65_535 }, () => {
     server!.off('error', onListenError);
+    if (config.resumeFeed) publish(config.resumeFeed.count, config.resumeFeed.rate, config.resumeFeed.startUs);
     server!.on('error', (e: NodeJS.ErrnoException) => {
       acceptErrors[e.code ?? 'ERROR'] = (acceptErrors[e.code ?? 'ERROR'] ?? 0) + 1;
     });
     const addr = server!.address();
     send({ type: 'listening', port: typeof addr === 'object' && addr ? addr.port : config.port });
-    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: feed!.lastSeq }), 1000).unref();
+    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: feed!.lastSeq, bufferedBytes: wire.bufferedBytes() }), 1000).unref();
   });
 }
 
@@ -75,7 +82,8 @@ export { latenessOf, worstLateness };
 /** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
 function publish(count: number, rate: number, startUs: number): void {
   const periodUs = 1e6 / rate;
-  let next = 1;
+  // A restarted server continues its feed where the schedule is.
+  let next = feed!.lastSeq + 1;
   const lateMs: number[] = [];
   wire.finalSeq = count;
   const tick = (): void => {
@@ -117,6 +125,9 @@ function serve(msg: ToServer): void {
     }
     case 'memory':
       send({ type: 'memory', rssBytes: settledRss(), processes: 1, connections: wire.connections });
+      break;
+    case 'reset-all':
+      send({ type: 'reset', connections: wire.resetAll() });
       break;
   }
 }
@@ -253,6 +264,11 @@ class Primary {
           acceptErrors: addCounts(snaps.map((s) => s.acceptErrors ?? {})),
           parts,
         });
+        return;
+      }
+      case 'reset-all': {
+        const done = await this.gather(msg, 'reset');
+        send({ type: 'reset', connections: done.reduce((a, d) => a + d.connections, 0) });
         return;
       }
       case 'memory': {

@@ -10,6 +10,7 @@ import { newHistogram, recordUs, type Histogram } from '../../results/histogram.
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
+import type { ClientWatch } from '../faults/watch.js';
 import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 import { WireLedger } from '../measure/wire.js';
 
@@ -100,6 +101,8 @@ export class Delivery {
   contiguous = 0;
   private ahead: Set<number> | null = null;
   private maxSeq = 0;
+  /** Fault runs only: told of every distinct message. */
+  watch: ClientWatch | null = null;
 
   constructor(private readonly tally: Tally) {}
 
@@ -131,7 +134,13 @@ export class Delivery {
         if (this.ahead.size === 0) this.ahead = null;
       }
     } else (this.ahead ??= new Set()).add(seq);
+    this.watch?.received(seq, msg.publishUs, latencyUs, this.contiguous);
     return seq;
+  }
+
+  /** A naive client subscribing afresh: it continues from `seq` without holding what came before. */
+  skipTo(seq: number): void {
+    if (seq > this.maxSeq) this.maxSeq = seq;
   }
 
   /** Where a poll or a resumed stream continues from: the highest sequence number seen or skipped at subscription. */
@@ -166,6 +175,10 @@ export interface ClientContext {
   onSubscribed(): void;
   /** Called once, when the client has every message up to the last one (see `finish`) or was stopped. */
   onDone(): void;
+  /** Fault runs only: this client's fault record. */
+  watch?: ClientWatch;
+  /** Slow-consumer runs only: once the fault has begun (`watch.throttled`), read at most this many bytes a second. */
+  slowReadBytesPerS?: number;
 }
 
 export interface SimClient {
@@ -186,8 +199,21 @@ export type ClientFactory = (ctx: ClientContext) => SimClient;
 /** Where every socket of this process reads into: reads are handled one at a time, to completion. */
 const READ_BUFFER = Buffer.allocUnsafe(65_536);
 
-/** Pause before a client re-opens a connection that failed or was closed under it. */
+/** Pause before a client re-opens a connection that failed or was closed under it (first attempt; see `retryMs`). */
 export const RETRY_MS = 1000;
+/** Longest pause between reconnect attempts. */
+export const RETRY_CAP_MS = 8000;
+/** A push connection silent this many heartbeat intervals is taken for dead. */
+export const IDLE_HEARTBEATS = 2.5;
+
+/**
+ * Reconnect backoff with jitter: attempt n (from 0) waits a uniformly random time in [d/2, d], d = min(cap,
+ * RETRY_MS x 2^n), so clients cut at the same instant do not come back at the same instant ("equal jitter").
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const d = Math.min(RETRY_CAP_MS, RETRY_MS * 2 ** Math.min(attempt, 16));
+  return d / 2 + random() * (d / 2);
+}
 
 /**
  * The connection life every client shares: one socket at a time, errors counted by code, and the
@@ -198,12 +224,44 @@ export class Lifecycle {
   stopped = false;
   /** The last sequence number that will be published, once known. */
   lastSeq = Infinity;
+  /** Resume from the last sequence number held after a reconnect (RunOptions.resume). */
+  readonly resume: boolean;
   private done = false;
+  /** Reconnect attempts since the last answered subscription (backoff). */
+  private attempts = 0;
 
   constructor(
     private readonly ctx: ClientContext,
     readonly delivery: Delivery,
-  ) {}
+  ) {
+    this.resume = ctx.options.resume !== false;
+    delivery.watch = ctx.watch ?? null;
+  }
+
+  /** The pause before the next reconnect attempt: backoff with jitter (`retryDelayMs`). */
+  retryMs(): number {
+    return retryDelayMs(this.attempts++);
+  }
+
+  /** A subscribe exchange (or a poll) was answered: the connection works, backoff starts over. */
+  answered(): void {
+    this.attempts = 0;
+    this.ctx.watch?.answered();
+  }
+
+  /**
+   * Drops the connection when it stays silent `ms` (0: never) — the liveness check an application adds on top of
+   * heartbeats; the close that follows reconnects as any other.
+   */
+  idleTimeout(ms: number): void {
+    this.socket?.setTimeout(ms);
+  }
+
+  /** How long a push connection may stay silent: IDLE_HEARTBEATS heartbeat intervals (0 when heartbeats are off). */
+  get pushIdleMs(): number {
+    const h = this.ctx.options.heartbeatMs ?? 0;
+    return h > 0 ? h * IDLE_HEARTBEATS : 0;
+  }
 
   /**
    * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every read goes
@@ -217,7 +275,34 @@ export class Lifecycle {
   open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
     const tally = ctx.tally;
-    const s = ctx.options.tls ? this.openTls(onData) : net.connect({
+    const watch = ctx.watch;
+    const slowBytesPerS = watch?.slow ? (ctx.slowReadBytesPerS ?? 0) : 0;
+    // Slow consumer: a token bucket of one second's bytes; a read that overdraws it pauses the socket until refilled.
+    let tokens = slowBytesPerS;
+    let tokensAt = performance.now();
+    const throttle = (n: number): void => {
+      const now = performance.now();
+      tokens = Math.min(slowBytesPerS, tokens + ((now - tokensAt) / 1000) * slowBytesPerS) - n;
+      tokensAt = now;
+      if (tokens >= 0) return;
+      s.pause();
+      setTimeout(() => !s.destroyed && s.resume(), (-tokens / slowBytesPerS) * 1000);
+    };
+    /** How the client noticed the connection was gone, for the fault record. */
+    let lostAs = 'CLOSED';
+    // Every read, clear text or the plaintext out of TLS: counted, handed on, and (a slow consumer) throttled.
+    const read = (chunk: Buffer): void => {
+      tally.bytesReceived += chunk.length;
+      try {
+        onData(chunk);
+      } catch (e) {
+        lostAs = errorCode(e);
+        tally.error(lostAs);
+        s.destroy();
+      }
+      if (slowBytesPerS > 0 && watch!.throttled) throttle(chunk.length);
+    };
+    const s = ctx.options.tls ? this.openTls(read) : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
@@ -226,13 +311,7 @@ export class Lifecycle {
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array): boolean => {
-          tally.bytesReceived += n;
-          try {
-            onData((buf as Buffer).subarray(0, n));
-          } catch (e) {
-            tally.error(errorCode(e));
-            s.destroy();
-          }
+          read((buf as Buffer).subarray(0, n));
           return true;
         },
       },
@@ -240,20 +319,30 @@ export class Lifecycle {
     let failed = false;
     this.socket = s;
     tally.wire.track(countedSocket(s));
+    s.on('timeout', () => {
+      lostAs = 'IDLE_TIMEOUT';
+      tally.error(lostAs);
+      s.destroy();
+    });
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
-      tally.error(errorCode(e));
+      lostAs = errorCode(e);
+      tally.error(lostAs);
       // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
       if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
     });
     s.on('close', () => {
       if (!failed && !this.stopped && unanswered) {
         const code = unanswered();
-        if (code) tally.error(code);
+        if (code) {
+          tally.error(code);
+          if (lostAs === 'CLOSED') lostAs = code;
+        }
       }
+      if (!this.stopped) watch?.lost(lostAs);
       if (this.socket === s) this.socket = null;
       if (onClose) onClose();
-      else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), RETRY_MS);
+      else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), this.retryMs());
     });
     return s;
   }
@@ -263,9 +352,8 @@ export class Lifecycle {
    * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
    * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
    */
-  private openTls(onData: (chunk: Buffer) => void): net.Socket {
+  private openTls(read: (chunk: Buffer) => void): net.Socket {
     const { ctx } = this;
-    const tally = ctx.tally;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
     const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
     rawUnder.set(s, raw);
@@ -274,13 +362,9 @@ export class Lifecycle {
       if (!s.destroyed) s.destroy(e);
     });
     s.on('data', (chunk: Buffer) => {
-      tally.bytesReceived += chunk.length;
       readingRaw = raw;
       try {
-        onData(chunk);
-      } catch (e) {
-        tally.error(errorCode(e));
-        s.destroy();
+        read(chunk);
       } finally {
         readingRaw = null;
       }
@@ -319,9 +403,12 @@ export class Lifecycle {
     this.ctx.onDone();
   }
 
-  /** True once every message up to the last one has arrived. */
+  /**
+   * True once every message up to the last one has arrived; a client that does not resume is done once it is
+   * past the last one (what it missed will never come).
+   */
   complete(): boolean {
-    return this.delivery.contiguous >= this.lastSeq;
+    return (this.resume ? this.delivery.contiguous : this.delivery.cursor) >= this.lastSeq;
   }
 
   /** The SimClient of a push transport: done when complete, nothing to cancel on stop. */

@@ -2,11 +2,14 @@
  * Short and long polling clients. Both subscribe with a request that has no cursor (answered at once with the
  * current sequence number), then ask `?since=CURSOR`. Short polling asks every `intervalMs` on a fixed schedule;
  * long polling asks again as soon as an answer arrives. Keep-alive: one connection, re-opened if the server
- * closes it (a profile with `Connection: close` gets a new connection per poll).
+ * closes it (a profile with `Connection: close` gets a new connection per poll). After a lost connection the client
+ * asks again from its cursor, after a backoff; with resume off (`--no-resume`) it subscribes afresh instead and skips
+ * what was published meanwhile. With heartbeats on, a poll unanswered for 2.5 heartbeat intervals (long polling:
+ * after its hold time) is taken for lost.
  */
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
 import { PollingModel, pollRequestBytes } from './model.js';
-import { Delivery, Lifecycle, RETRY_MS, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, IDLE_HEARTBEATS, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 
@@ -24,8 +27,12 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
   const model = new PollingModel(tally.model);
 
+  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
+  const pollTimeoutMs = heartbeatMs > 0 ? (hold ? ctx.options.longPollTimeoutMs : 0) + heartbeatMs * IDLE_HEARTBEATS : 0;
+
   let parser: ResponseParser | null = null;
   let subscribed = false;
+  let subscribedOnce = false;
   let inFlight = false;
   let timer: NodeJS.Timeout | null = null;
   let nextPollAt = 0;
@@ -59,6 +66,8 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   };
   const onEnd = (): void => {
     inFlight = false;
+    life.idleTimeout(0);
+    life.answered();
     const bytes = (ctx.headsAsReceived ? receivedHeadBytes : responseHeadBytes(bodyBytes)) + bodyBytes;
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
@@ -67,9 +76,13 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       subscribed = true;
       life.markSetup();
       const seq = Number(subscribeBody);
-      // Messages published before the subscription are not this client's: its cursor starts at the head.
-      if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
-      ctx.onSubscribed();
+      subscribeBody = '';
+      if (!subscribedOnce) {
+        subscribedOnce = true;
+        // Messages published before the subscription are not this client's: its cursor starts at the head.
+        if (Number.isInteger(seq) && seq > 0) delivery.contiguous = seq;
+        ctx.onSubscribed();
+      } else if (Number.isInteger(seq)) delivery.skipTo(seq);
     } else {
       model.answered(bytes, bodyMessages);
       // The client's socket is split where the server splits its own: an idle poll of the ramp precedes the window.
@@ -86,10 +99,12 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       (chunk) => parser!.execute(chunk),
       send,
       () => {
+        // A naive client starts over as a new subscriber after a lost connection.
+        if (!life.resume && !life.stopped) subscribed = false;
         if (!inFlight) return;
         // The answer never came: ask again after a pause, on a new connection.
         inFlight = false;
-        if (!life.stopped) timer = setTimeout(send, RETRY_MS);
+        if (!life.stopped) timer = setTimeout(send, life.retryMs());
       },
       () => (inFlight ? 'CLOSED_BEFORE_RESPONSE' : null),
     );
@@ -100,6 +115,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     if (life.stopped) return;
     const s = life.socket && !life.socket.destroyed ? life.socket : connect();
     inFlight = true;
+    life.idleTimeout(pollTimeoutMs);
     if (!subscribed) {
       s.write(subscribe.text);
       return;

@@ -1,7 +1,9 @@
 /**
  * SSE and HTTP streaming clients: one GET, one long chunked response, messages parsed out of the body.
  * SSE reads `id:` and `data:` lines and resumes with Last-Event-ID after a dropped connection; the streaming
- * client reads newline-delimited bodies and, after a drop, simply reconnects (what it missed is counted lost).
+ * client reads newline-delimited bodies and resumes with `?since=N` (the application's own addition: the protocol has
+ * none). With resume off (`--no-resume`) both reconnect as new subscribers and what they missed is counted lost.
+ * Heartbeats (SSE comments, empty lines) only keep the connection from looking idle.
  */
 import { StreamModel } from './model.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
@@ -68,6 +70,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     }
   };
   const onStreamLine = (buf: Buffer, start: number, end: number): void => {
+    if (end === start) return; // a heartbeat
     const seq = delivery.receive(buf, start, end);
     if (seq > 0) received(seq, end - start);
   };
@@ -85,6 +88,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     }
     model.subscribed(req, ctx.headsAsReceived ? head.headBytes : responseHeadBytes());
     life.markSetup();
+    life.answered();
     if (!subscribedOnce) {
       subscribedOnce = true;
       ctx.onSubscribed();
@@ -97,8 +101,10 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   };
 
   const connect = (): void => {
-    const extra: Array<[string, string]> = sse && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
-    const req = requestHead(ctx, kind, profile.paths[kind], {}, extra);
+    const resuming = life.resume && subscribedOnce;
+    const extra: Array<[string, string]> = sse && resuming && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
+    const target = !sse && resuming ? `${profile.paths[kind]}?since=${delivery.cursor}` : profile.paths[kind];
+    const req = requestHead(ctx, kind, target, {}, extra);
     lines.reset();
     let parser: ResponseParser | null = null;
     const s = life.open(
@@ -108,6 +114,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
     );
     parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
+    life.idleTimeout(life.pushIdleMs);
     requestBytes = req.modelBytes;
     s.write(req.text);
   };

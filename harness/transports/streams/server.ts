@@ -1,10 +1,13 @@
 /**
  * SSE and HTTP streaming share one server shape: one long chunked response per client, one chunk per message.
  * They differ only in how a message is framed inside the body: SSE `id:`/`data:` fields, or the body and a newline.
+ * A reconnecting client says what it holds — SSE with Last-Event-ID (WHATWG), HTTP streaming with `?since=N` (this
+ * project's convention: the protocol has none) — and gets every message after it before the live ones. With
+ * heartbeats on, every subscriber gets an SSE comment (`:`) or an empty line each interval.
  */
 import type http from 'node:http';
 import type net from 'node:net';
-import { broadcast, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
+import { broadcast, parseSince, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
 import type { ExchangeKind } from '../../protocol/profiles.js';
 import { NEWLINE } from '../../protocol/feed.js';
 
@@ -12,6 +15,8 @@ export interface StreamFraming {
   kind: Extract<ExchangeKind, 'sse' | 'stream'>;
   /** The body bytes of one message. Built once per message and written to every subscriber. */
   frame(seq: number, body: Buffer): Buffer;
+  /** The body bytes of a heartbeat, which a client reads as no message. */
+  heartbeat: Buffer;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -31,14 +36,21 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
     res.flushHeaders();
     const socket = req.socket;
     ctx.wire.markSetup(socket);
-    // An SSE client that reconnects says where it was; resume from there so nothing is lost.
-    const lastId = Number(req.headers['last-event-id']);
-    if (framing.kind === 'sse' && Number.isInteger(lastId) && lastId >= 0) {
+    // A client that reconnects says where it was; resume from there so nothing is lost.
+    const header = req.headers['last-event-id'];
+    const lastId = framing.kind === 'sse' ? (header === undefined ? NaN : Number(header)) : (parseSince(req.url) ?? NaN);
+    if (Number.isInteger(lastId) && lastId >= 0) {
       for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) socket.write(chunk(framing.frame(seq, ctx.feed.body(seq))));
     }
     open.set(res, socket);
     res.once('close', () => open.delete(res));
   });
+
+  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
+  const beat = chunk(framing.heartbeat);
+  const heartbeats = heartbeatMs > 0 ? setInterval(() => broadcast(open.values(), beat, 0), heartbeatMs) : null;
+  heartbeats?.unref();
+
 
   // Testing only: one byte the model does not predict (a blank SSE line in the first event), to show the check fires.
   const extraByte = process.env.PUSHBENCH_TEST_EXTRA_BYTE === '1' && framing.kind === 'sse';
@@ -50,6 +62,7 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
     },
     subscribers: () => open.size,
     closeAll() {
+      if (heartbeats) clearInterval(heartbeats);
       for (const res of open.keys()) res.destroy();
       open.clear();
       ctx.http.closeAllConnections();
@@ -61,7 +74,8 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
 export const SSE_FRAMING: StreamFraming = {
   kind: 'sse',
   frame: (seq, body) => Buffer.concat([Buffer.from(`id: ${seq}\ndata: `), body, Buffer.from('\n\n')]),
+  heartbeat: Buffer.from(':\n\n'),
 };
 
 /** The forever response: each message is the body and a newline, in a chunk of its own. */
-export const STREAM_FRAMING: StreamFraming = { kind: 'stream', frame: (_seq, body) => Buffer.concat([body, NEWLINE]) };
+export const STREAM_FRAMING: StreamFraming = { kind: 'stream', frame: (_seq, body) => Buffer.concat([body, NEWLINE]), heartbeat: NEWLINE };

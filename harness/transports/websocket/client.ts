@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
-import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, requestHead, type ClientContext, type SimClient } from '../client.js';
 
 const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -38,7 +38,9 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
   const connect = (): void => {
     const key = randomBytes(16).toString('base64');
     const extra: Array<[string, string]> = deflate ? [['Sec-WebSocket-Extensions', DEFLATE_OFFER]] : [];
-    const req = requestHead(ctx, 'websocket', profile.paths.websocket, { key }, extra);
+    // Resuming is the application's addition (RFC 6455 has none): `?since=N` on the reconnect's request target.
+    const target = life.resume && subscribedOnce ? `${profile.paths.websocket}?since=${life.delivery.cursor}` : profile.paths.websocket;
+    const req = requestHead(ctx, 'websocket', target, { key }, extra);
     let pending: Buffer | null = null;
     let open = false;
     let inflater: zlib.InflateRaw | null = null;
@@ -135,6 +137,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         model.upgraded(key, [...extraHeads, ...profile.responses.websocket], ctx.headsAsReceived ? head.headBytes : undefined);
         open = true;
         life.markSetup();
+        life.answered();
         if (!subscribedOnce) {
           subscribedOnce = true;
           ctx.onSubscribed();
@@ -148,10 +151,12 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
       connect,
       () => {
         inflater?.close();
-        if (!life.stopped) setTimeout(() => !life.stopped && connect(), RETRY_MS);
+        if (!life.stopped) setTimeout(() => !life.stopped && connect(), life.retryMs());
       },
       () => (open ? null : s.bytesRead === 0 ? 'CLOSED_BEFORE_HANDSHAKE' : 'CLOSED_IN_HANDSHAKE'),
     );
+    // Pings from the server keep a live connection from looking idle.
+    life.idleTimeout(life.pushIdleMs);
     s.write(req.text);
   };
 
