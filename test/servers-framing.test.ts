@@ -15,7 +15,7 @@ import {
   wsPacketBytes,
 } from '../harness/servers/socketio/framing.js';
 import { pollCursor, rawPollBodyBytes, rawStreamMessageBytes, sseCommentBytes, sseEventBytes, wsMessageBytes } from '../harness/servers/nchan/framing.js';
-import { maskedFrame, WsFrameReader } from '../harness/servers/ws-frames.js';
+import { maskedFrame, WsFrameReader } from '../harness/protocol/ws-frames.js';
 
 test('Socket.IO: an EVENT on the main namespace is 42 and the JSON array (Socket.IO protocol v5)', () => {
   assert.equal(eventPacket('hello'), '42["m","hello"]');

@@ -18,7 +18,7 @@ import { NEWLINE } from '../../protocol/feed.js';
 import type { TransportName } from '../../../results/types.js';
 import { NCHAN_PATHS } from './server.js';
 import { pollCursor, rawPollBodyBytes, rawStreamMessageBytes, sseCommentBytes, sseEventBytes, wsMessageBytes } from './framing.js';
-import { maskedFrame, WsFrameReader } from '../ws-frames.js';
+import { closeWebSocket, maskedFrame, WsFrameReader } from '../../protocol/ws-frames.js';
 import { PollingModel } from '../../transports/polling/model.js';
 
 type Cursor = { lastModified: string; etag: string } | null;
@@ -300,12 +300,7 @@ function websocketClient(ctx: ClientContext): SimClient {
     tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
   };
-  return life.pushClient(connect, () => {
-    const s = life.socket;
-    if (!s || s.destroyed) return;
-    s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
-    setTimeout(() => s.destroy(), 500).unref();
-  });
+  return life.pushClient(connect, () => closeWebSocket(life.socket));
 }
 
 export function nchanClient(transport: TransportName): ClientFactory {

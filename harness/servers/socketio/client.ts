@@ -20,7 +20,7 @@ import { parseHead, ResponseParser, type ResponseHead } from '../../protocol/htt
 import { fillHeaders } from '../../protocol/profiles.js';
 import { Delivery, Lifecycle, RETRY_MS, requestHead, type ClientContext, type ClientFactory, type SimClient } from '../../transports/client.js';
 import type { TransportName } from '../../../results/types.js';
-import { maskedFrame, WsFrameReader } from '../ws-frames.js';
+import { closeWebSocket, maskedFrame, WsFrameReader } from '../../protocol/ws-frames.js';
 import { PollingModel } from '../../transports/polling/model.js';
 import { EIO, eventDataRange, eventPacketBytes, parseOpen, pollingPayloadBytes, SIO, wsPacketBytes } from './framing.js';
 import { SOCKET_IO_PATH } from './server.js';
@@ -106,12 +106,7 @@ function websocketClient(ctx: ClientContext): SimClient {
     tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
   };
-  return life.pushClient(connect, () => {
-    const s = life.socket;
-    if (!s || s.destroyed) return;
-    s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
-    setTimeout(() => s.destroy(), 500).unref();
-  });
+  return life.pushClient(connect, () => closeWebSocket(life.socket));
 }
 
 /** `POST` of an Engine.IO payload: the profile's poll head plus what a body needs. */

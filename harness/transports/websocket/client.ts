@@ -7,21 +7,11 @@ import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
+import { closeWebSocket, maskedFrame } from '../../protocol/ws-frames.js';
 import { Delivery, Lifecycle, requestHead, type ClientContext, type SimClient } from '../client.js';
 
 const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
-
-/** A masked frame from the client (RFC 6455 §5.3): pong, close. Payloads here are always short. */
-function maskedFrame(opcode: number, payload: Buffer): Buffer {
-  const mask = randomBytes(4);
-  const frame = Buffer.alloc(6 + payload.length);
-  frame[0] = 0x80 | opcode;
-  frame[1] = 0x80 | payload.length;
-  mask.copy(frame, 2);
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i & 3]!;
-  return frame;
-}
 
 export function createWebSocketClient(ctx: ClientContext): SimClient {
   const { tally, profile } = ctx;
@@ -160,13 +150,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
     s.write(req.text);
   };
 
-  return life.pushClient(connect, () => {
-    const s = life.socket;
-    if (!s || s.destroyed) return;
-    // A clean close handshake, then the socket goes whatever the server does.
-    s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
-    setTimeout(() => s.destroy(), 500).unref();
-  });
+  return life.pushClient(connect, () => closeWebSocket(life.socket));
 }
 
 export const createClient = createWebSocketClient;

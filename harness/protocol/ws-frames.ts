@@ -1,8 +1,10 @@
 /**
- * RFC 6455 framing for the dialect clients (nchan, Socket.IO): server frames read from a byte stream, masked client
- * frames written. The embedded WebSocket client keeps its own (it also inflates permessage-deflate).
+ * RFC 6455 framing every WebSocket client here shares: masked client frames written, and a clean close. The dialect
+ * clients (nchan, Socket.IO) also read server frames with `WsFrameReader`; the embedded WebSocket client reads its
+ * own in place (it also inflates permessage-deflate).
  */
 import { randomBytes } from 'node:crypto';
+import type net from 'node:net';
 
 /** A client frame (RFC 6455 §5.2-5.3): FIN, opcode, the mask bit, the length, a 4-byte key, the masked payload. */
 export function maskedFrame(opcode: number, payload: Buffer): Buffer {
@@ -57,4 +59,11 @@ export class WsFrameReader {
     }
     if (i < buf.length) this.pending = Buffer.from(buf.subarray(i));
   }
+}
+
+/** Teardown: a clean close handshake (1000, normal closure), then the socket goes whatever the server does. */
+export function closeWebSocket(s: net.Socket | null | undefined): void {
+  if (!s || s.destroyed) return;
+  s.end(maskedFrame(0x8, Buffer.from([0x03, 0xe8])));
+  setTimeout(() => s.destroy(), 500).unref();
 }
