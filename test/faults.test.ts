@@ -74,11 +74,13 @@ test('connection drop: exactly half the connections are reset, and resuming clie
     const f = faultOf(results, t);
     assert.equal(f.affected, CLIENTS / 2, t);
     assert.equal(f.detect.clients, CLIENTS / 2, `${t}: exactly the cut clients notice`);
-    // A reset reads as ECONNRESET, or EPIPE when it meets a request being written (a short poll going out).
+    // A reset reads as ECONNRESET, or EPIPE when it meets a request being written (a short poll going out); a short
+    // poller idle between two polls has been seen (once in a CI run) to get it as a plain close.
     const resets = (by: Record<string, number>): number => (by.ECONNRESET ?? 0) + (by.EPIPE ?? 0);
-    assert.equal(resets(f.detect.by), CLIENTS / 2, `${t}: by a reset, not ${JSON.stringify(f.detect.by)}`);
+    const idleCloses = t === 'short-polling' ? (f.detect.by.CLOSED ?? 0) : 0;
+    assert.equal(resets(f.detect.by) + idleCloses, CLIENTS / 2, `${t}: by a reset, not ${JSON.stringify(f.detect.by)}`);
     assert.equal(f.resubscribe.clients, CLIENTS / 2, t);
-    assert.equal(resets(run.connect.errors), CLIENTS / 2, t);
+    assert.equal(resets(run.connect.errors) + idleCloses, CLIENTS / 2, t);
     assert.deepEqual([run.messages.lost, run.messages.duplicated, run.messages.reordered], [0, 0, 0], t);
     assert.ok(f.recoveryBytes && f.recoveryBytes.totalBytes > 0, `${t}: bytes through the proxy are counted`);
   }
