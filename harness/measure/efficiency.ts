@@ -33,7 +33,6 @@ interface GeneratorReport {
   requests: number;
   cpuSeconds: number;
 }
-type ToGenerator = { type: 'go' };
 type FromGenerator = ({ type: 'connected' } | { type: 'report' }) & Partial<GeneratorReport>;
 
 const HOST = '127.0.0.1';
@@ -103,7 +102,7 @@ async function autocannonPolls(port: number, connections: number, durationS: num
   return { requests: result['2xx'] + result.non2xx, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-/** Connects, says so, waits for `go`, then counts until every connection has `messages` messages. */
+/** Connects, says so (the harness then has the server publish), then counts until every connection has `messages` messages. */
 async function receiveBroadcast(
   connections: number,
   messages: number,
