@@ -67,6 +67,16 @@ test('server restart without resume: WebSocket and HTTP streaming show their los
   }
 });
 
+/**
+ * How many clients noticed a reset. A reset reads as ECONNRESET, or EPIPE when it meets a request being written (a
+ * short poll going out). It can also read as a plain end of stream (CLOSED): when the RST arrives with data still
+ * unread, libuv reads that data, sees the hang-up and reports end-of-file instead of the error (seen in CI: 28 of 100
+ * SSE clients in a reconnect storm, 1 of 50 short pollers in a drop). Anything else (an idle timeout) is not a reset.
+ */
+function resetsOrEnds(by: Record<string, number>): number {
+  return (by.ECONNRESET ?? 0) + (by.EPIPE ?? 0) + (by.CLOSED ?? 0);
+}
+
 test('connection drop: exactly half the connections are reset, and resuming clients lose nothing', { timeout: 240_000 }, async () => {
   const results = await faultRun(ALL, { kind: 'connection-drop', atS: 1.5, share: 0.5 }, { durationS: 4 });
   for (const t of ALL) {
@@ -74,13 +84,10 @@ test('connection drop: exactly half the connections are reset, and resuming clie
     const f = faultOf(results, t);
     assert.equal(f.affected, CLIENTS / 2, t);
     assert.equal(f.detect.clients, CLIENTS / 2, `${t}: exactly the cut clients notice`);
-    // A reset reads as ECONNRESET, or EPIPE when it meets a request being written (a short poll going out); a short
-    // poller idle between two polls has been seen (once in a CI run) to get it as a plain close.
-    const resets = (by: Record<string, number>): number => (by.ECONNRESET ?? 0) + (by.EPIPE ?? 0);
-    const idleCloses = t === 'short-polling' ? (f.detect.by.CLOSED ?? 0) : 0;
-    assert.equal(resets(f.detect.by) + idleCloses, CLIENTS / 2, `${t}: by a reset, not ${JSON.stringify(f.detect.by)}`);
+    assert.equal(resetsOrEnds(f.detect.by), CLIENTS / 2, `${t}: by a reset, not ${JSON.stringify(f.detect.by)}`);
     assert.equal(f.resubscribe.clients, CLIENTS / 2, t);
-    assert.equal(resets(run.connect.errors) + idleCloses, CLIENTS / 2, t);
+    // An end of stream is no error to the client: the errors hold the resets, the ends are counted by the fault only.
+    assert.equal(resetsOrEnds(run.connect.errors) + (f.detect.by.CLOSED ?? 0), CLIENTS / 2, t);
     assert.deepEqual([run.messages.lost, run.messages.duplicated, run.messages.reordered], [0, 0, 0], t);
     assert.ok(f.recoveryBytes && f.recoveryBytes.totalBytes > 0, `${t}: bytes through the proxy are counted`);
   }
@@ -122,7 +129,8 @@ test('reconnect storm: every connection reset at once, every client subscribed a
   const results = await faultRun(['sse'], { kind: 'reconnect-storm', atS: 1.5 }, { durationS: 4 });
   const f = faultOf(results, 'sse');
   assert.equal(f.affected, CLIENTS);
-  assert.deepEqual(f.detect.by, { ECONNRESET: CLIENTS });
+  assert.equal(f.detect.clients, CLIENTS);
+  assert.equal(resetsOrEnds(f.detect.by), CLIENTS, `by a reset, not ${JSON.stringify(f.detect.by)}`);
   assert.equal(f.resubscribe.clients, CLIENTS);
   assert.ok(f.resubscribe.lastMs !== null);
   assert.equal(f.messages.lost, 0);
