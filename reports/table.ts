@@ -19,8 +19,13 @@ export interface Column {
   cell(run: TransportRun): string;
 }
 
-/** What carried the transport: `h1` (HTTP/1.1 in clear text, and files from before TLS existed) or `h1+tls`. */
+/**
+ * What carried the transport: `h1` (HTTP/1.1 in clear text, and files from before TLS existed), `h1+tls`, `h2`
+ * (HTTP/2, always over TLS) or `h2c` (clear-text HTTP/2).
+ */
 export function wireProtocol(r: TransportRun): string {
+  const p = r.transportOptions.protocol;
+  if (p === 'h2' || p === 'h2c') return p;
   return r.transportOptions.tls ? 'h1+tls' : 'h1';
 }
 

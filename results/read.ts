@@ -281,6 +281,8 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
   const to = c.sub(r, 'transportOptions', at)!;
   c.nums(to, ['intervalMs', 'longPollTimeoutMs'], `${at}.transportOptions`, { min: 0 });
   c.bool(to, 'perMessageDeflate', `${at}.transportOptions`);
+  // Absent in every file written before HTTP/2 runs: HTTP/1.1.
+  if (to.protocol !== undefined) c.oneOf(to, 'protocol', `${at}.transportOptions`, ['h2', 'h2c']);
   c.oneOf(r, 'state', at, ['completed', 'errored']);
   if (r.state === 'errored') {
     if (typeof r.error !== 'string') {

@@ -54,6 +54,11 @@ export interface RunOptions {
   /** Every transport over TLS (HTTPS, WSS) with a certificate made for the run; absent in older files means false. */
   tls?: boolean;
   /**
+   * HTTP version of the HTTP transports: `h1` (HTTP/1.1, the default), `h2` (HTTP/2 over TLS, ALPN h2; implies `tls`)
+   * or `h2c` (HTTP/2 in clear text with prior knowledge). Absent in older files: h1.
+   */
+  protocol?: HttpProtocol;
+  /**
    * New connections per second across all workers; 0 means all at once; 'auto' (the default) lets the plan choose:
    * all at once up to the count this machine takes that way, a fixed rate above it (the run records what it chose).
    */
@@ -549,7 +554,12 @@ export interface TransportOptions {
   resume?: boolean;
   /** Over TLS (absent in older files: clear text). */
   tls?: boolean;
+  /** `h2` or `h2c` for a run over HTTP/2; absent: HTTP/1.1 (every older file). */
+  protocol?: 'h2' | 'h2c';
 }
+
+export const HTTP_PROTOCOLS = ['h1', 'h2', 'h2c'] as const;
+export type HttpProtocol = (typeof HTTP_PROTOCOLS)[number];
 
 interface TransportRunBase {
   transport: TransportName;

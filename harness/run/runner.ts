@@ -69,6 +69,7 @@ export function transportOptions(o: RunOptions): TransportOptions {
     longPollTimeoutMs: o.longPollTimeoutMs,
     perMessageDeflate: o.perMessageDeflate,
     ...(o.tls ? { tls: true } : {}),
+    ...(o.protocol === 'h2' || o.protocol === 'h2c' ? { protocol: o.protocol } : {}),
     ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
     ...(o.resume === false ? { resume: false } : {}),
   };

@@ -12,7 +12,7 @@ import { listProfiles, loadProfile } from '../protocol/profiles.js';
 import { coerce, isPathArgument, parseOptions, SLUG, type OptionTable } from '../options.js';
 import { checkServerOptions } from '../servers/kinds.js';
 import { parseTarget } from '../servers/external/target.js';
-import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
+import { HTTP_PROTOCOLS, TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
 import { checkFaultFits } from '../faults/spec.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
@@ -27,6 +27,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   longPollTimeoutMs: 30_000,
   perMessageDeflate: false,
   tls: false,
+  protocol: 'h1',
   connectRate: 'auto',
   host: '127.0.0.1',
   port: 0,
@@ -60,6 +61,7 @@ const OPTIONS: OptionTable = {
   '--long-poll-timeout-ms': { key: 'longPollTimeoutMs', spec: { kind: 'int', min: 100, max: 600_000 }, help: 'long polling hold time', value: 'MS' },
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
   '--tls': { key: 'tls', spec: { kind: 'bool' }, help: 'every transport over TLS 1.3 (HTTPS, WSS), certificate made for the run' },
+  '--protocol': { key: 'protocol', spec: { kind: 'choice', choices: HTTP_PROTOCOLS }, help: 'HTTP/1.1, HTTP/2 over TLS (h2) or clear-text HTTP/2 with prior knowledge (h2c)', value: 'h1|h2|h2c' },
   '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000, auto: true }, help: 'new connections per second, 0 = all at once, auto = planned', value: 'N/S|auto' },
   '--cpu-split': { key: 'cpuSplit', spec: { kind: 'bool' }, help: 'pin servers and clients to disjoint cores (taskset)' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind', value: 'ADDR' },
@@ -184,10 +186,36 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   if (options.tls && options.server !== undefined && options.server !== 'embedded') {
     throw new UsageError(`--tls works with pushbench's own servers only, not --server ${options.server}; leave out one of them`);
   }
+  checkProtocol(options, 'transports' in values);
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;
   }
   return { options, dashboard: values.dashboard === true, report: values.report !== false, quiet: values.quiet === true };
+}
+
+/** Why WebSocket has no HTTP/2 form here (README, "HTTP/2 runs"). */
+export const H2_WEBSOCKET_REASON =
+  'WebSocket over HTTP/2 (RFC 8441 extended CONNECT) is not implemented: node:http2 accepts the CONNECT stream, but the ws server can only take over an HTTP/1.1 socket';
+
+/**
+ * `--protocol h2|h2c` with the rest of the options; throws UsageError. A scenario's default list loses websocket
+ * (with a note on stderr, `notes`); websocket asked for by name is an error.
+ */
+export function checkProtocol(o: RunOptions, explicitTransports: boolean, notes: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  const p = o.protocol ?? 'h1';
+  if (p === 'h1') return;
+  if (o.server !== undefined && o.server !== 'embedded') {
+    throw new UsageError(`--protocol ${p} works with pushbench's own servers only, not --server ${o.server}; leave out one of them`);
+  }
+  if (p === 'h2c' && o.tls) throw new UsageError('--protocol h2c is HTTP/2 in clear text and --tls asks for TLS; use --protocol h2 for HTTP/2 over TLS');
+  if (o.transports.includes('websocket')) {
+    if (explicitTransports) throw new UsageError(`--protocol ${p} has no websocket: ${H2_WEBSOCKET_REASON}; leave websocket out of --transports`);
+    o.transports = o.transports.filter((t) => t !== 'websocket');
+    notes(`websocket skipped under --protocol ${p}: ${H2_WEBSOCKET_REASON}`);
+    if (o.transports.length === 0) throw new UsageError(`--protocol ${p} leaves no transport to run; choose HTTP transports with --transports`);
+  }
+  // HTTP/2 in a browser is always over TLS (ALPN h2).
+  if (p === 'h2') o.tls = true;
 }
 
 /**

@@ -10,6 +10,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import https from 'node:https';
+import http2 from 'node:http2';
+import { H2Host } from '../transports/h2-server.js';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
@@ -39,20 +41,35 @@ process.on('disconnect', () => process.exit(0));
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   feed = new Feed(config.payloadBytes);
-  if (config.tls) wire = new TlsWireLedger();
   const serverOptions = { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 };
-  // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
-  // counted per TLS socket, ciphertext under it and plaintext in it (TlsWireLedger).
-  server = config.tls
-    ? (https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }) as unknown as http.Server)
-    : http.createServer(serverOptions);
-  // Keep-alive connections stay open as long as the client wants them, as they would behind a push service.
-  server.keepAliveTimeout = 0;
-  server.on(config.tls ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
-  if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
-  server.on('clientError', (_e, socket) => socket.destroy());
+  const protocol = config.options.protocol;
+  let h2: H2Host | undefined;
+  if (protocol === 'h2' || protocol === 'h2c') {
+    // HTTP/2: node:http2, over TLS with ALPN h2 only (as a browser negotiates it) or in clear text with prior
+    // knowledge. Each client's connection is one session; its polls and streams are streams on it.
+    const secure = protocol === 'h2';
+    if (secure && !config.tls) throw new Error('--protocol h2 needs the run\'s certificate');
+    const h2server = secure ? http2.createSecureServer({ cert: config.tls!.cert, key: config.tls!.key, allowHTTP1: false }) : http2.createServer();
+    h2 = new H2Host(h2server, secure);
+    server = h2server as unknown as http.Server;
+    if (secure) wire = new TlsWireLedger();
+    server.on(secure ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
+    if (secure) server.on('tlsClientError', (_e, socket) => socket.destroy());
+  } else {
+    if (config.tls) wire = new TlsWireLedger();
+    // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
+    // counted per TLS socket, ciphertext under it and plaintext in it (TlsWireLedger).
+    server = config.tls
+      ? (https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }) as unknown as http.Server)
+      : http.createServer(serverOptions);
+    // Keep-alive connections stay open as long as the client wants them, as they would behind a push service.
+    server.keepAliveTimeout = 0;
+    server.on(config.tls ? 'secureConnection' : 'connection', (socket) => wire.track(socket));
+    if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
+    server.on('clientError', (_e, socket) => socket.destroy());
+  }
   const factory = config.server === 'socketio' ? await (await import('../servers/socketio/server.js')).socketIoServer(config.transport) : await TRANSPORTS[config.transport].server();
-  transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
+  transport = factory({ http: server, ...(h2 ? { h2 } : {}), feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
   const onListenError = (e: NodeJS.ErrnoException): void => {
     send({ type: 'fatal', message: e.message, code: e.code });
     setTimeout(() => process.exit(3), 50);

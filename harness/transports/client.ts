@@ -13,6 +13,9 @@ import type { TransportOptions } from '../../results/types.js';
 import type { ClientWatch } from '../faults/watch.js';
 import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 import { WireLedger } from '../measure/wire.js';
+import { emptyH2Bytes, type H2Bytes } from '../protocol/h2/frames.js';
+import { addH2Bytes } from '../protocol/h2/client.js';
+import { h2RequestHeaders } from '../protocol/h2/heads.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
 export function hostPort(host: string, port: number): string {
@@ -39,6 +42,10 @@ export interface ModelBytes {
   records?: Record<ModelPart, number>;
   /** Over TLS: the ciphertext each client's own TCP socket had counted when its subscription completed. */
   tlsSetup?: { c2s: number; s2c: number };
+  /** Over HTTP/2: the same bytes by kind (preface, frame headers, HPACK blocks, DATA, control), from the frames parsed. */
+  h2?: Record<ModelPart, H2Bytes>;
+  /** Over HTTP/2: requests in each part (HEADERS frames the clients sent), for header bytes per request. */
+  h2Requests?: Record<ModelPart, number>;
 }
 
 export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';
@@ -64,6 +71,20 @@ export function addWrite(m: ModelBytes, part: ModelPart, bytes: number, records 
     t.c2s += readingRaw.bytesWritten;
     t.s2c += readingRaw.bytesRead;
   }
+}
+
+/**
+ * Adds frames of one part by kind (HTTP/2 runs), beside their total, which `addWrite` counts; `requests`: HEADERS
+ * frames the client sent among them.
+ */
+export function addFrames(m: ModelBytes, part: ModelPart, kinds: H2Bytes | undefined, requests = 0): void {
+  if (!kinds) return;
+  const h2 = (m.h2 ??= {
+    setupC2s: emptyH2Bytes(), setupS2c: emptyH2Bytes(), preC2s: emptyH2Bytes(), preS2c: emptyH2Bytes(),
+    c2s: emptyH2Bytes(), s2c: emptyH2Bytes(), postC2s: emptyH2Bytes(), postS2c: emptyH2Bytes(),
+  });
+  addH2Bytes(h2[part], kinds);
+  if (requests > 0) (m.h2Requests ??= zeroParts())[part] += requests;
 }
 
 /** One worker's counts; every field adds across workers. */
@@ -355,7 +376,9 @@ export class Lifecycle {
   private openTls(read: (chunk: Buffer) => void): net.Socket {
     const { ctx } = this;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
-    const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
+    // HTTP/2 over TLS is negotiated with ALPN (RFC 9113 §3.2), as a browser does; HTTP/1.1 runs send no ALPN.
+    const alpn = ctx.options.protocol === 'h2' ? { ALPNProtocols: ['h2'] } : {};
+    const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3', ...alpn });
     rawUnder.set(s, raw);
     // TLS does not forward its TCP socket's errors (EADDRINUSE, ECONNREFUSED): end the TLS socket with them, once.
     raw.on('error', (e) => {
@@ -450,6 +473,20 @@ export function requestHead(
   const startLine = `GET ${target} HTTP/1.1`;
   const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port), ...vars }), ...extra];
   return { text: httpHeadString(startLine, headers), modelBytes: httpHeadBytes(startLine, headers) };
+}
+
+/** Over HTTP/2 (`--protocol h2|h2c`)? */
+export function isH2(ctx: ClientContext): boolean {
+  return ctx.options.protocol === 'h2' || ctx.options.protocol === 'h2c';
+}
+
+/**
+ * A request from the profile as HTTP/2 header fields (harness/protocol/h2/heads.ts): pseudo-headers first, Host as
+ * `:authority`, connection-specific fields dropped.
+ */
+export function h2Request(ctx: ClientContext, kind: keyof HeaderProfile['requests'], path: string, extra: HeaderList = []): Array<[string, string]> {
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port) }), ...extra];
+  return h2RequestHeaders(headers, path, ctx.options.protocol === 'h2' ? 'https' : 'http');
 }
 
 /**

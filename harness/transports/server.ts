@@ -6,10 +6,16 @@ import type { HeaderList } from '../protocol/framing.js';
 import { fillHeaders, httpDate, type HeaderProfile } from '../protocol/profiles.js';
 import type { WireLedger } from '../measure/wire.js';
 import type { TransportOptions } from '../../results/types.js';
+import type { H2Host } from './h2-server.js';
 
 export interface ServerContext {
   /** The process's HTTP server; a transport adds its 'request' or 'upgrade' handling. */
   http: http.Server;
+  /**
+   * Over HTTP/2 (`--protocol h2|h2c`): the node:http2 server and its sessions; the HTTP transports take its 'stream'
+   * events instead of `http`'s requests (which is then the same server, unused).
+   */
+  h2?: H2Host;
   feed: Feed;
   profile: HeaderProfile;
   options: TransportOptions;

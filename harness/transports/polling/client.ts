@@ -9,7 +9,9 @@
  */
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
 import { PollingModel, pollRequestBytes } from './model.js';
-import { Delivery, IDLE_HEARTBEATS, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, IDLE_HEARTBEATS, Lifecycle, h2Request, isH2, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { H2ClientConnection } from '../../protocol/h2/client.js';
+import { h2Total } from '../../protocol/h2/frames.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 
@@ -26,6 +28,11 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   const pollAfter = pollBase.text.slice(cursorAt);
   const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses.poll);
   const model = new PollingModel(tally.model);
+  // HTTP/2: one connection, each request a stream on it; the model is the frames it wrote and read.
+  const h2 = isH2(ctx);
+  const h2Subscribe = h2 ? h2Request(ctx, 'poll', path) : [];
+  const pathAt = h2Subscribe.findIndex(([n]) => n === ':path');
+  let conn: H2ClientConnection | null = null;
 
   const heartbeatMs = ctx.options.heartbeatMs ?? 0;
   const pollTimeoutMs = heartbeatMs > 0 ? (hold ? ctx.options.longPollTimeoutMs : 0) + heartbeatMs * IDLE_HEARTBEATS : 0;
@@ -68,11 +75,16 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     inFlight = false;
     life.idleTimeout(0);
     life.answered();
-    const bytes = (ctx.headsAsReceived ? receivedHeadBytes : responseHeadBytes(bodyBytes)) + bodyBytes;
+    const s2cKinds = conn?.takeS2c();
+    const bytes = s2cKinds ? h2Total(s2cKinds) : (ctx.headsAsReceived ? receivedHeadBytes : responseHeadBytes(bodyBytes)) + bodyBytes;
     if (!subscribed) {
       // The request counts once the server has answered it: the cluster primary may accept and close a connection
       // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-      model.subscribed(subscribe.modelBytes, bytes);
+      if (conn) {
+        // HTTP/2: the preface, SETTINGS and their ACKs count with the first exchange, as set-up.
+        const c2sKinds = conn.takeC2s();
+        model.subscribed(h2Total(c2sKinds), bytes, c2sKinds, s2cKinds);
+      } else model.subscribed(subscribe.modelBytes, bytes);
       subscribed = true;
       life.markSetup();
       const seq = Number(subscribeBody);
@@ -84,7 +96,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
         ctx.onSubscribed();
       } else if (Number.isInteger(seq)) delivery.skipTo(seq);
     } else {
-      model.answered(bytes, bodyMessages);
+      model.answered(bytes, bodyMessages, s2cKinds);
       // The client's socket is split where the server splits its own: an idle poll of the ramp precedes the window.
       life.responded(pendingCursor === 0 && !bodyMessages);
     }
@@ -94,9 +106,10 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   };
 
   const connect = () => {
-    parser = new ResponseParser({ onHead, onBody, onEnd });
-    return life.open(
-      (chunk) => parser!.execute(chunk),
+    parser = h2 ? null : new ResponseParser({ onHead, onBody, onEnd });
+    conn = null;
+    const s = life.open(
+      (chunk) => (conn ? conn.push(chunk) : parser!.execute(chunk)),
       send,
       () => {
         // A naive client starts over as a new subscriber after a lost connection.
@@ -108,6 +121,20 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       },
       () => (inFlight ? 'CLOSED_BEFORE_RESPONSE' : null),
     );
+    if (h2) {
+      conn = new H2ClientConnection((b) => s.write(b), false);
+      conn.start();
+    }
+    return s;
+  };
+
+  const h2Handler = {
+    onHead: (status: number, headerBlockBytes: number) => onHead({ status, headers: {}, headBytes: headerBlockBytes }),
+    onBody,
+    onEnd,
+    onReset: (code: number) => {
+      throw new Error(`H2_RST_STREAM_${code}`);
+    },
   };
 
   function send(): void {
@@ -117,13 +144,23 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     inFlight = true;
     life.idleTimeout(pollTimeoutMs);
     if (!subscribed) {
-      s.write(subscribe.text);
+      if (conn) conn.request(h2Subscribe, h2Handler);
+      else s.write(subscribe.text);
       return;
     }
     const cursor = delivery.cursor;
     nextPollAt = Date.now() + ctx.options.intervalMs;
-    model.requested(cursor, pollRequestBytes(pollBase.modelBytes, cursor));
     pendingCursor = cursor;
+    if (conn) {
+      const headers = h2Subscribe.slice();
+      headers[pathAt] = [':path', `${path}?since=${cursor}`];
+      life.requested(cursor);
+      conn.request(headers, h2Handler);
+      const c2sKinds = conn.takeC2s();
+      model.requested(cursor, h2Total(c2sKinds), c2sKinds);
+      return;
+    }
+    model.requested(cursor, pollRequestBytes(pollBase.modelBytes, cursor));
     life.requested(cursor);
     s.write(pollBefore + cursor + pollAfter);
   }

@@ -7,7 +7,9 @@
  */
 import { StreamModel } from './model.js';
 import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
-import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, h2Request, isH2, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { H2ClientConnection } from '../../protocol/h2/client.js';
+import { h2Total } from '../../protocol/h2/frames.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 const DATA_FIELD = Buffer.from('data: ');
@@ -44,9 +46,19 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   let lastEventId = -1;
   let eventId = -1;
   let data: Buffer | null = null;
+  // HTTP/2: the stream is one stream on the client's connection; the model is the frames it wrote and read.
+  const h2 = isH2(ctx);
+  let conn: H2ClientConnection | null = null;
 
   const received = (seq: number, payloadBytes: number): void => {
-    model.message(seq, payloadBytes);
+    if (conn) {
+      // Every frame up to this message's DATA (and any control frame before it) is this message's share.
+      const kinds = conn.takeS2c();
+      model.frames(h2Total(kinds), kinds);
+      // A WINDOW_UPDATE is the only thing this end sends once subscribed: counted with the message that prompted it.
+      const sent = conn.takeC2s();
+      if (h2Total(sent) > 0) model.sent(h2Total(sent), sent);
+    } else model.message(seq, payloadBytes);
     if (life.complete()) life.markDone();
   };
 
@@ -86,7 +98,11 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
       tally.error(`HTTP_${head.status}`);
       return;
     }
-    model.subscribed(req, ctx.headsAsReceived ? head.headBytes : responseHeadBytes());
+    if (conn) {
+      const c2s = conn.takeC2s();
+      const s2c = conn.takeS2c();
+      model.subscribed(h2Total(c2s), h2Total(s2c), c2s, s2c);
+    } else model.subscribed(req, ctx.headsAsReceived ? head.headBytes : responseHeadBytes());
     life.markSetup();
     life.answered();
     if (!subscribedOnce) {
@@ -104,17 +120,33 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     const resuming = life.resume && subscribedOnce;
     const extra: Array<[string, string]> = sse && resuming && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
     const target = !sse && resuming ? `${profile.paths[kind]}?since=${delivery.cursor}` : profile.paths[kind];
-    const req = requestHead(ctx, kind, target, {}, extra);
     lines.reset();
     let parser: ResponseParser | null = null;
+    conn = null;
     const s = life.open(
-      (chunk) => parser!.execute(chunk),
+      (chunk) => (conn ? conn.push(chunk) : parser!.execute(chunk)),
       connect,
       undefined,
       () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
     );
-    parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
     life.idleTimeout(life.pushIdleMs);
+    if (h2) {
+      conn = new H2ClientConnection((b) => s.write(b), true);
+      conn.start();
+      // Counted when answered, from the frames themselves (`onHead`); non-zero means a request is in flight.
+      requestBytes = 1;
+      conn.request(h2Request(ctx, kind, target, extra), {
+        onHead: (status, headerBlockBytes) => onHead({ status, headers: {}, headBytes: headerBlockBytes }),
+        onBody,
+        onEnd: () => s.end(),
+        onReset: (code) => {
+          throw new Error(`H2_RST_STREAM_${code}`);
+        },
+      });
+      return;
+    }
+    const req = requestHead(ctx, kind, target, {}, extra);
+    parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
     requestBytes = req.modelBytes;
     s.write(req.text);
   };

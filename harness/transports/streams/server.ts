@@ -6,8 +6,9 @@
  * heartbeats on, every subscriber gets an SSE comment (`:`) or an empty line each interval.
  */
 import type http from 'node:http';
+import type http2 from 'node:http2';
 import type net from 'node:net';
-import { broadcast, parseSince, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
+import { broadcast, burnUs, parseSince, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
 import type { ExchangeKind } from '../../protocol/profiles.js';
 import { NEWLINE } from '../../protocol/feed.js';
 
@@ -27,6 +28,7 @@ export function chunk(data: Buffer): Buffer {
 }
 
 export function createStreamServer(ctx: ServerContext, framing: StreamFraming): TransportServer {
+  if (ctx.h2) return createH2StreamServer(ctx, framing);
   // The response is chunked and its head is out, so each message is one prepared chunk written to the socket.
   const open = new Map<http.ServerResponse, net.Socket>();
   const head = ctx.profile.responses[framing.kind];
@@ -66,6 +68,54 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
       for (const res of open.keys()) res.destroy();
       open.clear();
       ctx.http.closeAllConnections();
+    },
+  };
+}
+
+/**
+ * The same server over HTTP/2: each subscriber is a stream on its session, and each message one DATA frame on it
+ * (the framing inside the body unchanged, no chunked coding: HTTP/2 frames the body itself).
+ */
+function createH2StreamServer(ctx: ServerContext, framing: StreamFraming): TransportServer {
+  const h2 = ctx.h2!;
+  const open = new Map<http2.ServerHttp2Stream, net.Socket>();
+  const head = ctx.profile.responses[framing.kind];
+
+  h2.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    stream.on('error', () => {});
+    const socket = h2.socket(stream);
+    h2.respond(stream, 200, head);
+    if (socket) h2.afterWrite(() => ctx.wire.markSetup(socket));
+    const header = headers['last-event-id'];
+    const lastId = framing.kind === 'sse' ? (header === undefined ? NaN : Number(header)) : (parseSince(headers[':path']) ?? NaN);
+    if (Number.isInteger(lastId) && lastId >= 0) {
+      for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) stream.write(framing.frame(seq, ctx.feed.body(seq)));
+    }
+    if (!socket) return;
+    open.set(stream, socket);
+    stream.once('close', () => open.delete(stream));
+  });
+
+  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
+  const heartbeats = heartbeatMs > 0 ? setInterval(() => {
+    for (const stream of open.keys()) stream.write(framing.heartbeat);
+  }, heartbeatMs) : null;
+  heartbeats?.unref();
+
+  return {
+    onPublish(seq, body) {
+      if (seq === 1) ctx.wire.beginWindow(open.values());
+      const frame = framing.frame(seq, body);
+      for (const stream of open.keys()) {
+        burnUs(ctx.injectServerCostUs);
+        stream.write(frame);
+      }
+    },
+    subscribers: () => open.size,
+    closeAll() {
+      if (heartbeats) clearInterval(heartbeats);
+      open.clear();
+      h2.closeAll();
     },
   };
 }
