@@ -69,6 +69,12 @@ export const COLUMNS: Column[] = [
         const handshake = r.connect.connected > 0 ? (t.handshake.c2sBytes + t.handshake.s2cBytes) / r.connect.connected : 0;
         notes.push(`TLS +${fmt(t.perMessage.c2sBytes)}/+${fmt(t.perMessage.s2cBytes)} B/msg, handshake ${int(Math.round(handshake))} B/conn`);
       }
+      const h = r.wire.h2?.headerBlockBytesPerRequest;
+      if (h) {
+        // HPACK: the first request on a connection (empty tables) against the ones in the window.
+        const pair = (d: { c2sBytes: number; s2cBytes: number }): string => `${fmt(d.c2sBytes)}/${fmt(d.s2cBytes)}`;
+        notes.push(`HPACK first ${pair(h.first)} B${h.window ? `, then ${pair(h.window)} B per request` : ''}`);
+      }
       if (r.clientWorkers.saturated) notes.push(`CLIENT SATURATED (${r.clientWorkers.saturationReason})`);
       if (r.messages.duplicated) notes.push(`${int(r.messages.duplicated)} dup`);
       if (r.messages.reordered) notes.push(`${int(r.messages.reordered)} reordered`);

@@ -296,6 +296,44 @@ export interface WireStats extends DirectionBytes {
   clientsMatchServer?: boolean;
   /** Runs over TLS only: the figures above are ciphertext at the TCP socket; this is the layer inside. */
   tls?: TlsWireStats;
+  /** Runs over HTTP/2 only (`--protocol h2|h2c`): the model's bytes by frame kind (RFC 9113), part by part. */
+  h2?: H2WireStats;
+}
+
+/**
+ * An HTTP/2 run's bytes by what carries them, from the frames the clients wrote and parsed (HTTP/2 layer: inside TLS
+ * for h2). Each part's kinds add up to that part of the model (the plaintext model over TLS).
+ */
+export interface H2FrameKindBytes {
+  /** The client connection preface (24 bytes, once per connection; set-up). */
+  preface: number;
+  /** 9 bytes per frame. */
+  frameHeaders: number;
+  /** HPACK header blocks (HEADERS, CONTINUATION). */
+  headerBlocks: number;
+  /** DATA payload: the response bodies. */
+  data: number;
+  /** SETTINGS, WINDOW_UPDATE, PING, RST_STREAM, GOAWAY payloads and padding/priority fields. */
+  control: number;
+  frames: number;
+}
+
+export interface H2WireStats {
+  /** Per part, per direction. */
+  setup: { c2s: H2FrameKindBytes; s2c: H2FrameKindBytes };
+  preWindow: { c2s: H2FrameKindBytes; s2c: H2FrameKindBytes };
+  window: { c2s: H2FrameKindBytes; s2c: H2FrameKindBytes };
+  postWindow: { c2s: H2FrameKindBytes; s2c: H2FrameKindBytes };
+  /** Requests (HEADERS frames the clients sent) in each part; set-up's are each connection's first. */
+  requests: { setup: number; preWindow: number; window: number; postWindow: number };
+  /**
+   * HPACK header-block bytes per request: `first`, the first request on each connection and its response (empty
+   * dynamic tables; set-up); `window`, the requests inside the measurement window and their responses (null without
+   * one: push transports send one request per connection).
+   */
+  headerBlockBytesPerRequest: { first: DirectionBytes; window: DirectionBytes | null };
+  /** WINDOW_UPDATE frames the clients sent (policy: harness/protocol/h2/client.ts). */
+  windowUpdatesSent: number;
 }
 
 /**

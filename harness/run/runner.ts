@@ -19,6 +19,8 @@ import type {
   CompletedTransportRun,
   DirectionBytes,
   TlsWireStats,
+  H2FrameKindBytes,
+  H2WireStats,
   LiveSample,
   LoopDelayStats,
   MachineStats,
@@ -36,6 +38,8 @@ import type { FaultTransportStats } from '../../results/types.js';
 import { FaultRun } from '../faults/run.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 import type { ModelPart } from '../transports/client.js';
+import { emptyH2Bytes } from '../protocol/h2/frames.js';
+import { addH2Bytes } from '../protocol/h2/client.js';
 import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
 
 export interface RunHooks {
@@ -588,6 +592,38 @@ function tlsWire(w: Collected['snap']['wire'], plainModel: ModelTotals, tallies:
   };
 }
 
+/** An HTTP/2 run's model by frame kind, added over workers, and the header bytes of first and later requests. */
+function h2Wire(tallies: WorkerTally[]): H2WireStats | undefined {
+  if (!tallies.some((t) => t.model.h2)) return undefined;
+  const kinds = (part: ModelPart): H2FrameKindBytes => {
+    const out = emptyH2Bytes();
+    for (const t of tallies) if (t.model.h2) addH2Bytes(out, t.model.h2[part]);
+    return out;
+  };
+  const requests = (part: ModelPart): number => tallies.reduce((a, t) => a + (t.model.h2Requests?.[part] ?? 0), 0);
+  const stats: H2WireStats = {
+    setup: { c2s: kinds('setupC2s'), s2c: kinds('setupS2c') },
+    preWindow: { c2s: kinds('preC2s'), s2c: kinds('preS2c') },
+    window: { c2s: kinds('c2s'), s2c: kinds('s2c') },
+    postWindow: { c2s: kinds('postC2s'), s2c: kinds('postS2c') },
+    requests: { setup: requests('setupC2s'), preWindow: requests('preC2s'), window: requests('c2s'), postWindow: requests('postC2s') },
+    headerBlockBytesPerRequest: { first: { c2sBytes: 0, s2cBytes: 0 }, window: null },
+    windowUpdatesSent: tallies.reduce((a, t) => a + (t.model.h2WindowUpdates ?? 0), 0),
+  };
+  const per = (n: number, d: number): number => (d > 0 ? round(n / d, 2) : 0);
+  stats.headerBlockBytesPerRequest.first = {
+    c2sBytes: per(stats.setup.c2s.headerBlocks, stats.requests.setup),
+    s2cBytes: per(stats.setup.s2c.headerBlocks, stats.requests.setup),
+  };
+  if (stats.requests.window > 0) {
+    stats.headerBlockBytesPerRequest.window = {
+      c2sBytes: per(stats.window.c2s.headerBlocks, stats.requests.window),
+      s2cBytes: per(stats.window.s2c.headerBlocks, stats.requests.window),
+    };
+  }
+  return stats;
+}
+
 const sameTotals = (a: ModelTotals, b: ModelTotals): boolean =>
   sameBytes(a.setup, b.setup) && sameBytes(a.preWindow, b.preWindow) && sameBytes(a, b) && sameBytes(a.postWindow, b.postWindow);
 
@@ -615,6 +651,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   const perMsg = (n: number): number => (delivered > 0 ? round(n / delivered) : 0);
   const tls = w.plaintext ? tlsWire(w, plainModel, c.reports.map((r) => r.tally), perMsg) : undefined;
   const model = tls ? tls.model : plainModel;
+  const h2 = h2Wire(c.reports.map((r) => r.tally));
   // Over TLS the layer inside must equal the HTTP/WebSocket model too, part by part.
   const plainMatches = !tls || sameTotals(tls.stats.plaintext, plainModel);
   const subscribed = sum((t) => t.subscribed);
@@ -662,6 +699,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       perConnection: { setupBytes: subscribed > 0 ? round((w.setup.c2sBytes + w.setup.s2cBytes) / subscribed) : 0 },
       model,
       ...(tls ? { tls: tls.stats } : {}),
+      ...(h2 ? { h2 } : {}),
       matchesModel:
         plainMatches &&
         sameBytes(model.setup, w.setup) &&

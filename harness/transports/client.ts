@@ -46,6 +46,8 @@ export interface ModelBytes {
   h2?: Record<ModelPart, H2Bytes>;
   /** Over HTTP/2: requests in each part (HEADERS frames the clients sent), for header bytes per request. */
   h2Requests?: Record<ModelPart, number>;
+  /** Over HTTP/2: WINDOW_UPDATE frames the clients sent. */
+  h2WindowUpdates?: number;
 }
 
 export type ModelPart = 'setupC2s' | 'setupS2c' | 'preC2s' | 'preS2c' | 'c2s' | 's2c' | 'postC2s' | 'postS2c';

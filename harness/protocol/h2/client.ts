@@ -132,6 +132,8 @@ export class H2ClientConnection {
   constructor(
     private readonly write: (b: Buffer) => void,
     private readonly eagerWindowUpdates: boolean,
+    /** Told of each WINDOW_UPDATE this end sends. */
+    private readonly onWindowUpdate: () => void = () => {},
   ) {
     this.reader = new H2FrameReader(false, (h, payload) => this.onFrame(h, payload));
   }
@@ -288,12 +290,14 @@ export class H2ClientConnection {
       if (end > start) s.handler.onBody(payload, start, end);
       if (!endStream && s.unacked >= H2_STREAM_WINDOW / 2) {
         this.counts.windowUpdatesSent++;
+        this.onWindowUpdate();
         this.send(windowUpdate(h.streamId, s.unacked));
         s.unacked = 0;
       }
     }
     if (this.connectionUnacked >= H2_CONNECTION_WINDOW / 2) {
       this.counts.windowUpdatesSent++;
+      this.onWindowUpdate();
       this.held.push(windowUpdate(0, this.connectionUnacked));
       this.connectionUnacked = 0;
       if (this.eagerWindowUpdates) this.flushHeld();

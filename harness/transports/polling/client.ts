@@ -122,7 +122,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
       () => (inFlight ? 'CLOSED_BEFORE_RESPONSE' : null),
     );
     if (h2) {
-      conn = new H2ClientConnection((b) => s.write(b), false);
+      conn = new H2ClientConnection((b) => s.write(b), false, () => (tally.model.h2WindowUpdates = (tally.model.h2WindowUpdates ?? 0) + 1));
       conn.start();
     }
     return s;

@@ -131,7 +131,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     );
     life.idleTimeout(life.pushIdleMs);
     if (h2) {
-      conn = new H2ClientConnection((b) => s.write(b), true);
+      conn = new H2ClientConnection((b) => s.write(b), true, () => (tally.model.h2WindowUpdates = (tally.model.h2WindowUpdates ?? 0) + 1));
       conn.start();
       // Counted when answered, from the frames themselves (`onHead`); non-zero means a request is in flight.
       requestBytes = 1;
