@@ -81,6 +81,22 @@ export class TlsWireLedger extends WireLedger {
     this.cipher(socket, true, () => super.markSetup(raw, { c2s, s2c: raw.bytesWritten }));
   }
 
+  /**
+   * node:http2 writes through TLS natively, so the TLS socket never holds what it was given: once its send has run,
+   * the ciphertext is on the TCP socket. Waiting for another immediate would let the next request in first.
+   */
+  override markSetupWritten(socket: net.Socket): void {
+    this.plain.markSetup(socket);
+    const raw = rawOf(socket);
+    this.cipher(socket, false, () => super.markSetup(raw, { c2s: raw.bytesRead, s2c: raw.bytesWritten }));
+  }
+
+  override respondedWritten(socket: net.Socket, beforeWindow: boolean): void {
+    this.plain.responded(socket, beforeWindow);
+    const raw = rawOf(socket);
+    this.cipher(socket, false, () => super.responded(raw, beforeWindow, { c2s: raw.bytesRead, s2c: raw.bytesWritten }));
+  }
+
   override beginWindow(sockets: Iterable<net.Socket>): void {
     const list = [...sockets];
     this.plain.beginWindow(list);

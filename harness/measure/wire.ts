@@ -99,6 +99,18 @@ export class WireLedger {
     mark.lastResponse = mark.setup;
   }
 
+  /**
+   * `markSetup` and `responded` for a server whose response is known to be on the socket already (node:http2, after
+   * its send): a TLS ledger then reads the ciphertext at once instead of waiting for the TLS socket to drain.
+   */
+  markSetupWritten(socket: net.Socket): void {
+    this.markSetup(socket);
+  }
+
+  respondedWritten(socket: net.Socket, beforeWindow: boolean): void {
+    this.responded(socket, beforeWindow);
+  }
+
   /** A push transport is about to write the first message: what these sockets carried so far precedes the window. */
   beginWindow(sockets: Iterable<net.Socket>): void {
     for (const socket of sockets) {

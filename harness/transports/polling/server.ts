@@ -89,7 +89,7 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
     if (count > 0) burnUs(ctx.injectServerCostUs * count);
     const socket = h2.socket(stream);
     h2.respond(stream, 200, head, body);
-    if (socket) h2.afterWrite(() => wire.responded(socket, beforeWindow));
+    if (socket) h2.afterWrite(() => wire.respondedWritten(socket, beforeWindow));
   };
 
   h2.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
@@ -98,7 +98,7 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
     const since = parseSince(headers[':path']);
     if (since === null) {
       h2.respond(stream, 200, head, Buffer.from(String(feed.lastSeq)));
-      if (socket) h2.afterWrite(() => wire.markSetup(socket));
+      if (socket) h2.afterWrite(() => wire.markSetupWritten(socket));
       return;
     }
     if (socket) wire.requested(socket, since);

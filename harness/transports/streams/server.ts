@@ -85,7 +85,7 @@ function createH2StreamServer(ctx: ServerContext, framing: StreamFraming): Trans
     stream.on('error', () => {});
     const socket = h2.socket(stream);
     h2.respond(stream, 200, head);
-    if (socket) h2.afterWrite(() => ctx.wire.markSetup(socket));
+    if (socket) h2.afterWrite(() => ctx.wire.markSetupWritten(socket));
     const header = headers['last-event-id'];
     const lastId = framing.kind === 'sse' ? (header === undefined ? NaN : Number(header)) : (parseSince(headers[':path']) ?? NaN);
     if (Number.isInteger(lastId) && lastId >= 0) {
