@@ -18,11 +18,11 @@ const CLI = path.join(distHarnessDir, 'cli.js');
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 const protocolCell = COLUMNS.find((c) => c.title === 'protocol')!.cell;
 
-test('--protocol is h1 by default; h2 implies TLS; a scenario with websocket runs without it under h2', () => {
+test('--protocol is h1 by default; h2 implies TLS; every transport has an HTTP/2 form', () => {
   assert.equal(parseRunArgs(['quick']).options.protocol, 'h1');
   const h2 = parseRunArgs(['quick', '--protocol', 'h2']).options;
   assert.equal(h2.tls, true);
-  assert.deepEqual(h2.transports, ['short-polling', 'long-polling', 'sse', 'http-streaming']);
+  assert.deepEqual(h2.transports, ['short-polling', 'long-polling', 'sse', 'http-streaming', 'websocket']);
   const h2c = parseRunArgs(['quick', '--protocol=h2c', '-t', 'sse']).options;
   assert.equal(h2c.tls, false);
   assert.deepEqual(h2c.transports, ['sse']);
@@ -31,7 +31,7 @@ test('--protocol is h1 by default; h2 implies TLS; a scenario with websocket run
 
 const refused: Array<[string[], RegExp]> = [
   [['--protocol', 'h2c', '--tls'], /^pushbench: --protocol h2c is HTTP\/2 in clear text and --tls asks for TLS; use --protocol h2 for HTTP\/2 over TLS\n$/],
-  [['--protocol', 'h2', '-t', 'sse,websocket'], /^pushbench: --protocol h2 has no websocket: WebSocket over HTTP\/2 \(RFC 8441 extended CONNECT\) is not implemented: .*; leave websocket out of --transports\n$/],
+  [['--protocol', 'h2', '-t', 'sse,websocket', '--permessage-deflate'], /^pushbench: --permessage-deflate has no HTTP\/2 form here \(ws negotiates it only in an HTTP\/1\.1 upgrade\); leave it out with --protocol h2\n$/],
   [['--protocol', 'h2c', '--server', 'socketio'], /^pushbench: --protocol h2c works with pushbench's own servers only, not --server socketio; leave out one of them\n$/],
   [['--protocol', 'h3'], /^pushbench: --protocol .*h1, h2, h2c.*\n$/],
 ];

@@ -1,5 +1,6 @@
 /**
- * The contract under --protocol h2 and h2c, for every HTTP transport at 100 clients: every message once, the bytes at
+ * The contract under --protocol h2 and h2c, for every transport at 100 clients (WebSocket on an RFC 8441 extended
+ * CONNECT stream): every message once, the bytes at
  * the server's sockets equal to the model the clients built from the frames they wrote and parsed (over TLS: inside
  * TLS too, and the ciphertext 22 bytes per record more), part by part, and counted alike at both ends. HPACK's
  * dynamic table makes every later request on a connection cheaper than its first.
@@ -13,11 +14,11 @@ import type { CompletedTransportRun, H2FrameKindBytes, TransportName } from '../
 import { smallRun } from './helpers.js';
 
 const CLIENTS = 100;
-const HTTP_TRANSPORTS = (Object.keys(TRANSPORTS) as TransportName[]).filter((t) => t !== 'websocket');
+const TRANSPORT_NAMES = Object.keys(TRANSPORTS) as TransportName[];
 const polling = (t: TransportName): boolean => t === 'short-polling' || t === 'long-polling';
 
 for (const protocol of ['h2c', 'h2'] as const) {
-  for (const name of HTTP_TRANSPORTS) {
+  for (const name of TRANSPORT_NAMES) {
     test(`${name} over ${protocol}: every message once, bytes equal the frames the clients parsed`, async () => {
       const results = await runScenario(smallRun({ transports: [name], clients: CLIENTS, intervalMs: 500, protocol, tls: protocol === 'h2' }));
       const run = results.runs[0]!;
@@ -47,7 +48,7 @@ for (const protocol of ['h2c', 'h2'] as const) {
         assert.equal(part.c2s.frameHeaders, part.c2s.frames * H2_FRAME_HEADER_BYTES);
         assert.equal(part.s2c.frameHeaders, part.s2c.frames * H2_FRAME_HEADER_BYTES);
       }
-      // Every message body arrives as DATA inside the window.
+      // Every message body arrives as DATA inside the window (WebSocket: inside its RFC 6455 frame).
       const bodies = r.wire.receivedBodyBytes ?? 0;
       assert.ok(bodies > 0 && h.window.s2c.data >= bodies, `${h.window.s2c.data} DATA bytes for ${bodies} body bytes`);
       if (polling(name)) {

@@ -186,33 +186,26 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   if (options.tls && options.server !== undefined && options.server !== 'embedded') {
     throw new UsageError(`--tls works with pushbench's own servers only, not --server ${options.server}; leave out one of them`);
   }
-  checkProtocol(options, 'transports' in values);
+  checkProtocol(options);
   if (options.drainTimeoutMs < 2 * options.intervalMs && options.transports.includes('short-polling')) {
     options.drainTimeoutMs = 2 * options.intervalMs + 1000;
   }
   return { options, dashboard: values.dashboard === true, report: values.report !== false, quiet: values.quiet === true };
 }
 
-/** Why WebSocket has no HTTP/2 form here (README, "HTTP/2 runs"). */
-export const H2_WEBSOCKET_REASON =
-  'WebSocket over HTTP/2 (RFC 8441 extended CONNECT) is not implemented: node:http2 accepts the CONNECT stream, but the ws server can only take over an HTTP/1.1 socket';
-
 /**
- * `--protocol h2|h2c` with the rest of the options; throws UsageError. A scenario's default list loses websocket
- * (with a note on stderr, `notes`); websocket asked for by name is an error.
+ * `--protocol h2|h2c` with the rest of the options; throws UsageError. WebSocket rides an extended CONNECT (RFC 8441)
+ * without permessage-deflate: `ws` negotiates compression only in its HTTP/1.1 upgrade.
  */
-export function checkProtocol(o: RunOptions, explicitTransports: boolean, notes: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+export function checkProtocol(o: RunOptions): void {
   const p = o.protocol ?? 'h1';
   if (p === 'h1') return;
   if (o.server !== undefined && o.server !== 'embedded') {
     throw new UsageError(`--protocol ${p} works with pushbench's own servers only, not --server ${o.server}; leave out one of them`);
   }
   if (p === 'h2c' && o.tls) throw new UsageError('--protocol h2c is HTTP/2 in clear text and --tls asks for TLS; use --protocol h2 for HTTP/2 over TLS');
-  if (o.transports.includes('websocket')) {
-    if (explicitTransports) throw new UsageError(`--protocol ${p} has no websocket: ${H2_WEBSOCKET_REASON}; leave websocket out of --transports`);
-    o.transports = o.transports.filter((t) => t !== 'websocket');
-    notes(`websocket skipped under --protocol ${p}: ${H2_WEBSOCKET_REASON}`);
-    if (o.transports.length === 0) throw new UsageError(`--protocol ${p} leaves no transport to run; choose HTTP transports with --transports`);
+  if (o.perMessageDeflate && o.transports.includes('websocket')) {
+    throw new UsageError(`--permessage-deflate has no HTTP/2 form here (ws negotiates it only in an HTTP/1.1 upgrade); leave it out with --protocol ${p}`);
   }
   // HTTP/2 in a browser is always over TLS (ALPN h2).
   if (p === 'h2') o.tls = true;

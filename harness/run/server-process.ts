@@ -49,7 +49,9 @@ async function start(config: ServerConfig): Promise<void> {
     // knowledge. Each client's connection is one session; its polls and streams are streams on it.
     const secure = protocol === 'h2';
     if (secure && !config.tls) throw new Error('--protocol h2 needs the run\'s certificate');
-    const h2server = secure ? http2.createSecureServer({ cert: config.tls!.cert, key: config.tls!.key, allowHTTP1: false }) : http2.createServer();
+    // WebSocket rides an extended CONNECT (RFC 8441), which the server must announce in its SETTINGS.
+    const settings = { enableConnectProtocol: config.transport === 'websocket' };
+    const h2server = secure ? http2.createSecureServer({ cert: config.tls!.cert, key: config.tls!.key, allowHTTP1: false, settings }) : http2.createServer({ settings });
     h2 = new H2Host(h2server, secure);
     server = h2server as unknown as http.Server;
     if (secure) wire = new TlsWireLedger();

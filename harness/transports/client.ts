@@ -486,8 +486,8 @@ export function isH2(ctx: ClientContext): boolean {
  * A request from the profile as HTTP/2 header fields (harness/protocol/h2/heads.ts): pseudo-headers first, Host as
  * `:authority`, connection-specific fields dropped.
  */
-export function h2Request(ctx: ClientContext, kind: keyof HeaderProfile['requests'], path: string, extra: HeaderList = []): Array<[string, string]> {
-  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port) }), ...extra];
+export function h2Request(ctx: ClientContext, kind: keyof HeaderProfile['requests'], path: string, extra: HeaderList = [], vars: { key?: string } = {}): Array<[string, string]> {
+  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port), ...vars }), ...extra];
   return h2RequestHeaders(headers, path, ctx.options.protocol === 'h2' ? 'https' : 'http');
 }
 

@@ -155,16 +155,17 @@ export class H2ClientConnection {
   }
 
   /**
-   * Sends a GET with these header fields (pseudo-headers first) and END_STREAM, after the server's SETTINGS have
-   * arrived; returns the stream identifier.
+   * Sends a request with these header fields (pseudo-headers first), after the server's SETTINGS have arrived;
+   * returns the stream identifier. `endStream` (a GET): the request has no body; false for an extended CONNECT
+   * (RFC 8441), whose stream then carries `data` both ways.
    */
-  request(headers: ReadonlyArray<readonly [string, string]>, handler: H2ResponseHandler): number {
+  request(headers: ReadonlyArray<readonly [string, string]>, handler: H2ResponseHandler, endStream = true): number {
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     this.streams.set(id, { handler, unacked: 0 });
     const go = (): void => {
       const block = this.encoder.encode(headers, { huffman: true });
-      const out = [...this.held, frame(H2_FRAME_TYPES.HEADERS, FLAG_END_STREAM | FLAG_END_HEADERS, id, block)];
+      const out = [...this.held, frame(H2_FRAME_TYPES.HEADERS, (endStream ? FLAG_END_STREAM : 0) | FLAG_END_HEADERS, id, block)];
       this.held = [];
       this.send(out.length === 1 ? out[0]! : Buffer.concat(out));
     };
@@ -173,10 +174,13 @@ export class H2ClientConnection {
     return id;
   }
 
-  /** Forgets a stream whose answer will not be read (a closed connection). */
-  get openStreams(): number {
-    return this.streams.size;
+  /** One DATA frame on an open stream (a WebSocket frame of an extended CONNECT), written at once. */
+  data(streamId: number, payload: Buffer): void {
+    this.send(frame(H2_FRAME_TYPES.DATA, 0, streamId, payload));
   }
+
+  /** The settings the server sent, by identifier (RFC 9113 §6.5.2; 0x8: SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441). */
+  readonly serverSettings = new Map<number, number>();
 
   /** Bytes written since the last call, by kind. */
   takeC2s(): H2Bytes {
@@ -223,6 +227,7 @@ export class H2ClientConnection {
       case H2_FRAME_TYPES.SETTINGS:
         if (h.flags & FLAG_ACK) return;
         for (let i = 0; i + 6 <= payload.length; i += 6) {
+          this.serverSettings.set(payload.readUInt16BE(i), payload.readUInt32BE(i + 2));
           // The server's decoder table bounds ours; we keep to 4096 (its default) whatever it allows.
           if (payload.readUInt16BE(i) === SETTINGS_HEADER_TABLE_SIZE && payload.readUInt32BE(i + 2) < DEFAULT_TABLE_SIZE) throw new Error('H2_HEADER_TABLE_TOO_SMALL');
         }

@@ -8,7 +8,26 @@ import zlib from 'node:zlib';
 import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
 import { closeWebSocket, maskedFrame } from '../../protocol/ws-frames.js';
-import { Delivery, Lifecycle, requestHead, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, h2Request, isH2, requestHead, type ClientContext, type SimClient } from '../client.js';
+import { H2ClientConnection } from '../../protocol/h2/client.js';
+import { h2Total } from '../../protocol/h2/frames.js';
+
+/** SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3). */
+const SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x8;
+
+/**
+ * The profile's upgrade request as an extended CONNECT (RFC 8441 §4, §5): `:method CONNECT`, `:protocol websocket`,
+ * no Sec-WebSocket-Key (nor Upgrade and Connection, which HTTP/2 forbids); the rest as the profile has it.
+ */
+export function extendedConnect(headers: Array<[string, string]>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [n, v] of headers) {
+    if (n === 'sec-websocket-key') continue;
+    if (n === ':method') out.push([':method', 'CONNECT'], [':protocol', 'websocket']);
+    else out.push([n, v]);
+  }
+  return out;
+}
 
 const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -19,6 +38,9 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
   const deflate = ctx.options.perMessageDeflate;
   const model = new WebSocketModel(tally.model);
   let subscribedOnce = false;
+  // HTTP/2 (RFC 8441): one extended CONNECT stream per client; the model is the frames written and parsed.
+  const h2 = isH2(ctx);
+  let conn: H2ClientConnection | null = null;
 
   const deliver = (payload: Buffer): void => {
     life.delivery.receive(payload, 0, payload.length);
@@ -37,6 +59,12 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
     let inflating: Promise<void> = Promise.resolve();
     let fragments: Buffer[] | null = null;
     let fragmentsCompressed = false;
+    let streamId = 0;
+    /** A frame from this end: on the socket, or over HTTP/2 as DATA on the CONNECT stream. */
+    const writeWs = (b: Buffer): void => {
+      if (conn) conn.data(streamId, b);
+      else s.write(b);
+    };
 
     const message = (payload: Buffer, compressed: boolean): void => {
       if (!compressed) return deliver(payload);
@@ -80,8 +108,16 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
         const fin = (b0 & 0x80) !== 0;
         const rsv1 = (b0 & 0x40) !== 0;
         i = at + len;
-        // The model: every data frame is a server frame header (no mask) and its payload as sent.
-        if (opcode <= 2) model.dataFrame(len);
+        // The model: every data frame is a server frame header (no mask) and its payload as sent; over HTTP/2, the
+        // frames that carried it (and any control frame before), and what this end sent meanwhile (WINDOW_UPDATE).
+        if (conn) {
+          if (opcode <= 2) {
+            const kinds = conn.takeS2c();
+            model.h2Frames('s2c', h2Total(kinds), kinds);
+            const sent = conn.takeC2s();
+            if (h2Total(sent) > 0) model.h2Frames('c2s', h2Total(sent), sent);
+          }
+        } else if (opcode <= 2) model.dataFrame(len);
         if (opcode === 1 || opcode === 2) {
           // Uncompressed delivery is synchronous, so the payload is read in place; inflating is not, so it copies.
           if (fin) message(rsv1 ? Buffer.from(payload) : payload, rsv1);
@@ -95,9 +131,12 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
             message(Buffer.concat(fragments), fragmentsCompressed);
             fragments = null;
           }
-        } else if (opcode === 9) s.write(maskedFrame(0xa, Buffer.from(payload)));
+        } else if (opcode === 9) writeWs(maskedFrame(0xa, Buffer.from(payload)));
         else if (opcode === 8) {
-          s.end(maskedFrame(0x8, Buffer.alloc(0)));
+          if (conn) {
+            writeWs(maskedFrame(0x8, Buffer.alloc(0)));
+            s.end();
+          } else s.end(maskedFrame(0x8, Buffer.alloc(0)));
           return;
         }
       }
@@ -137,7 +176,7 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
       frames(buf);
     };
     const s = life.open(
-      onData,
+      (chunk) => (conn ? conn.push(chunk) : onData(chunk)),
       connect,
       () => {
         inflater?.close();
@@ -147,10 +186,41 @@ export function createWebSocketClient(ctx: ClientContext): SimClient {
     );
     // Pings from the server keep a live connection from looking idle.
     life.idleTimeout(life.pushIdleMs);
+    conn = null;
+    if (h2) {
+      const c = new H2ClientConnection((b) => s.write(b), true, () => (tally.model.h2WindowUpdates = (tally.model.h2WindowUpdates ?? 0) + 1));
+      conn = c;
+      c.start();
+      streamId = c.request(extendedConnect(h2Request(ctx, 'websocket', target, [], { key })), {
+        onHead: (status) => {
+          if (c.serverSettings.get(SETTINGS_ENABLE_CONNECT_PROTOCOL) !== 1) throw new Error('H2_NO_EXTENDED_CONNECT');
+          if (status !== 200) throw new Error(`HTTP_${status}`);
+          const c2s = c.takeC2s();
+          const s2c = c.takeS2c();
+          model.h2Setup(h2Total(c2s), h2Total(s2c), c2s, s2c);
+          open = true;
+          life.markSetup();
+          life.answered();
+          if (!subscribedOnce) {
+            subscribedOnce = true;
+            ctx.onSubscribed();
+          }
+        },
+        onBody: (b, start, end) => {
+          const chunk = b.subarray(start, end);
+          frames(pending ? Buffer.concat([pending, chunk]) : chunk);
+        },
+        onEnd: () => s.end(),
+        onReset: (code) => {
+          throw new Error(`H2_RST_STREAM_${code}`);
+        },
+      }, false);
+      return;
+    }
     s.write(req.text);
   };
 
-  return life.pushClient(connect, () => closeWebSocket(life.socket));
+  return life.pushClient(connect, () => (h2 ? life.socket?.destroy() : closeWebSocket(life.socket)));
 }
 
 export const createClient = createWebSocketClient;

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { httpHeadBytes, type HeaderList } from '../../protocol/framing.js';
-import { addWrite, type ModelBytes } from '../client.js';
+import { addFrames, addWrite, type ModelBytes } from '../client.js';
+import type { H2Bytes } from '../../protocol/h2/frames.js';
 
 /** RFC 6455 §5.2 header for one unfragmented frame; a client adds the 4-byte masking key (§5.3). */
 export function wsFrameHeaderBytes(payloadBytes: number, masked: boolean): number {
@@ -47,6 +48,20 @@ export class WebSocketModel {
    */
   upgraded(key: string, extra: HeaderList, receivedHeadBytes?: number): void {
     addWrite(this.m, 'setupS2c', receivedHeadBytes ?? httpHeadBytes(WS_101_STATUS_LINE, wsHandshakeResponseHeaders(key, extra)));
+  }
+
+  /** Over HTTP/2 (RFC 8441): the extended CONNECT and its 200, with the preface and SETTINGS, by frame kind. */
+  h2Setup(requestBytes: number, responseBytes: number, requestKinds: H2Bytes, responseKinds: H2Bytes): void {
+    addWrite(this.m, 'setupC2s', requestBytes);
+    addWrite(this.m, 'setupS2c', responseBytes);
+    addFrames(this.m, 'setupC2s', requestKinds, 1);
+    addFrames(this.m, 'setupS2c', responseKinds);
+  }
+
+  /** Over HTTP/2: the frames of one write inside the window (a message's DATA; a WINDOW_UPDATE), by kind. */
+  h2Frames(part: 'c2s' | 's2c', bytes: number, kinds: H2Bytes): void {
+    addWrite(this.m, part, bytes);
+    addFrames(this.m, part, kinds);
   }
 
   /** A data frame from the server (no mask): header and payload as sent. */

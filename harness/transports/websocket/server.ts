@@ -10,7 +10,8 @@
  */
 import type net from 'node:net';
 import * as wsModule from 'ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import type http2 from 'node:http2';
 import { broadcast, burnUs, parseSince, type ServerFactory } from '../server.js';
 
 /** `ws`'s framer, which its typings do not declare: returns the frame header and payload as a list of buffers. */
@@ -24,6 +25,7 @@ const frameText = (data: Buffer): Buffer[] =>
   });
 
 export const createServer: ServerFactory = (ctx) => {
+  if (ctx.h2) return createH2Server(ctx);
   const deflate = ctx.options.perMessageDeflate;
   const wss = new WebSocketServer({
     noServer: true,
@@ -91,3 +93,83 @@ export const createServer: ServerFactory = (ctx) => {
     },
   };
 };
+
+/** `ws` takes a stream of an extended CONNECT as its socket (server side: frames unmasked, pings, pongs, close). */
+function wsOnStream(stream: http2.ServerHttp2Stream): WebSocket {
+  const ws = new (WebSocket as unknown as new (a: null, p: undefined, o: object) => WebSocket)(null, undefined, { autoPong: true });
+  (ws as unknown as { setSocket(s: unknown, head: Buffer, o: object): void }).setSocket(stream, Buffer.alloc(0), {
+    allowSynchronousEvents: true,
+    maxPayload: 100 * 1024 * 1024,
+    skipUTF8Validation: false,
+  });
+  return ws;
+}
+
+/**
+ * WebSocket over HTTP/2 (RFC 8441): the client opens a stream with an extended CONNECT (`:protocol websocket`), the
+ * server answers 200 (no Sec-WebSocket-Accept: §5), and the stream's DATA frames carry RFC 6455 frames both ways.
+ * `ws` runs the connection on the stream (pings, pongs, close); each message is `ws`'s frame, prepared once and written
+ * to every stream. No permessage-deflate: `ws` negotiates it only in its HTTP/1.1 upgrade (the run refuses it).
+ */
+function createH2Server(ctx: Parameters<ServerFactory>[0]): ReturnType<ServerFactory> {
+  const h2 = ctx.h2!;
+  const extra = ctx.profile.responses.websocket;
+  const open = new Map<WebSocket, { stream: http2.ServerHttp2Stream; socket: net.Socket }>();
+  const unanswered = new Set<WebSocket>();
+
+  h2.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    stream.on('error', () => {});
+    const socket = h2.socket(stream);
+    if (headers[':method'] !== 'CONNECT' || headers[':protocol'] !== 'websocket' || !socket) {
+      h2.respond(stream, 400, [], Buffer.alloc(0));
+      return;
+    }
+    h2.respond(stream, 200, extra);
+    h2.afterWrite(() => ctx.wire.markSetupWritten(socket));
+    const ws = wsOnStream(stream);
+    const since = parseSince(headers[':path']);
+    if (since !== null) for (let seq = since + 1; seq <= ctx.feed.lastSeq; seq++) stream.write(Buffer.concat(frameText(ctx.feed.body(seq))));
+    open.set(ws, { stream, socket });
+    ws.on('pong', () => unanswered.delete(ws));
+    ws.on('close', () => {
+      open.delete(ws);
+      unanswered.delete(ws);
+    });
+    ws.on('error', () => open.delete(ws));
+  });
+
+  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
+  const pings =
+    heartbeatMs > 0
+      ? setInterval(() => {
+          for (const ws of open.keys()) {
+            if (unanswered.has(ws)) {
+              open.delete(ws);
+              unanswered.delete(ws);
+              ws.terminate();
+              continue;
+            }
+            unanswered.add(ws);
+            ws.ping();
+          }
+        }, heartbeatMs)
+      : null;
+  pings?.unref();
+
+  return {
+    onPublish(seq, body) {
+      if (seq === 1) ctx.wire.beginWindow([...open.values()].map((o) => o.socket));
+      const frame = Buffer.concat(frameText(body));
+      for (const { stream } of open.values()) {
+        burnUs(ctx.injectServerCostUs);
+        stream.write(frame);
+      }
+    },
+    subscribers: () => open.size,
+    closeAll() {
+      if (pings) clearInterval(pings);
+      open.clear();
+      h2.closeAll();
+    },
+  };
+}
