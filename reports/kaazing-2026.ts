@@ -119,3 +119,20 @@ export function renderKaazing2026(article: ArticleFigures, files: ResultsFile[],
   }
   return out.join('\n');
 }
+
+/**
+ * The files a 2026 section draws from, out of many (a site's inputs): for each protocol, the newest file of
+ * `pushbench modern` (scenario `modern`) that measured it, so repeated benchmarks never mix into one median.
+ */
+export function latestByProtocol(files: ResultsFile[]): ResultsFile[] {
+  const chosen = new Map<string, ResultsFile>();
+  for (const f of files.filter((x) => x.scenario === 'modern')) {
+    for (const p of new Set(f.runs.map(wireProtocol))) {
+      const had = chosen.get(p);
+      if (!had || had.startedAt < f.startedAt) chosen.set(p, f);
+    }
+  }
+  return [...new Set(chosen.values())];
+}
+
+export const PROTOCOL_TITLES = PROTOCOL_TITLE;

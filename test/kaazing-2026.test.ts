@@ -59,3 +59,18 @@ test("pushbench kaazing replaces only its own part of an existing report and kee
   assert.ok(!out.includes('old study'));
   assert.equal(replaceStudyPart(null, part), part);
 });
+
+test('the study page draws the 2026 figure from the newest modern file per protocol, and none without one', async () => {
+  const { figure2026 } = await import('../reports/study.js');
+  const { latestByProtocol } = await import('../reports/kaazing-2026.js');
+  const older = { ...quick, scenario: 'modern', startedAt: '2026-01-01T00:00:00.000Z' } as ResultsFile;
+  const newer = { ...quick, scenario: 'modern', startedAt: '2026-02-01T00:00:00.000Z' } as ResultsFile;
+  const tls = { ...overTls(quick, 22), scenario: 'modern', startedAt: '2026-01-15T00:00:00.000Z' } as ResultsFile;
+  const chosen = latestByProtocol([older, tls, newer, quick]);
+  assert.deepEqual(chosen.map((f) => f.startedAt).sort(), [tls.startedAt, newer.startedAt]);
+  assert.equal(figure2026(kaazing, []), null);
+  const fig = figure2026(kaazing, chosen)!;
+  assert.deepEqual(fig.table.columns, ['transport', '2010 article', 'HTTP/1.1', 'HTTP/1.1 + TLS']);
+  const ws = fig.table.rows.find((r) => r[0] === 'websocket')!;
+  assert.equal(ws[1], String(kaazing.article.websocketFrameBytes));
+});
