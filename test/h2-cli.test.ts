@@ -62,3 +62,12 @@ test('the protocol column: h2 (always TLS), h2c; files without a protocol read a
   const bad = JSON.parse(JSON.stringify(resultsFile([run({ protocol: 'h3' })])));
   assert.throws(() => parseFile(bad, 'bad.json', ['results']), /runs\[0\]\.transportOptions\.protocol must be one of "h2", "h2c", got "h3"/);
 });
+
+test('pushbench modern: --protocol is its own, refused; a short flag first is a flag, not a scenario', () => {
+  const p = cli(['modern', '--protocol', 'h2']);
+  assert.equal(p.status, 2);
+  assert.match(p.stderr, /^pushbench: pushbench modern measures HTTP\/1\.1 and HTTP\/2 itself; leave out --protocol\n$/);
+  const short = cli(['modern', '-c', '5', '--json', 'x.json']);
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /three results files .*--out DIR instead of --json/);
+});

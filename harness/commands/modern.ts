@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (argv.includes('--tls') || argv.includes('--no-tls')) throw new UsageError('pushbench modern measures both clear text and TLS itself; leave out --tls');
   if (argv.some((a) => a === '--protocol' || a.startsWith('--protocol='))) throw new UsageError('pushbench modern measures HTTP/1.1 and HTTP/2 itself; leave out --protocol');
-  const args = argv[0] && !argv[0].startsWith('--') ? argv : ['web-2026', ...argv];
+  const args = argv[0] && !argv[0].startsWith('-') ? argv : ['web-2026', ...argv];
   const { options, report } = parseRunArgs(args);
   if (options.jsonFile) throw new UsageError('pushbench modern writes three results files (clear text, TLS, HTTP/2); give a folder with --out DIR instead of --json');
   const planned = planFor(options, machineLimits());
