@@ -185,6 +185,7 @@ export function commandOf(r: ResultsFile): string {
     o.fault ? `--fault '${JSON.stringify(o.fault)}'` : '',
     o.resume === false ? '--no-resume' : '',
     o.heartbeatMs ? `--heartbeat-ms ${o.heartbeatMs}` : '',
+    o.pattern === 'staggered' ? '--pattern staggered' : '',
   ].filter(Boolean);
   return `\`pushbench run ${r.scenario} ${flags.join(' ')}\` (rebuilt from the recorded options)`;
 }
