@@ -282,9 +282,8 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
   const to = c.sub(r, 'transportOptions', at)!;
   c.nums(to, ['intervalMs', 'longPollTimeoutMs'], `${at}.transportOptions`, { min: 0 });
   c.bool(to, 'perMessageDeflate', `${at}.transportOptions`);
-  // Files from before --pattern were all broadcasts.
-  if (r.pattern === undefined) r.pattern = 'broadcast';
-  else c.oneOf(r, 'pattern', at, PUBLISH_PATTERNS);
+  // Absent in files from before --pattern: they were all broadcasts (patternOf in results/types.ts reads them so).
+  if (r.pattern !== undefined) c.oneOf(r, 'pattern', at, PUBLISH_PATTERNS);
   c.oneOf(r, 'state', at, ['completed', 'errored']);
   if (r.state === 'errored') {
     if (typeof r.error !== 'string') {
@@ -478,8 +477,6 @@ function results(c: Check, o: Obj): ResultsFile {
   for (const k of ['scenario', 'startedAt', 'finishedAt']) c.str(o, k, '');
   environment(c, o, '');
   options(c, o);
-  const op = o.options as Obj;
-  if (op.pattern === undefined) op.pattern = 'broadcast';
   c.list(o, 'runs', '')!.forEach((r, i) => checkRun(c, r, `runs[${i}]`));
   capacity(c, o);
   efficiency(c, o);
