@@ -186,18 +186,26 @@ test('capacity --by rate flags: defaults, and one-line refusals of the other sea
   assert.equal(r.by, 'rate');
   assert.equal(r.values['--clients'], 100_000);
   assert.equal(r.values['--start-rate'], 1);
-  assert.equal(r.values['--min-rate'], 0.1);
+  // The smallest rate judged over 120 s: 5 messages per client.
+  assert.equal(r.values['--min-rate'], 0.0417);
+  assert.equal(parseCapacityArgs(['--by', 'rate']).values['--min-rate'], 0.0834);
+  assert.equal(parseCapacityArgs(['--by', 'rate', '--duration', '5', '--start-rate', '2']).values['--min-rate'], 1);
+  assert.equal(parseCapacityArgs(['--by', 'rate', '--min-rate', '0.5', '--duration', '10']).values['--min-rate'], 0.5);
   assert.throws(() => parseCapacityArgs(['--by', 'rate', '--max-clients', '500']), /^UsageError: --max-clients is for the search over client counts; --by rate holds --clients fixed/);
   assert.throws(() => parseCapacityArgs(['--by', 'rate', '--rate', '2']), /--rate is for the search over client counts/);
   assert.throws(() => parseCapacityArgs(['--clients', '500']), /--clients is for --by rate/);
   assert.throws(() => parseCapacityArgs(['--max-rate', '5']), /--max-rate is for --by rate/);
   assert.throws(() => parseCapacityArgs(['--by', 'speed']), /--by must be one of clients, rate/);
-  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--start-rate', '200']), /need --min-rate <= --start-rate <= --max-rate, got 0.1, 200, 100/);
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--start-rate', '200']), /need --min-rate <= --start-rate <= --max-rate, got 0.0834, 200, 100/);
   // 0.01 msg/s for 60 s is 0.6 messages per client: no steady state can be judged from it.
   assert.throws(
     () => parseCapacityArgs(['--by', 'rate', '--min-rate', '0.01']),
-    /--min-rate 0.01 for --duration 60 publishes 0.6 messages per client; judging a steady state needs 5: raise --min-rate to 0.084 or --duration to 500/,
+    /^UsageError: --min-rate 0.01 for --duration 60 publishes 0.6 messages per client; judging a steady state needs 5: raise --min-rate to 0.0834 or --duration to 500$/,
   );
+  // Without --min-rate the start is the smallest rate probed when it is below the judgeable one, and is named.
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--start-rate', '0.05']), /--start-rate 0.05 for --duration 60 publishes 3 messages per client; judging a steady state needs 5: raise --start-rate to 0.0834 or --duration to 100/);
+  const { ceilSignificant } = await import('../harness/commands/capacity.js');
+  assert.deepEqual([5 / 60, 5 / 120, 1, 5 / 50, 0.0123401].map((x) => ceilSignificant(x, 3)), [0.0834, 0.0417, 1, 0.1, 0.0124]);
   assert.throws(() => parseCapacityArgs(['--by', 'rate', '--duration', '3']), /--duration 3 is too short to judge a steady state; hold each probe at least 5 s/);
   assert.doesNotThrow(() => parseCapacityArgs(['--by', 'rate', '--min-rate', '0.01', '--duration', '500']));
 });

@@ -42,8 +42,19 @@ const FLAGS: OptionTable = {
   '--clients': { key: '--clients', spec: num(1, 1_000_000, true), help: '--by rate: the client count every probe holds', short: '-c', value: 'N', default: 100_000 },
   '--start-rate': { key: '--start-rate', spec: num(0.001, 1000, false), help: '--by rate: first per-client rate probed', value: 'MSG/S', default: 1 },
   '--max-rate': { key: '--max-rate', spec: num(0.001, 1000, false), help: '--by rate: largest rate probed', value: 'MSG/S', default: 100 },
-  '--min-rate': { key: '--min-rate', spec: num(0.001, 1000, false), help: '--by rate: smallest rate probed when the start fails', value: 'MSG/S', default: 0.1 },
+  '--min-rate': {
+    key: '--min-rate',
+    spec: num(0.001, 1000, false),
+    help: `--by rate: smallest rate probed when the start fails (default: the smallest that publishes ${MIN_STEADY_SECONDS} messages per client in --duration, 0.0834 at 60 s)`,
+    value: 'MSG/S',
+  },
 };
+
+/** Rounds up to `digits` significant digits (5 / 60 = 0.08333 → 0.0834): the smallest readable rate at least `x`. */
+export function ceilSignificant(x: number, digits: number): number {
+  const q = 10 ** (Math.floor(Math.log10(x)) - digits + 1);
+  return Number((Math.ceil(x / q - 1e-9) * q).toPrecision(digits));
+}
 
 /** Flags that only mean something in one search: given in the other, they are refused. */
 const ONLY_BY_CLIENTS = ['--max-clients', '--start-clients', '--min-clients', '--rate'];
@@ -68,7 +79,8 @@ export function help(): string {
       'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing\n' +
       'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.\n' +
       `--by rate: every probe holds --clients and the search runs over the per-client rate instead (from --start-rate,\n` +
-      `rates to ${RATE_DIGITS} significant digits); --min-rate × --duration must publish at least ${MIN_STEADY_SECONDS} messages per client.`,
+      `rates to ${RATE_DIGITS} significant digits); --min-rate × --duration must publish at least ${MIN_STEADY_SECONDS} messages per client\n` +
+      `(a steady state is judged on that many measured seconds), and --duration be at least ${MIN_STEADY_SECONDS} s.`,
     table: OPTIONS,
     examples: [
       'pushbench capacity -t sse,websocket --max-clients 20000',
@@ -95,7 +107,11 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
   const parsed = parseOptions(OPTIONS, argv, 'capacity');
   if (parsed.positionals.length > 0) throw new UsageError(`unknown argument ${parsed.positionals[0]}; see pushbench capacity --help`);
   const given = parsed.values;
-  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]).filter(([f]) => f !== '--hold'));
+  const values: Record<string, number> = Object.fromEntries(
+    Object.entries(FLAGS)
+      .filter(([f, o]) => f !== '--hold' && (given[f] !== undefined || o.default !== undefined))
+      .map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]),
+  );
   const v = values;
   const by = (given.by as 'clients' | 'rate' | undefined) ?? 'clients';
   const wrong = (by === 'rate' ? ONLY_BY_CLIENTS : ONLY_BY_RATE).find((f) => given[f] !== undefined);
@@ -112,6 +128,10 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
     }
     if (Math.round(v['--rate']! * v['--duration']!) < 1) throw new UsageError(`--rate ${v['--rate']} for --duration ${v['--duration']} publishes no message; raise one of them`);
   } else {
+    // The smallest rate a probe can be judged at: MIN_STEADY_SECONDS messages per client in the hold.
+    const judgeable = ceilSignificant(MIN_STEADY_SECONDS / v['--duration']!, RATE_DIGITS);
+    const minGiven = given['--min-rate'] !== undefined;
+    if (!minGiven) v['--min-rate'] = Math.min(judgeable, v['--start-rate']!);
     if (!(v['--min-rate']! <= v['--start-rate']! && v['--start-rate']! <= v['--max-rate']!)) {
       throw new UsageError(`need --min-rate <= --start-rate <= --max-rate, got ${v['--min-rate']}, ${v['--start-rate']}, ${v['--max-rate']}`);
     }
@@ -120,11 +140,12 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
       throw new UsageError(`--duration ${v['--duration']} is too short to judge a steady state; hold each probe at least ${MIN_STEADY_SECONDS} s`);
     }
     const messages = v['--min-rate']! * v['--duration']!;
-    if (messages < MIN_STEADY_SECONDS) {
-      const rate = significant(RATE_DIGITS)(Math.ceil((MIN_STEADY_SECONDS / v['--duration']!) * 1000) / 1000);
+    if (messages < MIN_STEADY_SECONDS - 1e-9) {
+      // Named after the flag that set the smallest rate: --min-rate, or --start-rate when --min-rate was left to it.
+      const flag = minGiven ? '--min-rate' : '--start-rate';
       throw new UsageError(
-        `--min-rate ${v['--min-rate']} for --duration ${v['--duration']} publishes ${significant(RATE_DIGITS)(messages)} messages per client; judging a steady state needs ${MIN_STEADY_SECONDS}: ` +
-          `raise --min-rate to ${rate} or --duration to ${Math.ceil(MIN_STEADY_SECONDS / v['--min-rate']!)}`,
+        `${flag} ${v['--min-rate']} for --duration ${v['--duration']} publishes ${significant(RATE_DIGITS)(messages)} messages per client; judging a steady state needs ${MIN_STEADY_SECONDS}: ` +
+          `raise ${flag} to ${judgeable} or --duration to ${Math.ceil(MIN_STEADY_SECONDS / v['--min-rate']! - 1e-9)}`,
       );
     }
   }
