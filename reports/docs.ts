@@ -701,7 +701,7 @@ const sizingPart: Renderer = (inputs, part, doc) => {
     `**cores = clients × messages per second per client × CPU µs per delivered message ÷ 1,000,000**, for the server ` +
       `and for the load generator apart. Here ${load}; ${first.name}'s server: ${int(clients)} × ${formatRate(rate)} × ${us(first.serverUsPerMessage)} µs ÷ 10⁶ = ` +
       `**${cores(first.serverCores)} cores**, its generator: ${int(clients)} × ${formatRate(rate)} × ${us(first.generatorUsPerMessage)} µs ÷ 10⁶ = **${cores(first.generatorCores)} cores**. ` +
-      `The floor is the least any code pays on this CPU (a bare Node sender writing one prepared frame per socket, a bare receiver reading it, ` +
+      `The floor is what the same deliveries cost bare Node on this CPU (a sender writing one prepared frame per socket, a receiver reading it, ` +
       `at ${int(s.floorConnections)} sockets each): ${int(clients)} × ${formatRate(rate)} × (${us(s.floor.serverUsPerMessage)} + ${us(s.floor.generatorUsPerMessage)}) µs ÷ 10⁶ = ` +
       `**${cores(s.floor.cores)} cores** together. The machine measured has ${run.results.environment.cpuCount} cores.`,
     '',

@@ -35,7 +35,7 @@ const FLAGS: OptionTable = {
   '--duration': { key: '--duration', spec: num(1, 3600, false), help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them', short: '-d', value: 'S', default: 60 },
   '--hold': { key: '--duration', spec: num(1, 3600, false), help: 'the same as --duration', value: 'S' },
   '--warmup': { key: '--warmup', spec: num(0, 3600, false), help: "seconds of publishing before each probe's latency counts", value: 'S', default: 2 },
-  '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second', short: '-r', value: 'MSG/S', default: 1 },
+  '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second per client (the search over counts)', short: '-r', value: 'MSG/S', default: 1 },
   '--interval-ms': { key: '--interval-ms', spec: num(10, 3_600_000, true), help: 'short polling interval (its p99 is at least the interval)', value: 'MS', default: 500 },
   '--retries': { key: '--retries', spec: num(0, 5, true), help: 'probe a failing count again; it passes if any probe does', value: 'N', default: 1 },
   '--connect-rate': { key: '--connect-rate', spec: num(0, 1_000_000, false), help: 'new connections per second, 0 = at once', value: 'N/S', default: 3000 },
