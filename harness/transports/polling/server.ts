@@ -2,23 +2,30 @@
  * Short and long polling share one server: a subscribe request (no cursor) is answered at once with the current
  * sequence number; a request with `?since=N` gets every message after N. Short polling answers at once (an empty
  * body when there is nothing new); long polling holds the request until a message exists or the timeout passes.
+ *
+ * Staggered (harness/run/pattern.ts): a connection is served from its slot's feed, so message k becomes available to
+ * it at its own phase (and carries that due time); a short poll finds it at its next poll, a held long poll of that
+ * slot is answered when its slot publishes. Same requests, same responses: the bytes do not change.
  */
 import type http from 'node:http';
 import type http2 from 'node:http2';
-import { burnUs, parseSince, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
+import type { Feed } from '../../protocol/feed.js';
+import { burnUs, feedOf, parseSince, slotCount, slotFor, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
 
 interface Held {
   res: http.ServerResponse;
   since: number;
+  feed: Feed;
   timer: NodeJS.Timeout;
 }
 
 export function createPollingServer(ctx: ServerContext, hold: boolean): TransportServer {
-  const { feed, profile, wire } = ctx;
+  const { profile, wire } = ctx;
   const head = profile.responses.poll;
-  const held = new Set<Held>();
+  /** Held long polls, by slot (one slot for a broadcast). */
+  const held = Array.from({ length: slotCount(ctx) }, () => new Set<Held>());
 
-  const answer = (res: http.ServerResponse, since: number): void => {
+  const answer = (res: http.ServerResponse, since: number, feed: Feed): void => {
     // Answered before anything was published: an idle poll of the ramp, before the measurement window.
     const beforeWindow = feed.lastSeq === 0;
     const { body, count } = feed.bodyAfter(since);
@@ -32,6 +39,8 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
 
   ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const since = parseSince(req.url);
+    const slot = slotFor(ctx, req.socket);
+    const feed = feedOf(ctx, slot);
     if (since === null) {
       const body = Buffer.from(String(feed.lastSeq));
       writeProfileHead(res, 200, head, body.length);
@@ -40,34 +49,39 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
       return;
     }
     wire.requested(req.socket, since);
-    if (!hold || feed.lastSeq > since) return answer(res, since);
+    if (!hold || feed.lastSeq > since) return answer(res, since, feed);
+    const waiting = held[slot]!;
     const entry: Held = {
       res,
       since,
+      feed,
       timer: setTimeout(() => {
-        held.delete(entry);
-        answer(res, since);
+        waiting.delete(entry);
+        answer(res, since, feed);
       }, ctx.options.longPollTimeoutMs),
     };
-    held.add(entry);
+    waiting.add(entry);
     res.once('close', () => {
       clearTimeout(entry.timer);
-      held.delete(entry);
+      waiting.delete(entry);
     });
   });
 
   return {
-    onPublish() {
-      for (const entry of held) {
+    onPublish(_seq, _body, slot = 0) {
+      const waiting = held[slot]!;
+      for (const entry of waiting) {
         clearTimeout(entry.timer);
-        answer(entry.res, entry.since);
+        answer(entry.res, entry.since, entry.feed);
       }
-      held.clear();
+      waiting.clear();
     },
-    subscribers: () => held.size,
+    subscribers: () => held.reduce((a, h) => a + h.size, 0),
     closeAll() {
-      for (const entry of held) clearTimeout(entry.timer);
-      held.clear();
+      for (const waiting of held) {
+        for (const entry of waiting) clearTimeout(entry.timer);
+        waiting.clear();
+      }
       ctx.http.closeAllConnections();
     },
   };
@@ -76,14 +90,16 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
 /**
  * The same server over HTTP/2: each poll is a stream on the client's session, answered with HEADERS and DATA
  * (END_STREAM); the marks of the run's split follow once the answer's frames are written (harness/transports/h2-server.ts).
+ * A session's slot (staggered) is its socket's.
  */
 function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServer {
-  const { feed, profile, wire } = ctx;
+  const { profile, wire } = ctx;
   const h2 = ctx.h2!;
   const head = profile.responses.poll;
-  const held = new Set<{ stream: http2.ServerHttp2Stream; since: number; timer: NodeJS.Timeout }>();
+  type H2Held = { stream: http2.ServerHttp2Stream; since: number; feed: Feed; timer: NodeJS.Timeout };
+  const held = Array.from({ length: slotCount(ctx) }, () => new Set<H2Held>());
 
-  const answer = (stream: http2.ServerHttp2Stream, since: number): void => {
+  const answer = (stream: http2.ServerHttp2Stream, since: number, feed: Feed): void => {
     const beforeWindow = feed.lastSeq === 0;
     const { body, count } = feed.bodyAfter(since);
     if (count > 0) burnUs(ctx.injectServerCostUs * count);
@@ -96,40 +112,47 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
     stream.on('error', () => {});
     const socket = h2.socket(stream);
     const since = parseSince(headers[':path']);
+    const slot = socket ? slotFor(ctx, socket) : 0;
+    const feed = feedOf(ctx, slot);
     if (since === null) {
       h2.respond(stream, 200, head, Buffer.from(String(feed.lastSeq)));
       if (socket) h2.afterWrite(() => wire.markSetupWritten(socket));
       return;
     }
     if (socket) wire.requested(socket, since);
-    if (!hold || feed.lastSeq > since) return answer(stream, since);
-    const entry = {
+    if (!hold || feed.lastSeq > since) return answer(stream, since, feed);
+    const waiting = held[slot]!;
+    const entry: H2Held = {
       stream,
       since,
+      feed,
       timer: setTimeout(() => {
-        held.delete(entry);
-        answer(stream, since);
+        waiting.delete(entry);
+        answer(stream, since, feed);
       }, ctx.options.longPollTimeoutMs),
     };
-    held.add(entry);
+    waiting.add(entry);
     stream.once('close', () => {
       clearTimeout(entry.timer);
-      held.delete(entry);
+      waiting.delete(entry);
     });
   });
 
   return {
-    onPublish() {
-      for (const entry of held) {
+    onPublish(_seq, _body, slot = 0) {
+      const waiting = held[slot]!;
+      for (const entry of waiting) {
         clearTimeout(entry.timer);
-        answer(entry.stream, entry.since);
+        answer(entry.stream, entry.since, entry.feed);
       }
-      held.clear();
+      waiting.clear();
     },
-    subscribers: () => held.size,
+    subscribers: () => held.reduce((a, h) => a + h.size, 0),
     closeAll() {
-      for (const entry of held) clearTimeout(entry.timer);
-      held.clear();
+      for (const waiting of held) {
+        for (const entry of waiting) clearTimeout(entry.timer);
+        waiting.clear();
+      }
       h2.closeAll();
     },
   };
