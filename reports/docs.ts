@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
+import { renderKaazing2026 } from './kaazing-2026.js';
 import { renderFaultSummary, renderFaultTables } from './faults.js';
 import { renderServerComparison } from './servers.js';
 import { formatFloorTable } from './floor.js';
@@ -485,6 +486,20 @@ const kaazing: Renderer = (inputs, part, doc) => {
   return renderKaazingReport(inputs[0]!.results as KaazingResults).replace(/\n+$/, '');
 };
 
+/**
+ * The study's 2026 section: the article's figures (from the kaazing results file named first) beside run results
+ * files measured with today's protocols (`pushbench modern`'s clear-text, TLS and HTTP/2 files).
+ */
+const kaazing2026: Renderer = (inputs, part, doc) => {
+  const [first, ...rest] = inputs;
+  if (!first || first.kind !== 'kaazing' || rest.length === 0) {
+    throw new DocsInputError(`${doc}:${part.line}: the kaazing-2026 part needs the kaazing results file first (for the article's figures), then one or more results files of pushbench run or modern`);
+  }
+  const files = withSources(rest, part, doc);
+  const clients = part.args.clients?.split(',').map(Number);
+  return [provenance(files, doc), '', renderKaazing2026((first.results as KaazingResults).article, files.map((f) => f.results), clients)].join('\n');
+};
+
 /** The server comparison (embedded, nchan, Socket.IO) over its results files: the whole of reports/servers.md. */
 const servers: Renderer = (inputs, part, doc) => renderServerComparison(withSources(inputs, part, doc).map((f) => f.results)).replace(/\n+$/, '');
 
@@ -541,6 +556,7 @@ const RENDERERS: Record<string, Renderer> = {
   'capacity-summary': capacitySummary,
   efficiency,
   kaazing,
+  'kaazing-2026': kaazing2026,
   'fault-table': (inputs, part, doc) => {
     const files = runResults(inputs, part, doc);
     return provenance(inputs.map((i, k) => ({ source: i.source, results: files[k]! })), doc) + '\n\n' + renderFaultTables(files);
