@@ -186,6 +186,7 @@ export function commandOf(r: ResultsFile): string {
     o.fault ? `--fault '${JSON.stringify(o.fault)}'` : '',
     o.resume === false ? '--no-resume' : '',
     o.heartbeatMs ? `--heartbeat-ms ${o.heartbeatMs}` : '',
+    o.pattern === 'staggered' ? '--pattern staggered' : '',
   ].filter(Boolean);
   return `\`pushbench run ${r.scenario} ${flags.join(' ')}\` (rebuilt from the recorded options)`;
 }
@@ -321,7 +322,7 @@ function runSentence(r: CompletedTransportRun, cpus: number): string {
       (errors ? ` with ${int(errors)} connection errors` : ', no connection error'),
     `${int(m.delivered)} of ${int(m.expected)} messages delivered, ${loss}`,
     r.wire.matchesModel ? 'every byte equal to the model' : 'bytes differ from the model',
-    `p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
+    `${r.pattern === 'staggered' ? 'staggered (each client due at its own phase): ' : ''}p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
   ];
   const srvMem = serverBytesPerConnection(r);
   const cliMem = clientBytesPerConnection(r);

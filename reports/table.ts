@@ -57,6 +57,8 @@ export const COLUMNS: Column[] = [
     cell: (r) => {
       if (r.state === 'errored') return `ERROR: ${r.error}`;
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
+      // Each client's messages due at its own phase: p99 is not the time to drain one burst, so say which it is.
+      if (r.pattern === 'staggered') notes.push('staggered');
       if (r.steady?.state === 'overloaded') notes.push(`OVERLOADED* (${r.steady.reason})`);
       if (r.machine?.saturated) notes.push(`MACHINE SATURATED (${r.machine.saturationReason})`);
       const t = r.wire.tls;

@@ -34,6 +34,7 @@ import type {
 import { SCHEMA_VERSION } from '../../results/types.js';
 import type { FaultTransportStats } from '../../results/types.js';
 import { FaultRun } from '../faults/run.js';
+import { staggerSlots } from './pattern.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 import type { ModelPart } from '../transports/client.js';
 import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
@@ -134,6 +135,7 @@ function runBase(o: RunOptions, transport: TransportName, repeat: number) {
     durationS: o.durationS,
     profile: o.profile,
     transportOptions: transportOptions(o),
+    pattern: o.pattern ?? 'broadcast',
   };
 }
 
@@ -221,6 +223,7 @@ async function runTransport(
     injectServerCostUs: o.injectServerCostUs,
     processes: plan.serverProcesses,
     ...(tlsMaterial ? { tls: tlsMaterial } : {}),
+    ...(o.pattern === 'staggered' ? { slots: staggerSlots(o.pattern, o.rate) } : {}),
     ...serverConfigFields(o, plan),
   };
   try {
