@@ -431,6 +431,10 @@ function capacity(c: Check, o: Obj): void {
   if (!cap) return;
   c.nums(cap, ['p99Ms', 'maxClients', 'startClients', 'precision', 'durationS', 'intervalMs'], 'capacity', { min: 0 });
   c.nums(cap, ['retries', 'warmupS'], 'capacity', { min: 0, optional: true });
+  // Files from before --by searched the client count.
+  if (cap.by !== undefined) c.oneOf(cap, 'by', 'capacity', ['clients', 'rate']);
+  const byRate = cap.by === 'rate';
+  if (byRate) c.nums(cap, ['startRate', 'maxRate', 'minRate'], 'capacity', { min: 0 });
   c.list(cap, 'transports', 'capacity')!.forEach((raw, i) => {
     const f = `capacity.transports[${i}]`;
     const t = c.obj(raw, f);
@@ -439,11 +443,16 @@ function capacity(c: Check, o: Obj): void {
     c.num(t, 'firstFailedClients', f, { int: true, min: 0, nullable: true });
     c.str(t, 'limitedBy', f);
     c.num(t, 'serverBytesPerConnectionSlope', f, { optional: true });
+    if (byRate) {
+      c.num(t, 'maxRate', f, { min: 0 });
+      c.num(t, 'firstFailedRate', f, { min: 0, nullable: true });
+    }
     c.list(t, 'steps', f)!.forEach((rawStep, j) => {
       const fs = `${f}.steps[${j}]`;
       const s = c.obj(rawStep, fs);
       c.nums(s, ['clients', 'lost', 'unconnected'], fs, { int: true, min: 0 });
       c.num(s, 'p99Ms', fs, { min: 0 });
+      if (byRate) c.num(s, 'rate', fs, { min: 0 });
       c.bool(s, 'ok', fs);
       c.str(s, 'limitedBy', fs, { nullable: true });
     });

@@ -665,9 +665,11 @@ export interface ResultsFile {
   faults?: FaultResults;
 }
 
-/** One measured client count of a capacity search. */
+/** One measured client count (or, `by` rate, one per-client rate) of a capacity search. */
 export interface CapacityStep {
   clients: number;
+  /** Messages per second per client of this probe (`by` rate only). */
+  rate?: number;
   p99Ms: number;
   lost: number;
   /** Clients that never subscribed. */
@@ -683,6 +685,13 @@ export interface TransportCapacity {
   maxClients: number;
   /** The smallest count that failed, when one did; the true capacity lies between the two. */
   firstFailedClients: number | null;
+  /**
+   * `by` rate: the largest per-client rate that passed at the section's client count (0 when none did), and the
+   * smallest that failed above it (null when `maxRate` of the section passed). There `maxClients` is that count
+   * when some rate passed (else 0) and `firstFailedClients` null (else the count).
+   */
+  maxRate?: number;
+  firstFailedRate?: number | null;
   /** What ran out at the first failed count, e.g. "server CPU (2 processes at 97% of a core)", or "not reached". */
   limitedBy: string;
   /**
@@ -694,6 +703,15 @@ export interface TransportCapacity {
 }
 
 export interface CapacityResults {
+  /**
+   * What the search ran over: the client count at `options.rate` (absent in files from before `--by`), or the
+   * per-client message rate with every probe holding `maxClients` (= `startClients`) clients.
+   */
+  by?: 'clients' | 'rate';
+  /** `by` rate: the first, largest and smallest rate the search would probe (msg/s per client). */
+  startRate?: number;
+  maxRate?: number;
+  minRate?: number;
   /** Pass criteria: p99 latency at most this, nothing lost, every client connected. */
   p99Ms: number;
   maxClients: number;
