@@ -9,7 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { test } from 'node:test';
 import { H2FrameReader, H2_CLIENT_PREFACE, H2_FRAME_TYPES, encodeFrameHeader } from '../harness/protocol/h2/frames.js';
-import { h2RequestHeaders } from '../harness/protocol/h2/heads.js';
+import { h2RequestHeaders, profileH2RequestHeaders } from '../harness/protocol/h2/heads.js';
 import { HpackDecoder, HpackEncoder, HpackError, STATIC_TABLE, decodeInteger, encodeInteger, type HpackEncodeOptions } from '../harness/protocol/h2/hpack.js';
 import { HUFFMAN_CODES, HUFFMAN_CODE_LENGTHS, huffmanDecode, huffmanEncode } from '../harness/protocol/h2/huffman.js';
 import { fillHeaders, loadProfile } from '../harness/protocol/profiles.js';
@@ -170,7 +170,7 @@ test('responses in a 256-byte table: RFC 7541 C.5 and C.6, evictions included', 
   assert.equal(enc.encode(RES2).toString('hex'), '4803333037c1c0bf');
 });
 
-test('a real profile head repeated: after the first block every field is one indexed octet', () => {
+test('a real profile head repeated: after the first block every field is one indexed octet', (t) => {
   const profile = loadProfile('chromium');
   const authority = '127.0.0.1:8080';
   const head = (since: number): Fields => h2RequestHeaders(fillHeaders(profile.requests.poll, { host: authority }), `${profile.paths.poll}?since=${since}`, 'https');
@@ -196,6 +196,17 @@ test('a real profile head repeated: after the first block every field is one ind
   assert.equal(enc.tableSize, dec.tableSize);
   assert.deepEqual(enc.entries, dec.entries);
   assert.ok(first.length > 5 * fieldCount, `first block ${first.length} B`);
+  // The list Chromium itself sent over HTTP/2 (the profile's h2 section): the same holds.
+  const captured = fillHeaders(profileH2RequestHeaders(profile, 'poll', `${profile.paths.poll}?since=0`, 'https'), { host: authority });
+  const enc2 = new HpackEncoder();
+  const dec2 = new HpackDecoder();
+  const capturedFirst = enc2.encode(captured);
+  assert.deepEqual(dec2.decode(capturedFirst), captured);
+  const capturedAgain = enc2.encode(captured);
+  assert.equal(capturedAgain.length, captured.length);
+  assert.deepEqual(dec2.decode(capturedAgain), captured);
+  t.diagnostic(`chromium's own HTTP/2 poll, ${captured.length} fields: first block ${capturedFirst.length} B, again ${capturedAgain.length} B`);
+  t.diagnostic(`chromium poll, ${fieldCount} fields: first block ${first.length} B, same head again ${fieldCount} B, next poll (new :path) ${fieldCount - 1 + new HpackEncoder().encode([[':path', `${profile.paths.poll}?since=1`]]).length} B`);
 });
 
 test('never-indexed and not-indexed fields stay out of both tables', () => {

@@ -95,6 +95,8 @@ export interface WorkerConfig {
   clients: number;
   /** Connections this worker opens per second; 0 = all at once. */
   connectRate: number;
+  /** Paced connecting only: at most this many of the worker's clients opened and not yet subscribed (0: no cap). */
+  maxConnecting?: number;
   profile: string;
   options: TransportOptions;
   /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */

@@ -13,7 +13,7 @@ import { nowUs } from '../protocol/feed.js';
 import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
-import { cpuSplit, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
+import { cpuSplit, MAX_CONNECTING, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
@@ -300,6 +300,7 @@ async function runTransport(
           localPortBase: plan.localPortBase,
           clients: plan.clientsPerWorker[i]!,
           connectRate: workerRate,
+          ...(workerRate > 0 ? { maxConnecting: Math.ceil(MAX_CONNECTING / plan.workers) } : {}),
           profile: o.profile,
           options,
           ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),
