@@ -15,7 +15,7 @@ import { TLS_SERVER_NAME, tlsRecords } from '../protocol/tls.js';
 import { WireLedger } from '../measure/wire.js';
 import { emptyH2Bytes, type H2Bytes } from '../protocol/h2/frames.js';
 import { addH2Bytes } from '../protocol/h2/client.js';
-import { h2RequestHeaders } from '../protocol/h2/heads.js';
+import { profileH2RequestHeaders } from '../protocol/h2/heads.js';
 
 /** host:port as the Host header carries it: an IPv6 literal in brackets (RFC 9110 §7.2, RFC 3986 §3.2.2). */
 export function hostPort(host: string, port: number): string {
@@ -483,12 +483,14 @@ export function isH2(ctx: ClientContext): boolean {
 }
 
 /**
- * A request from the profile as HTTP/2 header fields (harness/protocol/h2/heads.ts): pseudo-headers first, Host as
- * `:authority`, connection-specific fields dropped.
+ * A request from the profile as HTTP/2 header fields (harness/protocol/h2/heads.ts): the list the browser itself sent
+ * over HTTP/2 where the profile has one (`h2.requests`, captured), else the HTTP/1.1 head mapped (pseudo-headers
+ * first, Host as `:authority`, connection-specific fields dropped); placeholders filled, `extra` fields appended.
  */
 export function h2Request(ctx: ClientContext, kind: keyof HeaderProfile['requests'], path: string, extra: HeaderList = [], vars: { key?: string } = {}): Array<[string, string]> {
-  const headers = [...fillHeaders(ctx.profile.requests[kind], { host: hostPort(ctx.host, ctx.port), ...vars }), ...extra];
-  return h2RequestHeaders(headers, path, ctx.options.protocol === 'h2' ? 'https' : 'http');
+  const scheme = ctx.options.protocol === 'h2' ? 'https' : 'http';
+  const fields = fillHeaders(profileH2RequestHeaders(ctx.profile, kind, path, scheme), { host: hostPort(ctx.host, ctx.port), ...vars });
+  return [...fields.map(([n, v]): [string, string] => [n, v]), ...extra.map(([n, v]): [string, string] => [n.toLowerCase(), v])];
 }
 
 /**
