@@ -4,9 +4,9 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { decodeMessage, nowUs } from '../protocol/feed.js';
+import { nowUs, readMessage } from '../protocol/feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
-import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
+import { LatencyRecorder, newHistogram, type Histogram } from '../../results/histogram.js';
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
@@ -80,7 +80,8 @@ export class Tally {
   bytesReceived = 0;
   readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 };
   readonly errors: Record<string, number> = {};
-  readonly latency: Histogram = newHistogram();
+  /** Latencies as the clients record them: counted in bulk into `latency` whenever it is read. */
+  readonly latencyRecorder = new LatencyRecorder(newHistogram());
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
@@ -90,10 +91,18 @@ export class Tally {
    */
   readonly wire = new WireLedger();
 
+  /** Every latency recorded so far (from the window's start on: the worker resets it then). */
+  get latency(): Histogram {
+    return this.latencyRecorder.flush();
+  }
+
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
   }
 }
+
+/** Where Delivery.receive reads each message: one object for the process, so reading one allocates nothing. */
+const message = { seq: 0, publishUs: 0 };
 
 /** Sequence check of one client: what arrived in order, ahead of order, or again. */
 export class Delivery {
@@ -108,18 +117,17 @@ export class Delivery {
 
   /** Handles one message body; returns its sequence number, or -1 when the bytes are not a message. */
   receive(buf: Buffer, start: number, end: number): number {
-    const msg = decodeMessage(buf, start, end);
     const t = this.tally;
-    if (!msg) {
+    if (!readMessage(buf, start, end, message)) {
       t.error('BAD_MESSAGE');
       return -1;
     }
-    const latencyUs = nowUs() - msg.publishUs;
-    if (msg.publishUs >= t.latencyFromUs) recordUs(t.latency, latencyUs);
-    t.timeline.record(msg.publishUs, latencyUs);
+    const { seq, publishUs } = message;
+    const latencyUs = nowUs() - publishUs;
+    if (publishUs >= t.latencyFromUs) t.latencyRecorder.record(latencyUs);
+    t.timeline.record(publishUs, latencyUs);
     t.received++;
     t.payloadBytes += end - start;
-    const seq = msg.seq;
     if (seq <= this.contiguous || this.ahead?.has(seq)) {
       t.duplicated++;
       return seq;
@@ -134,7 +142,7 @@ export class Delivery {
         if (this.ahead.size === 0) this.ahead = null;
       }
     } else (this.ahead ??= new Set()).add(seq);
-    this.watch?.received(seq, msg.publishUs, latencyUs, this.contiguous);
+    this.watch?.received(seq, publishUs, latencyUs, this.contiguous);
     return seq;
   }
 
@@ -198,6 +206,22 @@ export type ClientFactory = (ctx: ClientContext) => SimClient;
 
 /** Where every socket of this process reads into: reads are handled one at a time, to completion. */
 const READ_BUFFER = Buffer.allocUnsafe(65_536);
+
+/** The reader of one connection, kept on its socket, where the shared `onread` callback finds it. */
+const kReader = Symbol('reader');
+type ReadingSocket = net.Socket & { [kReader]: (buf: Buffer, end: number) => void };
+
+/**
+ * One `onread` for every socket of the process: Node calls it on the socket that read (`this`), so no socket needs a
+ * callback of its own, and a read touches the socket and its reader only.
+ */
+const SHARED_ONREAD = {
+  buffer: READ_BUFFER,
+  callback(this: ReadingSocket, n: number, buf: Uint8Array): boolean {
+    this[kReader](buf as Buffer, n);
+    return true;
+  },
+};
 
 /** Pause before a client re-opens a connection that failed or was closed under it (first attempt; see `retryMs`). */
 export const RETRY_MS = 1000;
@@ -265,14 +289,14 @@ export class Lifecycle {
 
   /**
    * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every read goes
-   * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
+   * to `onRead(buf, end)`: the bytes read are `buf[0, end)`. An exception there (a malformed response) is counted by its code and ends the connection. When the
    * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped). When the
    * peer closes it without an error while `unanswered()` names a code (a request still waiting), that code is counted.
    *
    * Reads land in one buffer the whole worker shares (`onread`), not in a fresh buffer each through the stream
-   * machinery: `onData` must copy whatever it keeps past its return.
+   * machinery, and are handed on without a view of their own: `onRead` must copy whatever it keeps past its return.
    */
-  open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
+  open(onRead: (buf: Buffer, end: number) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
     const tally = ctx.tally;
     const watch = ctx.watch;
@@ -291,16 +315,16 @@ export class Lifecycle {
     /** How the client noticed the connection was gone, for the fault record. */
     let lostAs = 'CLOSED';
     // Every read, clear text or the plaintext out of TLS: counted, handed on, and (a slow consumer) throttled.
-    const read = (chunk: Buffer): void => {
-      tally.bytesReceived += chunk.length;
+    const read = (buf: Buffer, end: number): void => {
+      tally.bytesReceived += end;
       try {
-        onData(chunk);
+        onRead(buf, end);
       } catch (e) {
         lostAs = errorCode(e);
         tally.error(lostAs);
         s.destroy();
       }
-      if (slowBytesPerS > 0 && watch!.throttled) throttle(chunk.length);
+      if (slowBytesPerS > 0 && watch!.throttled) throttle(end);
     };
     const s = ctx.options.tls ? this.openTls(read) : net.connect({
       host: ctx.host,
@@ -308,14 +332,9 @@ export class Lifecycle {
       localAddress: ctx.localAddress,
       localPort: ctx.localPort,
       noDelay: true,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array): boolean => {
-          read((buf as Buffer).subarray(0, n));
-          return true;
-        },
-      },
-    });
+      onread: SHARED_ONREAD,
+    } as net.NetConnectOpts);
+    (s as ReadingSocket)[kReader] = read;
     let failed = false;
     this.socket = s;
     tally.wire.track(countedSocket(s));
@@ -352,7 +371,7 @@ export class Lifecycle {
    * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
    * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
    */
-  private openTls(read: (chunk: Buffer) => void): net.Socket {
+  private openTls(read: (buf: Buffer, end: number) => void): net.Socket {
     const { ctx } = this;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
     const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
@@ -364,7 +383,7 @@ export class Lifecycle {
     s.on('data', (chunk: Buffer) => {
       readingRaw = raw;
       try {
-        read(chunk);
+        read(chunk, chunk.length);
       } finally {
         readingRaw = null;
       }

@@ -96,7 +96,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
   const connect = () => {
     parser = new ResponseParser({ onHead, onBody, onEnd });
     return life.open(
-      (chunk) => parser!.execute(chunk),
+      (buf, end) => parser!.execute(buf, 0, end),
       send,
       () => {
         // A naive client starts over as a new subscriber after a lost connection.

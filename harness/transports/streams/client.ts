@@ -43,7 +43,11 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   let subscribedOnce = false;
   let lastEventId = -1;
   let eventId = -1;
-  let data: Buffer | null = null;
+  // The current event's data line: bytes [dataStart, dataEnd) of dataBuf, a view of the read until the read ends.
+  let dataBuf: Buffer | null = null;
+  let dataStart = 0;
+  let dataEnd = 0;
+  let dataCopied = false;
 
   const received = (seq: number, payloadBytes: number): void => {
     model.message(seq, payloadBytes);
@@ -53,18 +57,21 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const onSseLine = (buf: Buffer, start: number, end: number): void => {
     if (end === start) {
       // Blank line: dispatch the event.
-      if (data) {
-        const seq = delivery.receive(data, 0, data.length);
+      if (dataBuf) {
+        const seq = delivery.receive(dataBuf, dataStart, dataEnd);
         if (eventId >= 0) lastEventId = eventId;
-        if (seq > 0) received(eventId >= 0 ? eventId : seq, data.length);
+        if (seq > 0) received(eventId >= 0 ? eventId : seq, dataEnd - dataStart);
       }
-      data = null;
+      dataBuf = null;
       eventId = -1;
       return;
     }
     if (hasPrefix(buf, start, end, DATA_FIELD)) {
-      // A view, not a copy: the blank line usually follows in the same read (onBody copies it if not).
-      data = buf.subarray(start + DATA_FIELD.length, end);
+      // In place, not a copy: the blank line usually follows in the same read (onBody copies it if not).
+      dataBuf = buf;
+      dataStart = start + DATA_FIELD.length;
+      dataEnd = end;
+      dataCopied = false;
     } else if (hasPrefix(buf, start, end, ID_FIELD)) {
       eventId = decimalAt(buf, start + ID_FIELD.length, end);
     }
@@ -97,7 +104,12 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
   const onBody = (buf: Buffer, start: number, end: number): void => {
     lines.push(buf, start, end, sse ? onSseLine : onStreamLine);
     // An event whose blank line has not arrived yet: keep its data past this read (the read buffer is reused).
-    if (data) data = Buffer.from(data);
+    if (dataBuf && !dataCopied) {
+      dataBuf = Buffer.from(dataBuf.subarray(dataStart, dataEnd));
+      dataStart = 0;
+      dataEnd = dataBuf.length;
+      dataCopied = true;
+    }
   };
 
   const connect = (): void => {
@@ -108,7 +120,7 @@ export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient 
     lines.reset();
     let parser: ResponseParser | null = null;
     const s = life.open(
-      (chunk) => parser!.execute(chunk),
+      (buf, end) => parser!.execute(buf, 0, end),
       connect,
       undefined,
       () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
