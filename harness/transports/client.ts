@@ -207,18 +207,19 @@ export type ClientFactory = (ctx: ClientContext) => SimClient;
 /** Where every socket of this process reads into: reads are handled one at a time, to completion. */
 const READ_BUFFER = Buffer.allocUnsafe(65_536);
 
-/** The reader of one connection, kept on its socket, where the shared `onread` callback finds it. */
+/** The client a socket reads for, kept on the socket, where the shared `onread` callback finds it. */
 const kReader = Symbol('reader');
-type ReadingSocket = net.Socket & { [kReader]: (buf: Buffer, end: number) => void };
+type ReadingSocket = net.Socket & { [kReader]: Lifecycle };
 
 /**
  * One `onread` for every socket of the process: Node calls it on the socket that read (`this`), so no socket needs a
- * callback of its own, and a read touches the socket and its reader only.
+ * callback of its own, and a read goes from the socket straight to its client's Lifecycle. With tens of thousands of
+ * clients each read touches state no cache holds any more, so every object fewer on the way counts.
  */
 const SHARED_ONREAD = {
   buffer: READ_BUFFER,
   callback(this: ReadingSocket, n: number, buf: Uint8Array): boolean {
-    this[kReader](buf as Buffer, n);
+    this[kReader].read(buf as Buffer, n);
     return true;
   },
 };
@@ -253,6 +254,13 @@ export class Lifecycle {
   private done = false;
   /** Reconnect attempts since the last answered subscription (backoff). */
   private attempts = 0;
+  // The current connection's reader (see `open`).
+  private onRead: (buf: Buffer, end: number) => void = () => {};
+  /** How the client noticed the connection was gone, for the fault record. */
+  private lostAs = 'CLOSED';
+  private slowBytesPerS = 0;
+  private tokens = 0;
+  private tokensAt = 0;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -300,33 +308,12 @@ export class Lifecycle {
     const { ctx } = this;
     const tally = ctx.tally;
     const watch = ctx.watch;
-    const slowBytesPerS = watch?.slow ? (ctx.slowReadBytesPerS ?? 0) : 0;
-    // Slow consumer: a token bucket of one second's bytes; a read that overdraws it pauses the socket until refilled.
-    let tokens = slowBytesPerS;
-    let tokensAt = performance.now();
-    const throttle = (n: number): void => {
-      const now = performance.now();
-      tokens = Math.min(slowBytesPerS, tokens + ((now - tokensAt) / 1000) * slowBytesPerS) - n;
-      tokensAt = now;
-      if (tokens >= 0) return;
-      s.pause();
-      setTimeout(() => !s.destroyed && s.resume(), (-tokens / slowBytesPerS) * 1000);
-    };
-    /** How the client noticed the connection was gone, for the fault record. */
-    let lostAs = 'CLOSED';
-    // Every read, clear text or the plaintext out of TLS: counted, handed on, and (a slow consumer) throttled.
-    const read = (buf: Buffer, end: number): void => {
-      tally.bytesReceived += end;
-      try {
-        onRead(buf, end);
-      } catch (e) {
-        lostAs = errorCode(e);
-        tally.error(lostAs);
-        s.destroy();
-      }
-      if (slowBytesPerS > 0 && watch!.throttled) throttle(end);
-    };
-    const s = ctx.options.tls ? this.openTls(read) : net.connect({
+    this.onRead = onRead;
+    this.lostAs = 'CLOSED';
+    this.slowBytesPerS = watch?.slow ? (ctx.slowReadBytesPerS ?? 0) : 0;
+    this.tokens = this.slowBytesPerS;
+    this.tokensAt = performance.now();
+    const s = ctx.options.tls ? this.openTls() : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
@@ -334,19 +321,19 @@ export class Lifecycle {
       noDelay: true,
       onread: SHARED_ONREAD,
     } as net.NetConnectOpts);
-    (s as ReadingSocket)[kReader] = read;
+    (s as ReadingSocket)[kReader] = this;
     let failed = false;
     this.socket = s;
     tally.wire.track(countedSocket(s));
     s.on('timeout', () => {
-      lostAs = 'IDLE_TIMEOUT';
-      tally.error(lostAs);
+      this.lostAs = 'IDLE_TIMEOUT';
+      tally.error(this.lostAs);
       s.destroy();
     });
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
-      lostAs = errorCode(e);
-      tally.error(lostAs);
+      this.lostAs = errorCode(e);
+      tally.error(this.lostAs);
       // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
       if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
     });
@@ -355,10 +342,10 @@ export class Lifecycle {
         const code = unanswered();
         if (code) {
           tally.error(code);
-          if (lostAs === 'CLOSED') lostAs = code;
+          if (this.lostAs === 'CLOSED') this.lostAs = code;
         }
       }
-      if (!this.stopped) watch?.lost(lostAs);
+      if (!this.stopped) watch?.lost(this.lostAs);
       if (this.socket === s) this.socket = null;
       if (onClose) onClose();
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), this.retryMs());
@@ -367,11 +354,42 @@ export class Lifecycle {
   }
 
   /**
+   * Every read of the current connection, clear text or the plaintext out of TLS, `buf[0, end)`: counted, handed to
+   * the client, and (a slow consumer) throttled. An exception in the client (a malformed response) is counted by its
+   * code and ends the connection.
+   */
+  read(buf: Buffer, end: number): void {
+    const { tally } = this.ctx;
+    tally.bytesReceived += end;
+    try {
+      this.onRead(buf, end);
+    } catch (e) {
+      this.lostAs = errorCode(e);
+      tally.error(this.lostAs);
+      this.socket?.destroy();
+    }
+    if (this.slowBytesPerS > 0 && this.ctx.watch!.throttled) this.throttle(end);
+  }
+
+  /** Slow consumer: a token bucket of one second's bytes; a read that overdraws it pauses the socket until refilled. */
+  private throttle(n: number): void {
+    const s = this.socket;
+    if (!s) return;
+    const now = performance.now();
+    const rate = this.slowBytesPerS;
+    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate) - n;
+    this.tokensAt = now;
+    if (this.tokens >= 0) return;
+    s.pause();
+    setTimeout(() => !s.destroyed && s.resume(), (-this.tokens / rate) * 1000);
+  }
+
+  /**
    * The TLS connection a browser opens for https: and wss: — TLS 1.3, SNI, the certificate checked — over a TCP
    * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
    * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
    */
-  private openTls(read: (buf: Buffer, end: number) => void): net.Socket {
+  private openTls(): net.Socket {
     const { ctx } = this;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
     const s = tls.connect({ socket: raw, servername: TLS_SERVER_NAME, ca: ctx.tlsCa, minVersion: 'TLSv1.3' });
@@ -383,7 +401,7 @@ export class Lifecycle {
     s.on('data', (chunk: Buffer) => {
       readingRaw = raw;
       try {
-        read(chunk, chunk.length);
+        this.read(chunk, chunk.length);
       } finally {
         readingRaw = null;
       }

@@ -13,11 +13,19 @@ import zlib from 'node:zlib';
 import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
 import { closeWebSocket, maskedFrame, WsFrameParser, type WsFrameSink } from '../../protocol/ws-frames.js';
-import { Delivery, Lifecycle, requestHead, type ClientContext, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, requestHead, type ClientContext, type ModelBytes, type SimClient } from '../client.js';
 
 const DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const EMPTY = Buffer.alloc(0);
+
+/** The model keeps no state of its own, so the clients of one worker share one: one object fewer per message. */
+const models = new WeakMap<ModelBytes, WebSocketModel>();
+function sharedModel(m: ModelBytes): WebSocketModel {
+  let model = models.get(m);
+  if (!model) models.set(m, (model = new WebSocketModel(m)));
+  return model;
+}
 
 class WebSocketClient implements WsFrameSink {
   private readonly life: Lifecycle;
@@ -41,7 +49,7 @@ class WebSocketClient implements WsFrameSink {
   constructor(private readonly ctx: ClientContext) {
     this.life = new Lifecycle(ctx, new Delivery(ctx.tally));
     this.delivery = this.life.delivery;
-    this.model = new WebSocketModel(ctx.tally.model);
+    this.model = sharedModel(ctx.tally.model);
     this.deflate = !!ctx.options.perMessageDeflate;
   }
 
