@@ -4,10 +4,13 @@
  * client reads newline-delimited bodies and resumes with `?since=N` (the application's own addition: the protocol has
  * none). With resume off (`--no-resume`) both reconnect as new subscribers and what they missed is counted lost.
  * Heartbeats (SSE comments, empty lines) only keep the connection from looking idle.
+ *
+ * A message is read in place from the read buffer the worker shares: the client is its parser's sink, lines are
+ * offsets into the read, and nothing is created per message but copies of what a read boundary cut.
  */
 import { StreamModel } from './model.js';
-import { LineSplitter, ResponseParser, type ResponseHead } from '../../protocol/http1.js';
-import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type SimClient } from '../client.js';
+import { LineSplitter, ResponseParser, type ResponseHead, type ResponseSink } from '../../protocol/http1.js';
+import { Delivery, Lifecycle, requestHead, responseHeadModel, type ClientContext, type ModelBytes, type SimClient } from '../client.js';
 
 const STATUS_200 = 'HTTP/1.1 200 OK';
 const DATA_FIELD = Buffer.from('data: ');
@@ -32,104 +35,145 @@ function decimalAt(buf: Buffer, start: number, end: number): number {
   return n;
 }
 
-export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
-  const { tally, profile } = ctx;
-  const kind = sse ? 'sse' : 'stream';
-  const life = new Lifecycle(ctx, new Delivery(tally));
-  const { delivery } = life;
-  const lines = new LineSplitter();
-  const responseHeadBytes = responseHeadModel(STATUS_200, profile.responses[kind]);
-  const model = new StreamModel(tally.model, sse);
-  let subscribedOnce = false;
-  let lastEventId = -1;
-  let eventId = -1;
-  // The current event's data line: bytes [dataStart, dataEnd) of dataBuf, a view of the read until the read ends.
-  let dataBuf: Buffer | null = null;
-  let dataStart = 0;
-  let dataEnd = 0;
-  let dataCopied = false;
+/** The model keeps no state of its own, so the clients of one worker share one per format. */
+const models = [new WeakMap<ModelBytes, StreamModel>(), new WeakMap<ModelBytes, StreamModel>()];
+function sharedModel(m: ModelBytes, sse: boolean): StreamModel {
+  const byTally = models[sse ? 1 : 0]!;
+  let model = byTally.get(m);
+  if (!model) byTally.set(m, (model = new StreamModel(m, sse)));
+  return model;
+}
 
-  const received = (seq: number, payloadBytes: number): void => {
-    model.message(seq, payloadBytes);
-    if (life.complete()) life.markDone();
+class StreamClient implements ResponseSink {
+  private readonly kind: 'sse' | 'stream';
+  private readonly life: Lifecycle;
+  private readonly delivery: Delivery;
+  private readonly model: StreamModel;
+  private readonly responseHeadBytes: (length?: number) => number;
+  private readonly lines = new LineSplitter();
+  private parser: ResponseParser | null = null;
+  private subscribedOnce = false;
+  /** The request of the current connection, until it is answered. */
+  private requestBytes = 0;
+  private lastEventId = -1;
+  private eventId = -1;
+  // The current event's data line: bytes [dataStart, dataEnd) of dataBuf, a view of the read until the read ends.
+  private dataBuf: Buffer | null = null;
+  private dataStart = 0;
+  private dataEnd = 0;
+  private dataCopied = false;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly sse: boolean,
+  ) {
+    this.kind = sse ? 'sse' : 'stream';
+    this.life = new Lifecycle(ctx, new Delivery(ctx.tally));
+    this.delivery = this.life.delivery;
+    this.model = sharedModel(ctx.tally.model, sse);
+    this.responseHeadBytes = responseHeadModel(STATUS_200, ctx.profile.responses[this.kind]);
+  }
+
+  simClient(): SimClient {
+    return this.life.pushClient(this.connect);
+  }
+
+  private readonly connect = (): void => {
+    const { ctx, life, sse, kind } = this;
+    const resuming = life.resume && this.subscribedOnce;
+    const extra: Array<[string, string]> = sse && resuming && this.lastEventId >= 0 ? [['Last-Event-ID', String(this.lastEventId)]] : [];
+    const target = !sse && resuming ? `${ctx.profile.paths[kind]}?since=${this.delivery.cursor}` : ctx.profile.paths[kind];
+    const req = requestHead(ctx, kind, target, {}, extra);
+    this.lines.reset();
+    this.dataBuf = null;
+    this.eventId = -1;
+    this.parser = new ResponseParser(this);
+    const s = life.open(
+      this.onRead,
+      this.connect,
+      undefined,
+      () => (this.requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
+    );
+    life.idleTimeout(life.pushIdleMs);
+    this.requestBytes = req.modelBytes;
+    s.write(req.text);
   };
 
-  const onSseLine = (buf: Buffer, start: number, end: number): void => {
+  private readonly onRead = (buf: Buffer, end: number): void => {
+    this.parser!.execute(buf, 0, end);
+  };
+
+  onHead(head: ResponseHead): void {
+    const { ctx, life, model } = this;
+    // The request counts once the server has answered it: the cluster primary may accept and close a connection
+    // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
+    const req = this.requestBytes;
+    this.requestBytes = 0;
+    if (head.status !== 200) {
+      model.subscribed(req, 0);
+      ctx.tally.error(`HTTP_${head.status}`);
+      return;
+    }
+    model.subscribed(req, ctx.headsAsReceived ? head.headBytes : this.responseHeadBytes());
+    life.markSetup();
+    life.answered();
+    if (!this.subscribedOnce) {
+      this.subscribedOnce = true;
+      ctx.onSubscribed();
+    }
+  }
+
+  onBody(buf: Buffer, start: number, end: number): void {
+    this.lines.push(buf, start, end, this.sse ? this.onSseLine : this.onStreamLine);
+    // An event whose blank line has not arrived yet: keep its data past this read (the read buffer is reused).
+    if (this.dataBuf && !this.dataCopied) {
+      this.dataBuf = Buffer.from(this.dataBuf.subarray(this.dataStart, this.dataEnd));
+      this.dataStart = 0;
+      this.dataEnd = this.dataBuf.length;
+      this.dataCopied = true;
+    }
+  }
+
+  onEnd(): void {
+    this.life.socket?.end();
+  }
+
+  private received(seq: number, payloadBytes: number): void {
+    this.model.message(seq, payloadBytes);
+    if (this.life.complete()) this.life.markDone();
+  }
+
+  private readonly onSseLine = (buf: Buffer, start: number, end: number): void => {
     if (end === start) {
       // Blank line: dispatch the event.
-      if (dataBuf) {
-        const seq = delivery.receive(dataBuf, dataStart, dataEnd);
-        if (eventId >= 0) lastEventId = eventId;
-        if (seq > 0) received(eventId >= 0 ? eventId : seq, dataEnd - dataStart);
+      const data = this.dataBuf;
+      if (data) {
+        const seq = this.delivery.receive(data, this.dataStart, this.dataEnd);
+        if (this.eventId >= 0) this.lastEventId = this.eventId;
+        if (seq > 0) this.received(this.eventId >= 0 ? this.eventId : seq, this.dataEnd - this.dataStart);
       }
-      dataBuf = null;
-      eventId = -1;
+      this.dataBuf = null;
+      this.eventId = -1;
       return;
     }
     if (hasPrefix(buf, start, end, DATA_FIELD)) {
       // In place, not a copy: the blank line usually follows in the same read (onBody copies it if not).
-      dataBuf = buf;
-      dataStart = start + DATA_FIELD.length;
-      dataEnd = end;
-      dataCopied = false;
+      this.dataBuf = buf;
+      this.dataStart = start + DATA_FIELD.length;
+      this.dataEnd = end;
+      this.dataCopied = false;
     } else if (hasPrefix(buf, start, end, ID_FIELD)) {
-      eventId = decimalAt(buf, start + ID_FIELD.length, end);
+      this.eventId = decimalAt(buf, start + ID_FIELD.length, end);
     }
   };
-  const onStreamLine = (buf: Buffer, start: number, end: number): void => {
+
+  private readonly onStreamLine = (buf: Buffer, start: number, end: number): void => {
     if (end === start) return; // a heartbeat
-    const seq = delivery.receive(buf, start, end);
-    if (seq > 0) received(seq, end - start);
+    const seq = this.delivery.receive(buf, start, end);
+    if (seq > 0) this.received(seq, end - start);
   };
+}
 
-  let requestBytes = 0;
-  const onHead = (head: ResponseHead): void => {
-    // The request counts once the server has answered it: the cluster primary may accept and close a connection
-    // unread (libuv's EMFILE reserve), and the retry must not count the same request twice.
-    const req = requestBytes;
-    requestBytes = 0;
-    if (head.status !== 200) {
-      model.subscribed(req, 0);
-      tally.error(`HTTP_${head.status}`);
-      return;
-    }
-    model.subscribed(req, ctx.headsAsReceived ? head.headBytes : responseHeadBytes());
-    life.markSetup();
-    life.answered();
-    if (!subscribedOnce) {
-      subscribedOnce = true;
-      ctx.onSubscribed();
-    }
-  };
-  const onBody = (buf: Buffer, start: number, end: number): void => {
-    lines.push(buf, start, end, sse ? onSseLine : onStreamLine);
-    // An event whose blank line has not arrived yet: keep its data past this read (the read buffer is reused).
-    if (dataBuf && !dataCopied) {
-      dataBuf = Buffer.from(dataBuf.subarray(dataStart, dataEnd));
-      dataStart = 0;
-      dataEnd = dataBuf.length;
-      dataCopied = true;
-    }
-  };
-
-  const connect = (): void => {
-    const resuming = life.resume && subscribedOnce;
-    const extra: Array<[string, string]> = sse && resuming && lastEventId >= 0 ? [['Last-Event-ID', String(lastEventId)]] : [];
-    const target = !sse && resuming ? `${profile.paths[kind]}?since=${delivery.cursor}` : profile.paths[kind];
-    const req = requestHead(ctx, kind, target, {}, extra);
-    lines.reset();
-    let parser: ResponseParser | null = null;
-    const s = life.open(
-      (buf, end) => parser!.execute(buf, 0, end),
-      connect,
-      undefined,
-      () => (requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
-    );
-    parser = new ResponseParser({ onHead, onBody, onEnd: () => s.end() });
-    life.idleTimeout(life.pushIdleMs);
-    requestBytes = req.modelBytes;
-    s.write(req.text);
-  };
-
-  return life.pushClient(connect);
+export function createStreamClient(ctx: ClientContext, sse: boolean): SimClient {
+  return new StreamClient(ctx, sse).simClient();
 }
