@@ -7,7 +7,7 @@ import type { CompletedTransportRun, LatencyOverTime, ResultsFile, TransportName
 import { formatNumber } from './format.js';
 import { receivedBodyBytes } from '../results/types.js';
 import { memoryPerConnection } from '../results/memory.js';
-import { CAPACITY_COLUMNS, capacityRows } from './table.js';
+import { capacityColumns, capacityRows } from './table.js';
 import { LATENCY_PERCENTILES, latencyDistribution, mergeOverTime } from './latency.js';
 
 /** A Chart.js dataset, JSON only. */
@@ -353,6 +353,22 @@ export function numericLeaves(value: unknown, prefix = ''): Array<[string, numbe
 export function capacityChart(results: ResultsFile): ChartSpec | null {
   // What `pushbench capacity` writes: the search's answer per transport, at the top of the file.
   const c = results.capacity;
+  if (c && c.by === 'rate' && c.transports.length > 0) {
+    const labels = c.transports.map((t) => t.transport);
+    return {
+      id: 'capacity',
+      title: 'Capacity',
+      caption:
+        `Largest per-client rate at which ${formatNumber(c.maxClients)} clients of each transport were sustained with p99 at most ${c.p99Ms} ms, latency level, ` +
+        `nothing lost and every client connected (${c.durationS} s measured per probe), from pushbench capacity --by rate; the search stops at ${formatNumber(c.maxRate ?? 0)} msg/s.`,
+      config: {
+        type: 'bar',
+        data: { labels, datasets: [{ label: 'max msg/s per client', data: c.transports.map((t) => t.maxRate ?? 0), backgroundColor: labels.map(transportColour) }] },
+        options: baseOptions({ indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: axisTitle('messages per second per client') } } }),
+      },
+      table: { columns: capacityColumns(c), rows: capacityRows(c) },
+    };
+  }
   if (c && c.transports.length > 0) {
     const labels = c.transports.map((t) => t.transport);
     return {
@@ -366,7 +382,7 @@ export function capacityChart(results: ResultsFile): ChartSpec | null {
         data: { labels, datasets: [{ label: 'max clients', data: c.transports.map((t) => t.maxClients), backgroundColor: labels.map(transportColour) }] },
         options: baseOptions({ indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: axisTitle('clients') } } }),
       },
-      table: { columns: CAPACITY_COLUMNS, rows: capacityRows(c) },
+      table: { columns: capacityColumns(c), rows: capacityRows(c) },
     };
   }
   const runs = completedRuns(results)

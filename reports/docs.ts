@@ -16,12 +16,13 @@
  */
 import path from 'node:path';
 import { renderKaazingReport, type KaazingResults } from './kaazing.js';
+import { renderKaazing2026 } from './kaazing-2026.js';
 import { renderFaultSummary, renderFaultTables } from './faults.js';
 import { renderServerComparison } from './servers.js';
-import { formatFloorTable } from './floor.js';
+import { floorReference, formatFloorTable } from './floor.js';
 import type { FloorResults } from '../results/floor.js';
-import { CAPACITY_COLUMNS, COLUMNS, COST_COLUMNS, capacityRows, formatTable, type Column } from './table.js';
-import type { CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import { COLUMNS, COST_COLUMNS, capacityColumns, capacityRows, formatRate, formatTable, type Column } from './table.js';
+import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
 import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
 
 /** A document or a results file the documents cannot be rendered from. The command turns it into exit 2. */
@@ -164,6 +165,13 @@ function link(source: string, doc: string): string {
 export function commandOf(r: ResultsFile): string {
   if (r.environment.command) return `\`${r.environment.command}\``;
   const o = r.options;
+  if (r.capacity?.by === 'rate') {
+    const c = r.capacity;
+    return (
+      `\`pushbench capacity --by rate --transports ${o.transports.join(',')} --clients ${c.maxClients} --p99-ms ${c.p99Ms} --start-rate ${c.startRate} --max-rate ${c.maxRate} --min-rate ${c.minRate} ` +
+      `--precision ${c.precision} --duration ${c.durationS} --warmup ${c.warmupS ?? 0} --retries ${c.retries ?? 0} --interval-ms ${c.intervalMs}\` (rebuilt from the recorded options)`
+    );
+  }
   if (r.capacity) {
     const c = r.capacity;
     return (
@@ -185,6 +193,7 @@ export function commandOf(r: ResultsFile): string {
     o.fault ? `--fault '${JSON.stringify(o.fault)}'` : '',
     o.resume === false ? '--no-resume' : '',
     o.heartbeatMs ? `--heartbeat-ms ${o.heartbeatMs}` : '',
+    o.pattern === 'staggered' ? '--pattern staggered' : '',
   ].filter(Boolean);
   return `\`pushbench run ${r.scenario} ${flags.join(' ')}\` (rebuilt from the recorded options)`;
 }
@@ -320,7 +329,7 @@ function runSentence(r: CompletedTransportRun, cpus: number): string {
       (errors ? ` with ${int(errors)} connection errors` : ', no connection error'),
     `${int(m.delivered)} of ${int(m.expected)} messages delivered, ${loss}`,
     r.wire.matchesModel ? 'every byte equal to the model' : 'bytes differ from the model',
-    `p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
+    `${r.pattern === 'staggered' ? 'staggered (each client due at its own phase): ' : ''}p50 ${ms(r.latencyMs.p50)}, **p99 ${ms(r.latencyMs.p99)}**, p99.9 ${ms(r.latencyMs.p999)}, slowest ${ms(r.latencyMs.max)}`,
   ];
   const srvMem = serverBytesPerConnection(r);
   const cliMem = clientBytesPerConnection(r);
@@ -411,7 +420,8 @@ const capacityTable: Renderer = (inputs, part, doc) => {
   for (const f of files) {
     const c = capacityOf(f, part, doc);
     const rows = capacityRows(c).map((row) => (row[0] === 'short-polling' ? [`short-polling (${c.intervalMs} ms)`, ...row.slice(1)] : row));
-    out.push(markdownTable(CAPACITY_COLUMNS, [false, true, true, true, true, false], rows), '');
+    const columns = capacityColumns(c);
+    out.push(markdownTable(columns, columns.map((_, i) => i > 0 && i < columns.length - 1), rows), '');
   }
   return out.join('\n');
 };
@@ -420,28 +430,52 @@ const capacityProbes: Renderer = (inputs, part, doc) => {
   const files = withSources(inputs, part, doc);
   const transports = part.args.transports?.split(',') ?? null;
   const rows: string[][] = [];
+  // A search over the rate adds each probe's rate; the clients column stays (it is the count every probe held).
+  const byRate = files.some((f) => capacityOf(f, part, doc).by === 'rate');
   for (const f of files) {
     for (const t of capacityOf(f, part, doc).transports) {
       if (transports && !transports.includes(t.transport)) continue;
-      for (const s of t.steps) rows.push([t.transport, int(s.clients), s.p99Ms ? fixed(s.p99Ms, 1) : '–', int(s.lost), int(s.unconnected), s.ok ? 'passed' : 'FAILED', s.limitedBy ?? '']);
+      for (const s of t.steps) {
+        const rate = byRate ? [s.rate === undefined ? '–' : formatRate(s.rate)] : [];
+        rows.push([t.transport, int(s.clients), ...rate, s.p99Ms ? fixed(s.p99Ms, 1) : '–', int(s.lost), int(s.unconnected), s.ok ? 'passed' : 'FAILED', s.limitedBy ?? '']);
+      }
     }
   }
-  return [provenance(files, doc), '', markdownTable(['transport', 'clients', 'p99 ms', 'lost', 'unconnected', 'probe', 'limited by / closest limit'], [false, true, true, true, true, false, false], rows)].join('\n');
+  const titles = ['transport', 'clients', ...(byRate ? ['msg/s'] : []), 'p99 ms', 'lost', 'unconnected', 'probe', 'limited by / closest limit'];
+  return [provenance(files, doc), '', markdownTable(titles, titles.map((t) => !['transport', 'probe', 'limited by / closest limit'].includes(t)), rows)].join('\n');
 };
+
+/** A search over the client count in one sentence: each transport's largest count and what ran out above it. */
+function countCapacitySentence(c: CapacityResults): string {
+  const each = c.transports.map((t) => {
+    const name = t.transport === 'short-polling' ? `short polling every ${int(c.intervalMs)} ms` : t.transport;
+    if (t.firstFailedClients === null) return `${name} at least ${int(t.maxClients)} (the most the search probed)`;
+    return `${name} ${int(t.maxClients)} (${int(t.firstFailedClients)} failed: ${t.limitedBy})`;
+  });
+  return `Capacity at p99 ≤ ${int(c.p99Ms)} ms, nothing lost, every client connected${c.retries ? ', a failing count probed again' : ''}: ${each.join('; ')}.`;
+}
+
+/** A search over the per-client rate in one sentence: "100,000 clients sustained … websocket up to X msg/s each". */
+export function rateCapacitySentence(c: CapacityResults): string {
+  const each = c.transports.map((t) => {
+    const max = t.maxRate ?? 0;
+    const failed = t.firstFailedRate;
+    if (max === 0) return `${t.transport} at no rate probed (${formatRate(failed ?? c.minRate ?? 0)} msg/s failed: ${t.limitedBy})`;
+    if (failed === null || failed === undefined) return `${t.transport} up to at least ${formatRate(max)} msg/s each (the most the search probed)`;
+    return `${t.transport} up to ${formatRate(max)} msg/s each (${formatRate(failed)} failed: ${t.limitedBy})`;
+  });
+  return (
+    `${int(c.maxClients)} clients sustained at p99 ≤ ${int(c.p99Ms)} ms, latency level over ${int(c.durationS)} s, nothing lost, every client connected` +
+    `${c.retries ? ', a failing rate probed again' : ''}: ${each.join('; ')}.`
+  );
+}
 
 const capacitySummary: Renderer = (inputs, part, doc) => {
   const files = withSources(inputs, part, doc);
   const out: string[] = [];
   for (const f of files) {
     const c = capacityOf(f, part, doc);
-    const each = c.transports.map((t) => {
-      const name = t.transport === 'short-polling' ? `short polling every ${int(c.intervalMs)} ms` : t.transport;
-      if (t.firstFailedClients === null) return `${name} at least ${int(t.maxClients)} (the most the search probed)`;
-      return `${name} ${int(t.maxClients)} (${int(t.firstFailedClients)} failed: ${t.limitedBy})`;
-    });
-    out.push(
-      `Capacity at p99 ≤ ${int(c.p99Ms)} ms, nothing lost, every client connected${c.retries ? ', a failing count probed again' : ''}: ${each.join('; ')}.`,
-    );
+    out.push(c.by === 'rate' ? rateCapacitySentence(c) : countCapacitySentence(c));
     const e = f.results.efficiency;
     if (e) {
       out.push(
@@ -485,6 +519,20 @@ const kaazing: Renderer = (inputs, part, doc) => {
   return renderKaazingReport(inputs[0]!.results as KaazingResults).replace(/\n+$/, '');
 };
 
+/**
+ * The study's 2026 section: the article's figures (from the kaazing results file named first) beside run results
+ * files measured with today's protocols (`pushbench modern`'s clear-text, TLS and HTTP/2 files).
+ */
+const kaazing2026: Renderer = (inputs, part, doc) => {
+  const [first, ...rest] = inputs;
+  if (!first || first.kind !== 'kaazing' || rest.length === 0) {
+    throw new DocsInputError(`${doc}:${part.line}: the kaazing-2026 part needs the kaazing results file first (for the article's figures), then one or more results files of pushbench run or modern`);
+  }
+  const files = withSources(rest, part, doc);
+  const clients = part.args.clients?.split(',').map(Number);
+  return [provenance(files, doc), '', renderKaazing2026((first.results as KaazingResults).article, files.map((f) => f.results), clients)].join('\n');
+};
+
 /** The server comparison (embedded, nchan, Socket.IO) over its results files: the whole of reports/servers.md. */
 const servers: Renderer = (inputs, part, doc) => renderServerComparison(withSources(inputs, part, doc).map((f) => f.results)).replace(/\n+$/, '');
 
@@ -510,21 +558,160 @@ const sustained: Renderer = (inputs, part, doc) => {
   return [provenance(files, doc), '', markdownTable(['transport', ...counts.map((c) => `${int(c)} clients`)], [false, ...counts.map(() => false)], rows)].join('\n');
 };
 
+/** Where a floor file's figures come from: which file, when, on what machine. */
+function floorProvenance(source: string, f: FloorResults, doc: string): string {
+  return (
+    `*Generated by \`pushbench docs\` from [\`${path.basename(source)}\`](${path.relative(path.dirname(doc), source)}): ` +
+    `\`pushbench floor\` (${f.durationS} s at ${f.rate} frame/s, ${f.frameBytes}-byte frames) on ${f.startedAt.slice(0, 10)} (${f.startedAt.slice(11, 16)} UTC${f.environment.commit ? `, commit ${f.environment.commit.slice(0, 12)}` : ''}). ` +
+    `Machine: ${f.environment.cpuModel}, ${f.environment.cpuCount} cores, Node ${f.environment.node}.*`
+  );
+}
+
 /** The machine's floor (`pushbench floor`): CPU per message of a bare sender and receiver, one row per count. */
 const floor: Renderer = (inputs, part, doc) => {
   const out: string[] = [];
   for (const i of inputs) {
     if (i.kind !== 'floor') throw new DocsInputError(`${doc}:${part.line}: the floor part renders pushbench floor results files; ${i.source} is not one`);
-    const f = i.results;
-    out.push(
-      `*Generated by \`pushbench docs\` from [\`${path.basename(i.source)}\`](${path.relative(path.dirname(doc), i.source)}): ` +
-        `\`pushbench floor\` (${f.durationS} s at ${f.rate} frame/s, ${f.frameBytes}-byte frames) on ${f.startedAt.slice(0, 10)} (${f.startedAt.slice(11, 16)} UTC${f.environment.commit ? `, commit ${f.environment.commit.slice(0, 12)}` : ''}). ` +
-        `Machine: ${f.environment.cpuModel}, ${f.environment.cpuCount} cores, Node ${f.environment.node}.*`,
-      '',
-      formatFloorTable(f),
-    );
+    out.push(floorProvenance(i.source, i.results, doc), '', formatFloorTable(i.results));
   }
   return out.join('\n');
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sizing: the cores N clients at R messages per second need, from measured CPU per message and the floor.
+
+/** One row of the sizing table: CPU per delivered message, and the cores it comes to at the target load. */
+export interface SizingRow {
+  /** A transport, or `floor` (the bare sender and receiver). */
+  name: string;
+  /** Clients of the runs the costs were measured in (absent for the floor: its connection count is `floorConnections`). */
+  measuredClients?: number;
+  serverUsPerMessage: number;
+  generatorUsPerMessage: number;
+  serverCores: number;
+  generatorCores: number;
+  /** serverCores + generatorCores. */
+  cores: number;
+  /** cores over the floor's cores at the same load. */
+  xFloor: number;
+}
+
+export interface Sizing {
+  clients: number;
+  rate: number;
+  /** Deliveries per second: clients × rate. */
+  messagesPerS: number;
+  floorConnections: number;
+  floor: SizingRow;
+  rows: SizingRow[];
+}
+
+/**
+ * Cores = clients × rate × CPU µs per delivered message ÷ 10^6, for the server and for the load generator, from the
+ * runs' own CPU over their own deliveries (every completed run of a transport pooled: total CPU ÷ total delivered),
+ * and for the floor from its point with the most connections (a bare sender for the server, a bare receiver for the
+ * generator). An average: a burst still needs headroom above it to be delivered within its latency bound.
+ */
+export function sizing(runs: readonly TransportRun[], floorFile: FloorResults, clients: number, rate: number): Sizing {
+  const ref = floorReference(floorFile);
+  if (!ref) throw new RangeError('the floor file has no points');
+  const messagesPerS = clients * rate;
+  const coresAt = (us: number): number => (messagesPerS * us) / 1e6;
+  const floorCores = coresAt(ref.senderUsPerMessage) + coresAt(ref.receiverUsPerMessage);
+  const row = (name: string, serverUs: number, generatorUs: number, measuredClients?: number): SizingRow => {
+    const serverCores = coresAt(serverUs);
+    const generatorCores = coresAt(generatorUs);
+    return {
+      name,
+      ...(measuredClients !== undefined ? { measuredClients } : {}),
+      serverUsPerMessage: serverUs,
+      generatorUsPerMessage: generatorUs,
+      serverCores,
+      generatorCores,
+      cores: serverCores + generatorCores,
+      xFloor: floorCores > 0 ? (serverCores + generatorCores) / floorCores : NaN,
+    };
+  };
+  const byTransport = new Map<string, CompletedTransportRun[]>();
+  for (const r of runs) if (completed(r) && r.messages.delivered > 0) byTransport.set(r.transport, [...(byTransport.get(r.transport) ?? []), r]);
+  const rows = [...byTransport].map(([t, rs]) => {
+    const delivered = rs.reduce((a, r) => a + r.messages.delivered, 0);
+    const server = rs.reduce((a, r) => a + r.server.cpuSeconds, 0);
+    const generator = rs.reduce((a, r) => a + r.clientWorkers.cpuSeconds, 0);
+    const counts = [...new Set(rs.map((r) => r.clients))];
+    return row(t, (server / delivered) * 1e6, (generator / delivered) * 1e6, counts.length === 1 ? counts[0] : undefined);
+  });
+  return { clients, rate, messagesPerS, floorConnections: ref.connections, floor: row('floor', ref.senderUsPerMessage, ref.receiverUsPerMessage), rows };
+}
+
+/** `sizing source=FLOOR.json,RUN.json clients=100000 rate=1 [transports=a,b]`: what N clients at R msg/s need. */
+const sizingPart: Renderer = (inputs, part, doc) => {
+  const floors = inputs.filter((i): i is Extract<DocInput, { kind: 'floor' }> => i.kind === 'floor');
+  const runs = inputs.filter((i): i is Extract<DocInput, { kind: 'run' }> => i.kind === 'run');
+  if (floors.length !== 1 || runs.length !== 1 || inputs.length !== 2) {
+    throw new DocsInputError(`${doc}:${part.line}: the sizing part reads one pushbench floor file and one results file; name both in source=`);
+  }
+  const fl = floors[0]!;
+  const run = runs[0]!;
+  const number = (key: string, fallback: number): number => {
+    const v = part.args[key] === undefined ? fallback : Number(part.args[key]);
+    if (!(Number.isFinite(v) && v > 0)) throw new DocsInputError(`${doc}:${part.line}: ${key}=${part.args[key]} is not a number above 0; write e.g. ${key}=${fallback}`);
+    return v;
+  };
+  const clients = number('clients', 100_000);
+  const rate = number('rate', 1);
+  if (fl.results.environment.cpuModel !== run.results.environment.cpuModel) {
+    throw new DocsInputError(
+      `${doc}:${part.line}: ${fl.source} was measured on ${fl.results.environment.cpuModel} and ${run.source} on ${run.results.environment.cpuModel}; size from a floor and runs of the same CPU`,
+    );
+  }
+  const transports = part.args.transports?.split(',') ?? null;
+  const s = sizing(run.results.runs.filter((r) => !transports || transports.includes(r.transport)), fl.results, clients, rate);
+  if (s.rows.length === 0) throw new DocsInputError(`${doc}:${part.line}: ${run.source} has no completed run${transports ? ` of ${transports.join(', ')}` : ''} to size from`);
+  const us = (n: number): string => fixed(n, 1);
+  const cores = (n: number): string => fixed(n, 2);
+  const load = `${int(clients)} clients × ${formatRate(rate)} msg/s = ${int(s.messagesPerS)} deliveries/s`;
+  const first = s.rows.find((r) => r.name === 'websocket') ?? s.rows[0]!;
+  const rows = [
+    ...s.rows.map((r) => [
+      r.name,
+      r.measuredClients === undefined ? 'several' : int(r.measuredClients),
+      us(r.serverUsPerMessage),
+      us(r.generatorUsPerMessage),
+      cores(r.serverCores),
+      cores(r.generatorCores),
+      cores(r.cores),
+      fixed(r.xFloor, 2),
+    ]),
+    [
+      'floor (bare sender + receiver)',
+      `${int(s.floorConnections)} sockets`,
+      us(s.floor.serverUsPerMessage),
+      us(s.floor.generatorUsPerMessage),
+      cores(s.floor.serverCores),
+      cores(s.floor.generatorCores),
+      cores(s.floor.cores),
+      '1.00',
+    ],
+  ];
+  return [
+    floorProvenance(fl.source, fl.results, doc),
+    '',
+    provenance([{ source: run.source, results: run.results }], doc),
+    '',
+    `**cores = clients × messages per second per client × CPU µs per delivered message ÷ 1,000,000**, for the server ` +
+      `and for the load generator apart. Here ${load}; ${first.name}'s server: ${int(clients)} × ${formatRate(rate)} × ${us(first.serverUsPerMessage)} µs ÷ 10⁶ = ` +
+      `**${cores(first.serverCores)} cores**, its generator: ${int(clients)} × ${formatRate(rate)} × ${us(first.generatorUsPerMessage)} µs ÷ 10⁶ = **${cores(first.generatorCores)} cores**. ` +
+      `The floor is what the same deliveries cost bare Node on this CPU (a sender writing one prepared frame per socket, a receiver reading it, ` +
+      `at ${int(s.floorConnections)} sockets each): ${int(clients)} × ${formatRate(rate)} × (${us(s.floor.serverUsPerMessage)} + ${us(s.floor.generatorUsPerMessage)}) µs ÷ 10⁶ = ` +
+      `**${cores(s.floor.cores)} cores** together. The machine measured has ${run.results.environment.cpuCount} cores.`,
+    '',
+    markdownTable(
+      ['transport', 'measured at clients', 'server µs/msg', 'generator µs/msg', 'server cores', 'generator cores', 'cores together', '× floor'],
+      [false, true, true, true, true, true, true, true],
+      rows,
+    ),
+  ].join('\n');
 };
 
 const RENDERERS: Record<string, Renderer> = {
@@ -539,8 +726,10 @@ const RENDERERS: Record<string, Renderer> = {
   'capacity-table': capacityTable,
   'capacity-probes': capacityProbes,
   'capacity-summary': capacitySummary,
+  sizing: sizingPart,
   efficiency,
   kaazing,
+  'kaazing-2026': kaazing2026,
   'fault-table': (inputs, part, doc) => {
     const files = runResults(inputs, part, doc);
     return provenance(inputs.map((i, k) => ({ source: i.source, results: files[k]! })), doc) + '\n\n' + renderFaultTables(files);

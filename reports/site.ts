@@ -18,6 +18,7 @@ import { slug } from './format.js';
 import { loadReportInput, ReportInputError, type ReportInput } from './load.js';
 import { csvHref, historyPageHtml, indexPageHtml, runPageHtml, tableCsv, type IndexEntry, type StudyLink } from './pages.js';
 import { studyCharts, studyPageHtml } from './study.js';
+import { latestByProtocol } from './kaazing-2026.js';
 import { REPORT_CSS } from './style.js';
 import { verdictSeries, verdictCostChart, verdictOverheadChart, verdictSentences } from './verdict.js';
 
@@ -136,7 +137,7 @@ export async function writeReport(files: string[], outDir: string, options: Site
     let name = `study-kaazing-${slug(s.study.startedAt)}.html`;
     for (let i = 2; taken.has(name); i++) name = `study-kaazing-${slug(s.study.startedAt)}-${i}.html`;
     taken.add(name);
-    const charts = studyCharts(s.study);
+    const charts = studyCharts(s.study, latestByProtocol(all));
     pages.push({ name, html: studyPageHtml(s.study, charts, [home], name), charts });
     const a = s.study.article;
     studyLinks.push({ href: name, title: `The ${a.pollOverheadBytes}-bytes-vs-${a.websocketFrameBytes} table, measured`, when: s.study.startedAt, what: `websocket.org’s overhead figure and latency claim, ${s.study.profiles.length} header profiles` });

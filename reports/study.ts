@@ -11,6 +11,8 @@ import { transportColour } from './charts.js';
 import { escapeHtml as h, formatNumber, slug } from './format.js';
 import { closerToMebi, completed, MEBI, rowsFor, tcpByTransport, type KaazingCase, type KaazingResults, type Row } from './kaazing.js';
 import { figureHtml, layout, section, tableHtml, type PageLink } from './pages.js';
+import { articleOverhead, cells2026, PROTOCOL_ORDER, PROTOCOL_TITLES } from './kaazing-2026.js';
+import { TRANSPORT_NAMES, type ResultsFile } from '../results/types.js';
 
 const ARTICLE_POLL = '#E69F00';
 const ARTICLE_WS = '#0072B2';
@@ -328,8 +330,50 @@ export function exchangesFigure(results: KaazingResults): ChartSpec | null {
 }
 
 /** Every chart of the study page, in page order. */
-export function studyCharts(results: KaazingResults): ChartSpec[] {
-  const optional = [tcpFigure(results), latencyModesFigure(results), exchangesFigure(results)].filter((c): c is ChartSpec => c !== null);
+/**
+ * The 2026 figure: the article's overhead per message beside what Chromium's heads cost today in clear HTTP/1.1,
+ * over TLS and over HTTP/2 (`pushbench modern`'s files), per transport; null without such files.
+ */
+export function figure2026(results: KaazingResults, modern: ResultsFile[]): ChartSpec | null {
+  const cells = cells2026(modern);
+  if (cells.size === 0) return null;
+  const a = results.article;
+  const transports = TRANSPORT_NAMES.filter((t) => cells.has(t));
+  const protocols = PROTOCOL_ORDER.filter((p) => [...cells.values()].some((m) => m.has(p)));
+  const shades = ['#999999', '#56B4E9', '#009E73', '#CC79A7'];
+  const value = (t: (typeof transports)[number], p: string): number | null => cells.get(t)!.get(p)?.bytes ?? null;
+  return {
+    id: 'y2026',
+    title: 'Overhead per message, 2010 and 2026',
+    caption:
+      `Header and framing bytes per delivered message, both directions, at the TCP socket (over TLS the ciphertext), logarithmic axis: the article's ${a.pollOverheadBytes} B poll and ${a.websocketFrameBytes} B frame ` +
+      `beside Chromium's heads measured by pushbench modern over ${protocols.map((p) => PROTOCOL_TITLES[p] ?? p).join(', ')}.`,
+    config: {
+      type: 'bar',
+      data: {
+        labels: [...transports],
+        datasets: [
+          { label: '2010 article', data: transports.map((t) => articleOverhead(a, t)), backgroundColor: ARTICLE_POLL },
+          ...protocols.map((p, i) => ({ label: PROTOCOL_TITLES[p] ?? p, data: transports.map((t) => value(t, p)), backgroundColor: shades[i % shades.length] })),
+        ],
+      },
+      options: base({ scales: { y: { type: 'logarithmic', title: axis('bytes per message') } } }),
+    },
+    table: {
+      columns: ['transport', '2010 article', ...protocols.map((p) => PROTOCOL_TITLES[p] ?? p)],
+      rows: transports.map((t) => {
+        const art = articleOverhead(a, t);
+        return [t, art === null ? '–' : formatNumber(art), ...protocols.map((p) => {
+          const v = value(t, p);
+          return v === null ? '–' : formatNumber(v);
+        })];
+      }),
+    },
+  };
+}
+
+export function studyCharts(results: KaazingResults, modern: ResultsFile[] = []): ChartSpec[] {
+  const optional = [tcpFigure(results), latencyModesFigure(results), exchangesFigure(results), figure2026(results, modern)].filter((c): c is ChartSpec => c !== null);
   return [articleFigure(results), ...results.profiles.map((p) => measuredFigure(results, p.profile)), headsFigure(results), ratioFigure(results), ...optional];
 }
 
@@ -419,6 +463,9 @@ export function studyPageHtml(results: KaazingResults, charts: ChartSpec[], nav:
       ),
     );
   } else parts.push(section('Latency', '<p>Not measured in this run.</p>', 'latency'));
+  if (byId.has('y2026')) {
+    parts.push(section('2026: the same question over TLS and HTTP/2', `<p>A browser today polls over TLS, and over HTTP/2 where the server offers it. The same transports with Chromium’s heads, measured by <code>pushbench modern</code>:</p>\n${fig('y2026')}`, 'y2026'));
+  }
   parts.push(section('Caveats', caveats(results), 'caveats'));
   const env = [
     ['date', results.finishedAt],

@@ -57,6 +57,8 @@ export const COLUMNS: Column[] = [
     cell: (r) => {
       if (r.state === 'errored') return `ERROR: ${r.error}`;
       const notes: string[] = [r.wire.matchesModel ? 'bytes = model' : 'BYTES != MODEL'];
+      // Each client's messages due at its own phase: p99 is not the time to drain one burst, so say which it is.
+      if (r.pattern === 'staggered') notes.push('staggered');
       if (r.steady?.state === 'overloaded') notes.push(`OVERLOADED* (${r.steady.reason})`);
       if (r.machine?.saturated) notes.push(`MACHINE SATURATED (${r.machine.saturationReason})`);
       const t = r.wire.tls;
@@ -135,9 +137,35 @@ export function formatMarkdownTable(results: ResultsFile, columns: Column[] = CO
 
 export const CAPACITY_COLUMNS = ['transport', 'max clients', 'first failed', 'p99 ms at max', 'probes', 'limited by'];
 
+/** The columns of a search over the per-client rate (`by` rate). */
+export const RATE_CAPACITY_COLUMNS = ['transport', 'clients', 'max msg/s', 'first failed msg/s', 'p99 ms at max', 'probes', 'limited by'];
+
+/** A per-client rate as probed: up to 3 significant digits, no trailing zeros (0.0316, 1.41, 100). */
+export function formatRate(rate: number): string {
+  return rate.toLocaleString('en-US', { maximumSignificantDigits: 3 });
+}
+
+/** The columns of the capacity table for this search. */
+export function capacityColumns(c: CapacityResults): string[] {
+  return c.by === 'rate' ? RATE_CAPACITY_COLUMNS : CAPACITY_COLUMNS;
+}
+
 /** The rows of the capacity table (`pushbench capacity` prints them, the report tabulates them). */
 export function capacityRows(c: CapacityResults): string[][] {
   return c.transports.map((t) => {
+    if (c.by === 'rate') {
+      const max = t.maxRate ?? 0;
+      const last = t.steps.find((s) => s.rate === max && s.ok);
+      return [
+        t.transport,
+        int(c.maxClients),
+        formatRate(max),
+        t.firstFailedRate === null || t.firstFailedRate === undefined ? '-' : formatRate(t.firstFailedRate),
+        last ? last.p99Ms.toFixed(1) : '-',
+        String(t.steps.length),
+        t.limitedBy,
+      ];
+    }
     // The passing probe at the maximum: with --retries a failed probe at the same count may come before it.
     const last = t.steps.find((s) => s.clients === t.maxClients && s.ok);
     return [

@@ -92,9 +92,9 @@ export function verdictSeries(all: readonly ResultsFile[]): VerdictSeries[] {
   return out;
 }
 
-/** The newest file with a capacity search, or null. */
-export function newestCapacity(all: readonly ResultsFile[]): ResultsFile | null {
-  return [...all].sort(byStart).find((r) => r.capacity && r.capacity.transports.length > 0) ?? null;
+/** The newest file with a capacity search over `by` (client counts unless said; files without `by` are), or null. */
+export function newestCapacity(all: readonly ResultsFile[], by: 'clients' | 'rate' = 'clients'): ResultsFile | null {
+  return [...all].sort(byStart).find((r) => r.capacity && r.capacity.transports.length > 0 && (r.capacity.by ?? 'clients') === by) ?? null;
 }
 
 /**
@@ -249,6 +249,20 @@ export function verdictSentences(all: readonly ResultsFile[], studies: readonly 
     out.push(
       `Sustained on ${machine(cap)} (pushbench capacity, ${day(cap)}): the most clients each transport served at ${formatNumber(cap.options.rate)} message/s ` +
         `with p99 at most ${formatNumber(c.p99Ms)} ms, nothing lost and every client connected: ${parts.join('; ')}.`,
+    );
+  }
+  const byRate = newestCapacity(all, 'rate');
+  if (byRate && byRate.capacity) {
+    const c = byRate.capacity;
+    const parts = c.transports.map((t) => {
+      const max = t.maxRate ?? 0;
+      if (max === 0) return `${t.transport} at none of the rates probed (${t.limitedBy})`;
+      if (t.firstFailedRate === null || t.firstFailedRate === undefined) return `${t.transport} up to ${formatNumber(max)} msg/s each (the search’s ceiling)`;
+      return `${t.transport} up to ${formatNumber(max)} msg/s each (failed at ${formatNumber(t.firstFailedRate)}: ${t.limitedBy})`;
+    });
+    out.push(
+      `Sustained on ${machine(byRate)} (pushbench capacity --by rate, ${day(byRate)}): ${formatNumber(c.maxClients)} clients, with p99 at most ${formatNumber(c.p99Ms)} ms, ` +
+        `latency level over ${formatNumber(c.durationS)} s, nothing lost and every client connected: ${parts.join('; ')}.`,
     );
   }
   // The largest client count measured per transport, outside capacity searches, with the marks it carries.

@@ -13,7 +13,7 @@ import { COMPARISON_SCHEMA_VERSION, type ComparisonFile } from './comparison.js'
 import { FLOOR_SCHEMA_VERSION, type FloorResults } from './floor.js';
 import { KAAZING_SCHEMA_VERSION, type KaazingResults } from './kaazing.js';
 import { MICRO_SCHEMA_VERSION, type MicroResultsFile } from './micro.js';
-import { READABLE_SCHEMA_VERSIONS, TRANSPORT_NAMES, type FaultKind, type ResultsFile } from './types.js';
+import { PUBLISH_PATTERNS, READABLE_SCHEMA_VERSIONS, TRANSPORT_NAMES, type FaultKind, type ResultsFile } from './types.js';
 
 /** Every kind of file pushbench writes. */
 export type FileKind = 'results' | 'micro' | 'kaazing' | 'floor' | 'comparison';
@@ -180,6 +180,7 @@ function options(c: Check, o: Obj): void {
   if (fault) faultSpec(c, fault, `${f}.fault`);
   c.bool(op, 'resume', f, { optional: true });
   c.num(op, 'heartbeatMs', f, { min: 0, optional: true });
+  if (op.pattern !== undefined) c.oneOf(op, 'pattern', f, PUBLISH_PATTERNS);
 }
 
 /** A fault's numeric parameters by kind (harness/faults/spec.ts validates them before a run; here only their type). */
@@ -281,6 +282,8 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
   const to = c.sub(r, 'transportOptions', at)!;
   c.nums(to, ['intervalMs', 'longPollTimeoutMs'], `${at}.transportOptions`, { min: 0 });
   c.bool(to, 'perMessageDeflate', `${at}.transportOptions`);
+  // Absent in files from before --pattern: they were all broadcasts (patternOf in results/types.ts reads them so).
+  if (r.pattern !== undefined) c.oneOf(r, 'pattern', at, PUBLISH_PATTERNS);
   c.oneOf(r, 'state', at, ['completed', 'errored']);
   if (r.state === 'errored') {
     if (typeof r.error !== 'string') {
@@ -428,6 +431,10 @@ function capacity(c: Check, o: Obj): void {
   if (!cap) return;
   c.nums(cap, ['p99Ms', 'maxClients', 'startClients', 'precision', 'durationS', 'intervalMs'], 'capacity', { min: 0 });
   c.nums(cap, ['retries', 'warmupS'], 'capacity', { min: 0, optional: true });
+  // Files from before --by searched the client count.
+  if (cap.by !== undefined) c.oneOf(cap, 'by', 'capacity', ['clients', 'rate']);
+  const byRate = cap.by === 'rate';
+  if (byRate) c.nums(cap, ['startRate', 'maxRate', 'minRate'], 'capacity', { min: 0 });
   c.list(cap, 'transports', 'capacity')!.forEach((raw, i) => {
     const f = `capacity.transports[${i}]`;
     const t = c.obj(raw, f);
@@ -436,11 +443,16 @@ function capacity(c: Check, o: Obj): void {
     c.num(t, 'firstFailedClients', f, { int: true, min: 0, nullable: true });
     c.str(t, 'limitedBy', f);
     c.num(t, 'serverBytesPerConnectionSlope', f, { optional: true });
+    if (byRate) {
+      c.num(t, 'maxRate', f, { min: 0 });
+      c.num(t, 'firstFailedRate', f, { min: 0, nullable: true });
+    }
     c.list(t, 'steps', f)!.forEach((rawStep, j) => {
       const fs = `${f}.steps[${j}]`;
       const s = c.obj(rawStep, fs);
       c.nums(s, ['clients', 'lost', 'unconnected'], fs, { int: true, min: 0 });
       c.num(s, 'p99Ms', fs, { min: 0 });
+      if (byRate) c.num(s, 'rate', fs, { min: 0 });
       c.bool(s, 'ok', fs);
       c.str(s, 'limitedBy', fs, { nullable: true });
     });

@@ -86,6 +86,11 @@ export interface RunOptions {
   /** A fault injected during the window (scenarios/faults-*.json, harness/faults/); absent or null for none. */
   fault?: FaultSpec | null;
   /**
+   * When each client's messages are due (`--pattern`): `broadcast` (absent in older files), all at the same instant,
+   * one room; `staggered`, each connection at its own phase within the period 1/rate (harness/run/pattern.ts).
+   */
+  pattern?: PublishPattern;
+  /**
    * Clients resume after a reconnect from the last sequence number they hold (default true): polling with its cursor,
    * SSE with Last-Event-ID, WebSocket and HTTP streaming with `?since=N`. False (`--no-resume`) measures a naive
    * client that starts over as a new subscriber.
@@ -362,9 +367,10 @@ export interface LoopDelayStats {
 /**
  * How late the publisher wrote each message after the time it was due (the body carries the due time, so lateness is
  * part of every latency): over all messages of the window; with several server processes, the worst process's
- * figure for each field.
+ * figure for each field. Staggered, one figure per message and slot, each from that slot's due time.
  */
 export interface PublishLateness {
+  /** Figures summarised: messages × slots (harness/run/pattern.ts; 1 slot for a broadcast). */
   messages: number;
   p50Ms: number;
   p99Ms: number;
@@ -551,6 +557,18 @@ export interface TransportOptions {
   tls?: boolean;
 }
 
+/**
+ * When a message is due for each client: `broadcast`, every client at the same instant (one room); `staggered`, each
+ * connection at its own phase within the period 1/rate, as per-user feeds are (harness/run/pattern.ts).
+ */
+export type PublishPattern = 'broadcast' | 'staggered';
+export const PUBLISH_PATTERNS: readonly PublishPattern[] = ['broadcast', 'staggered'];
+
+/** A run's pattern: files from before `--pattern` existed were all broadcasts. */
+export function patternOf(run: { pattern?: PublishPattern }): PublishPattern {
+  return run.pattern ?? 'broadcast';
+}
+
 interface TransportRunBase {
   transport: TransportName;
   /** 0-based index of this measurement when the run was repeated (`--repeat`). */
@@ -561,6 +579,8 @@ interface TransportRunBase {
   durationS: number;
   profile: string;
   transportOptions: TransportOptions;
+  /** When each client's messages were due; absent in files from before `--pattern`: broadcast. */
+  pattern?: PublishPattern;
 }
 
 /** One transport's measured run. */
@@ -645,9 +665,11 @@ export interface ResultsFile {
   faults?: FaultResults;
 }
 
-/** One measured client count of a capacity search. */
+/** One measured client count (or, `by` rate, one per-client rate) of a capacity search. */
 export interface CapacityStep {
   clients: number;
+  /** Messages per second per client of this probe (`by` rate only). */
+  rate?: number;
   p99Ms: number;
   lost: number;
   /** Clients that never subscribed. */
@@ -663,6 +685,13 @@ export interface TransportCapacity {
   maxClients: number;
   /** The smallest count that failed, when one did; the true capacity lies between the two. */
   firstFailedClients: number | null;
+  /**
+   * `by` rate: the largest per-client rate that passed at the section's client count (0 when none did), and the
+   * smallest that failed above it (null when `maxRate` of the section passed). There `maxClients` is that count
+   * when some rate passed (else 0) and `firstFailedClients` null (else the count).
+   */
+  maxRate?: number;
+  firstFailedRate?: number | null;
   /** What ran out at the first failed count, e.g. "server CPU (2 processes at 97% of a core)", or "not reached". */
   limitedBy: string;
   /**
@@ -674,6 +703,15 @@ export interface TransportCapacity {
 }
 
 export interface CapacityResults {
+  /**
+   * What the search ran over: the client count at `options.rate` (absent in files from before `--by`), or the
+   * per-client message rate with every probe holding `maxClients` (= `startClients`) clients.
+   */
+  by?: 'clients' | 'rate';
+  /** `by` rate: the first, largest and smallest rate the search would probe (msg/s per client). */
+  startRate?: number;
+  maxRate?: number;
+  minRate?: number;
   /** Pass criteria: p99 latency at most this, nothing lost, every client connected. */
   p99Ms: number;
   maxClients: number;

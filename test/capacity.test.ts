@@ -138,3 +138,214 @@ test('the capacity table quotes the passing probe at the maximum, not a failed p
   assert.match(row, / 700\.0 /);
   assert.doesNotMatch(row, /1500/);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The search over the per-client rate (`--by rate`).
+
+const rateOpts: SearchOptions = { start: 1, max: 100, min: 0.1, factor: 2, precision: 0.05 };
+const rateOracle = (limit: number) => async (rate: number) => ({ clients: 100_000, rate, ok: rate <= limit });
+
+test('by rate: steps ×2 from 1 msg/s, then bisects to within 5% on rates of 3 significant digits', async () => {
+  const { searchRate } = await import('../harness/run/capacity.js');
+  const r = await searchRate(rateOracle(5.3), rateOpts);
+  assert.deepEqual(r.steps.slice(0, 4).map((s) => s.rate), [1, 2, 4, 8]);
+  assert.ok(r.maxRate <= 5.3 && r.firstFailedRate! > 5.3, `${r.maxRate} ${r.firstFailedRate}`);
+  assert.ok((r.firstFailedRate! - r.maxRate) / r.maxRate <= 0.05);
+  for (const s of r.steps) {
+    assert.equal(s.ok, s.rate <= 5.3);
+    // Every rate probed is readable: at most 3 significant digits.
+    assert.equal(s.rate, Number(s.rate.toPrecision(3)), `${s.rate}`);
+  }
+  assert.equal(new Set(r.steps.map((s) => s.rate)).size, r.steps.length);
+});
+
+test('by rate: the start fails, so the search steps down below 1 msg/s, never under the minimum; factor √10 lands on decades', async () => {
+  const { searchRate } = await import('../harness/run/capacity.js');
+  const low = await searchRate(rateOracle(0.3), rateOpts);
+  assert.deepEqual(low.steps.slice(0, 3).map((s) => s.rate), [1, 0.5, 0.25]);
+  assert.ok(low.maxRate <= 0.3 && low.maxRate >= 0.3 / 1.05, `${low.maxRate}`);
+  const none = await searchRate(rateOracle(0.01), rateOpts);
+  assert.equal(none.maxRate, 0);
+  assert.equal(none.firstFailedRate, 0.1);
+  assert.ok(none.steps.every((s) => s.rate >= 0.1));
+  const decades = await searchRate(rateOracle(1e9), { ...rateOpts, max: 100, factor: Math.sqrt(10) });
+  assert.deepEqual(decades.steps.map((s) => s.rate), [1, 3.16, 10, 31.6, 100]);
+  assert.equal(decades.firstFailedRate, null);
+});
+
+test('significant() rounds to readable rates; a rate search refuses a minimum of 0', async () => {
+  const { significant, searchRate } = await import('../harness/run/capacity.js');
+  assert.deepEqual([1.41421, 0.0316228, 31.6228, 100, 2].map(significant(3)), [1.41, 0.0316, 31.6, 100, 2]);
+  await assert.rejects(searchRate(rateOracle(1), { ...rateOpts, min: 0 }), /0 < min <= start <= max/);
+});
+
+test('capacity --by rate flags: defaults, and one-line refusals of the other search\'s flags and of too few messages', async () => {
+  const { parseCapacityArgs } = await import('../harness/commands/capacity.js');
+  assert.equal(parseCapacityArgs([]).by, 'clients');
+  const r = parseCapacityArgs(['--by', 'rate', '-t', 'websocket', '--duration', '120']);
+  assert.equal(r.by, 'rate');
+  assert.equal(r.values['--clients'], 100_000);
+  assert.equal(r.values['--start-rate'], 1);
+  // The smallest rate judged over 120 s: 5 messages per client.
+  assert.equal(r.values['--min-rate'], 0.0417);
+  assert.equal(parseCapacityArgs(['--by', 'rate']).values['--min-rate'], 0.0834);
+  assert.equal(parseCapacityArgs(['--by', 'rate', '--duration', '5', '--start-rate', '2']).values['--min-rate'], 1);
+  assert.equal(parseCapacityArgs(['--by', 'rate', '--min-rate', '0.5', '--duration', '10']).values['--min-rate'], 0.5);
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--max-clients', '500']), /^UsageError: --max-clients is for the search over client counts; --by rate holds --clients fixed/);
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--rate', '2']), /--rate is for the search over client counts/);
+  assert.throws(() => parseCapacityArgs(['--clients', '500']), /--clients is for --by rate/);
+  assert.throws(() => parseCapacityArgs(['--max-rate', '5']), /--max-rate is for --by rate/);
+  assert.throws(() => parseCapacityArgs(['--by', 'speed']), /--by must be one of clients, rate/);
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--start-rate', '200']), /need --min-rate <= --start-rate <= --max-rate, got 0.0834, 200, 100/);
+  // 0.01 msg/s for 60 s is 0.6 messages per client: no steady state can be judged from it.
+  assert.throws(
+    () => parseCapacityArgs(['--by', 'rate', '--min-rate', '0.01']),
+    /^UsageError: --min-rate 0.01 for --duration 60 publishes 0.6 messages per client; judging a steady state needs 5: raise --min-rate to 0.0834 or --duration to 500$/,
+  );
+  // Without --min-rate the start is the smallest rate probed when it is below the judgeable one, and is named.
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--start-rate', '0.05']), /--start-rate 0.05 for --duration 60 publishes 3 messages per client; judging a steady state needs 5: raise --start-rate to 0.0834 or --duration to 100/);
+  const { ceilSignificant } = await import('../harness/commands/capacity.js');
+  assert.deepEqual([5 / 60, 5 / 120, 1, 5 / 50, 0.0123401].map((x) => ceilSignificant(x, 3)), [0.0834, 0.0417, 1, 0.1, 0.0124]);
+  assert.throws(() => parseCapacityArgs(['--by', 'rate', '--duration', '3']), /--duration 3 is too short to judge a steady state; hold each probe at least 5 s/);
+  assert.doesNotThrow(() => parseCapacityArgs(['--by', 'rate', '--min-rate', '0.01', '--duration', '500']));
+});
+
+/** A rate search's section as `pushbench capacity --by rate` writes it. */
+function rateResults(): ResultsFile {
+  const step = (rate: number, ok: boolean, p99Ms: number, limitedBy: string | null = null) => ({ clients: 100_000, rate, ok, p99Ms, lost: 0, unconnected: 0, limitedBy });
+  return {
+    startedAt: '2026-12-02T00:00:00.000Z',
+    environment: { cpuModel: 'AMD EPYC', cpuCount: 2, node: 'v20', commit: null, command: 'pushbench capacity --by rate' },
+    options: { rate: 1, transports: ['sse', 'websocket'] },
+    runs: [],
+    capacity: {
+      by: 'rate', startRate: 1, maxRate: 100, minRate: 0.1,
+      p99Ms: 1000, maxClients: 100_000, startClients: 100_000, precision: 0.05, retries: 1, durationS: 120, warmupS: 2, intervalMs: 500,
+      transports: [
+        { transport: 'sse', maxClients: 0, firstFailedClients: 100_000, maxRate: 0, firstFailedRate: 0.1, limitedBy: 'machine CPU (x)', steps: [step(1, false, 3000, 'machine CPU (x)'), step(0.1, false, 2000, 'machine CPU (x)')] },
+        { transport: 'websocket', maxClients: 100_000, firstFailedClients: null, maxRate: 0.7, firstFailedRate: 0.75, limitedBy: 'server CPU (y)', steps: [step(1, false, 1500), step(0.5, true, 400), step(0.75, false, 1200, 'server CPU (y)'), step(0.7, false, 1100), step(0.7, true, 900)] },
+      ],
+    },
+  } as unknown as ResultsFile;
+}
+
+test('the capacity table by rate: the client count, the largest and first failed rate, p99 of the passing probe at the maximum', () => {
+  const lines = formatCapacity(rateResults()).split('\n');
+  assert.equal(lines[0], 'capacity of 100,000 clients by per-client rate, pass: p99 <= 1000 ms, nothing lost, every client connected');
+  assert.match(lines[1]!, /^transport\s+clients\s+max msg\/s\s+first failed msg\/s\s+p99 ms at max\s+probes\s+limited by$/);
+  const ws = lines.find((l) => l.startsWith('websocket'))!.split(/\s{2,}/);
+  assert.deepEqual(ws, ['websocket', '100,000', '0.7', '0.75', '900.0', '5', 'server CPU (y)']);
+  const sse = lines.find((l) => l.startsWith('sse'))!.split(/\s{2,}/);
+  assert.deepEqual(sse, ['sse', '100,000', '0', '0.1', '-', '2', 'machine CPU (x)']);
+  // A file from before --by reads as a search over counts: the old table, unchanged.
+  const old = formatCapacity({ options: { rate: 1 }, capacity: { ...rateResults().capacity!, by: undefined } } as unknown as ResultsFile);
+  assert.match(old.split('\n')[0]!, /^capacity at 1 msg\/s, pass/);
+  assert.match(old.split('\n')[1]!, /^transport\s+max clients\s+first failed/);
+});
+
+test('the docs parts, the verdict and the chart say the rate result', async () => {
+  const { renderDocument, rateCapacitySentence } = await import('../reports/docs.js');
+  const { verdictSentences, newestCapacity } = await import('../reports/verdict.js');
+  const { capacityChart } = await import('../reports/charts.js');
+  const r = rateResults();
+  assert.equal(
+    rateCapacitySentence(r.capacity!),
+    '100,000 clients sustained at p99 ≤ 1,000 ms, latency level over 120 s, nothing lost, every client connected, a failing rate probed again: ' +
+      'sse at no rate probed (0.1 msg/s failed: machine CPU (x)); websocket up to 0.7 msg/s each (0.75 failed: server CPU (y)).',
+  );
+  const source = 'docs/results/rate.json';
+  const doc = [
+    `<!-- pushbench:begin capacity-table source=${source} -->`, '<!-- pushbench:end -->',
+    `<!-- pushbench:begin capacity-probes source=${source} transports=websocket -->`, '<!-- pushbench:end -->',
+  ].join('\n');
+  const out = renderDocument(doc, 'docs/scale.md', new Map([[source, { kind: 'run' as const, source, results: r }]])).text;
+  assert.match(out, /\| transport \| clients \| max msg\/s \| first failed msg\/s \| p99 ms at max \| probes \| limited by \|/);
+  assert.match(out, /\| websocket \| 100,000 \| 0\.7 \| 0\.75 \| 900\.0 \| 5 \| server CPU \(y\) \|/);
+  assert.match(out, /\| transport \| clients \| msg\/s \| p99 ms \| lost \| unconnected \| probe \| limited by \/ closest limit \|/);
+  assert.match(out, /\| websocket \| 100,000 \| 0\.75 \| 1,200\.0 \| 0 \| 0 \| FAILED \| server CPU \(y\) \|/);
+  const chart = capacityChart(r)!;
+  assert.deepEqual(chart.config.data.datasets[0]!.data, [0, 0.7]);
+  assert.match(chart.caption, /per-client rate at which 100,000 clients/);
+  // The verdict keeps the newest search of each kind: a rate search is no client-count capacity.
+  assert.equal(newestCapacity([r]), null);
+  assert.equal(newestCapacity([r], 'rate'), r);
+  const sentence = verdictSentences([r]).find((x) => x.includes('--by rate'));
+  assert.ok(sentence, verdictSentences([r]).join('\n'));
+  assert.match(sentence, /100,000 clients, with p99 at most 1,000 ms, latency level over 120 s, nothing lost and every client connected: sse at none of the rates probed \(machine CPU \(x\)\); websocket up to 0\.7 msg\/s each \(failed at 0\.75: server CPU \(y\)\)\./);
+});
+
+test('the reader: a file without `by` is a search over counts; a rate search must carry its rates', async () => {
+  const { parseFile } = await import('../results/read.js');
+  const { readFileSync } = await import('node:fs');
+  const { gunzipSync } = await import('node:zlib');
+  const { packageRoot } = await import('../harness/paths.js');
+  const old = JSON.parse(gunzipSync(readFileSync(`${packageRoot}/docs/results/capacity-2026-11-21.json.gz`)).toString('utf8'));
+  assert.equal(parseFile(old, 'old.json', ['results']).capacity!.by, undefined);
+  const rate = structuredClone(old);
+  Object.assign(rate.capacity, { by: 'rate', startRate: 1, maxRate: 100, minRate: 0.1 });
+  assert.throws(() => parseFile(rate, 'r.json', ['results']), /r\.json: capacity\.transports\[0\]\.maxRate/);
+  for (const t of rate.capacity.transports) {
+    Object.assign(t, { maxRate: 1, firstFailedRate: null });
+    for (const s of t.steps) s.rate = 1;
+  }
+  assert.equal(parseFile(rate, 'r.json', ['results']).capacity!.transports[0]!.maxRate, 1);
+  rate.capacity.by = 'speed';
+  assert.throws(() => parseFile(rate, 'r.json', ['results']), /capacity\.by/);
+});
+
+test('sizing: cores = clients × rate × µs per message ÷ 10^6, each side pooled over its runs, against the floor', async () => {
+  const { sizing, renderDocument } = await import('../reports/docs.js');
+  const { readFileSync } = await import('node:fs');
+  const { packageRoot } = await import('../harness/paths.js');
+  const quick = JSON.parse(readFileSync(`${packageRoot}/test/fixtures/results-quick-small.json`, 'utf8')) as ResultsFile;
+  const at = (transport: string, serverCpuS: number, clientCpuS: number, delivered: number): CompletedTransportRun => {
+    const r = structuredClone(quick.runs.find((x) => x.transport === transport)!) as CompletedTransportRun;
+    return { ...r, server: { ...r.server, cpuSeconds: serverCpuS }, clientWorkers: { ...r.clientWorkers, cpuSeconds: clientCpuS }, messages: { ...r.messages, delivered } };
+  };
+  // websocket: 18 µs on the server, 9 µs in the generator. sse: two runs, pooled (2 s over 400,000 = 5 µs), not
+  // the mean of their ratios (6.67 µs).
+  const runs = [at('websocket', 1.8, 0.9, 100_000), at('sse', 1, 0.4, 100_000), at('sse', 1, 0.4, 300_000), { ...quick.runs[0]!, state: 'errored', error: 'x' } as never];
+  const cost = (sender: number, receiver: number) => ({ sender: { userUsPerMessage: 0, systemUsPerMessage: sender, cpuUsPerMessage: sender, cores: 0 }, receiver: { userUsPerMessage: 0, systemUsPerMessage: receiver, cpuUsPerMessage: receiver, cores: 0 } });
+  const floor = {
+    tool: 'pushbench', kind: 'floor', schemaVersion: 1, startedAt: '2026-12-01T00:00:00.000Z', finishedAt: '2026-12-01T00:01:00.000Z',
+    environment: quick.environment, frameBytes: 23, rate: 1, durationS: 10,
+    // The point with the most connections is the reference: 12 + 6 µs.
+    points: [{ connections: 1000, ticks: 10, messages: 10_000, ...cost(20, 10) }, { connections: 10_000, ticks: 10, messages: 100_000, ...cost(12, 6) }],
+  } as const;
+  const s = sizing(runs, floor as never, 100_000, 0.5);
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} != ${b}`);
+  assert.equal(s.messagesPerS, 50_000);
+  assert.equal(s.floorConnections, 10_000);
+  near(s.floor.serverCores, 0.6);
+  near(s.floor.generatorCores, 0.3);
+  near(s.floor.cores, 0.9);
+  const ws = s.rows.find((r) => r.name === 'websocket')!;
+  near(ws.serverUsPerMessage, 18);
+  near(ws.serverCores, 0.9);
+  near(ws.generatorCores, 0.45);
+  near(ws.cores, 1.35);
+  near(ws.xFloor, 1.5);
+  const sse = s.rows.find((r) => r.name === 'sse')!;
+  near(sse.serverUsPerMessage, 5);
+  near(sse.generatorUsPerMessage, 2);
+  near(sse.serverCores, 0.25);
+  assert.deepEqual(s.rows.map((r) => r.name), ['websocket', 'sse']);
+
+  // The part: both files named, the formula with this load's numbers, one row per transport and the floor's.
+  const doc = '<!-- pushbench:begin sizing source=docs/results/floor.json,docs/results/run.json clients=100000 rate=0.5 transports=websocket -->\n<!-- pushbench:end -->\n';
+  const inputs = new Map<string, never>([
+    ['docs/results/floor.json', { kind: 'floor', source: 'docs/results/floor.json', results: floor } as never],
+    ['docs/results/run.json', { kind: 'run', source: 'docs/results/run.json', results: { ...quick, runs } } as never],
+  ]);
+  const out = renderDocument(doc, 'docs/scale.md', inputs).text;
+  assert.match(out, /100,000 clients × 0\.5 msg\/s = 50,000 deliveries\/s; websocket's server: 100,000 × 0\.5 × 18\.0 µs ÷ 10⁶ = \*\*0\.90 cores\*\*, its generator: 100,000 × 0\.5 × 9\.0 µs ÷ 10⁶ = \*\*0\.45 cores\*\*/);
+  assert.match(out, /100,000 × 0\.5 × \(12\.0 \+ 6\.0\) µs ÷ 10⁶ = \*\*0\.90 cores\*\* together/);
+  assert.match(out, /\| websocket \| 100 \| 18\.0 \| 9\.0 \| 0\.90 \| 0\.45 \| 1\.35 \| 1\.50 \|/);
+  assert.match(out, /\| floor \(bare sender \+ receiver\) \| 10,000 sockets \| 12\.0 \| 6\.0 \| 0\.60 \| 0\.30 \| 0\.90 \| 1\.00 \|/);
+  assert.doesNotMatch(out, /\| sse \|/);
+  // A floor from another CPU sizes nothing.
+  const other = new Map(inputs);
+  other.set('docs/results/floor.json', { kind: 'floor', source: 'docs/results/floor.json', results: { ...floor, environment: { ...floor.environment, cpuModel: 'Other CPU' } } } as never);
+  assert.throws(() => renderDocument(doc, 'docs/scale.md', other), /size from a floor and runs of the same CPU/);
+  assert.throws(() => renderDocument(doc.replace('rate=0.5', 'rate=fast'), 'docs/scale.md', inputs), /rate=fast is not a number above 0/);
+});

@@ -1,14 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CAPTURE_PATHS, captureChromiumHeads, captureToProfile, formatProfileJson, parseRawHead } from '../harness/capture/capture-headers.js';
+import { CAPTURE_PATHS, H2_CAPTURE_KINDS, captureChromiumHeads, captureToProfile, formatProfileJson, parseRawHead } from '../harness/capture/capture-headers.js';
 import { writeFileAtomic } from '../results/io.js';
 import { main } from '../harness/commands/capture-headers.js';
 import { UsageError } from '../harness/errors.js';
 import { httpHeadString } from '../harness/protocol/framing.js';
-import { EXCHANGE_KINDS, fillHeaders, loadProfile } from '../harness/protocol/profiles.js';
+import { EXCHANGE_KINDS, fillHeaders, loadProfile, parseProfile, type HeaderProfile } from '../harness/protocol/profiles.js';
+import { profilesDir } from '../harness/paths.js';
+import { H2_DROPPED_HEADERS, h2RequestHeaders, profileH2RequestHeaders } from '../harness/protocol/h2/heads.js';
+
+/** RFC 9113 §8.2-§8.3.1 for a browser's GET: pseudo-header fields first, lower-case names, no connection fields. */
+function assertH2Request(list: ReadonlyArray<readonly [string, string]>, path: string, what: string): void {
+  const names = list.map(([n]) => n);
+  const pseudo = names.filter((n) => n.startsWith(':'));
+  assert.deepEqual(names.slice(0, pseudo.length), pseudo, `${what}: pseudo-header fields come first`);
+  assert.deepEqual([...pseudo].sort(), [':authority', ':method', ':path', ':scheme'], `${what}: request pseudo-header fields`);
+  assert.deepEqual(list.find(([n]) => n === ':method'), [':method', 'GET']);
+  assert.deepEqual(list.find(([n]) => n === ':scheme'), [':scheme', 'https']);
+  assert.deepEqual(list.find(([n]) => n === ':path'), [':path', path]);
+  for (const n of names) {
+    assert.equal(n, n.toLowerCase(), `${what}: ${n} is not lower-case`);
+    assert.ok(!H2_DROPPED_HEADERS.includes(n) && n !== 'host', `${what}: connection-specific field ${n}`);
+  }
+}
 
 test('parseRawHead keeps names, case and values exactly', () => {
   const raw = 'GET /poll HTTP/1.1\r\nHost: 127.0.0.1:1\r\nsec-ch-ua: "A";v="8", "B"\r\nX-Empty: \r\n\r\n';
@@ -40,6 +57,16 @@ test('a real Chromium\'s heads, written as a profile, rebuild what it sent byte 
     }
     assert.ok(profile.requests.websocket.some(([n, v]) => n === 'Sec-WebSocket-Key' && v === '{key}'));
     assert.deepEqual(profile.responses, loadProfile('minimal').responses);
+
+    // HTTP/2: each kind's header list as Chromium sent it, in wire order, and the profile rebuilds it.
+    for (const kind of H2_CAPTURE_KINDS) {
+      const sent = capture.h2.heads[kind];
+      assertH2Request(sent, CAPTURE_PATHS[kind], `h2 ${kind}`);
+      assert.deepEqual(sent.find(([n]) => n === ':authority'), [':authority', capture.h2.hostPort]);
+      const rebuilt = fillHeaders(profileH2RequestHeaders(profile, kind, CAPTURE_PATHS[kind], 'https'), { host: capture.h2.hostPort });
+      assert.deepEqual(rebuilt, sent, `h2 ${kind} differs from what Chromium sent`);
+    }
+    assert.equal(profile.h2?.requests.websocket, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -57,4 +84,27 @@ test('the committed chromium profile loads and names the browser version it was 
   assert.match(profile.source?.version ?? '', /^\d+\.\d+\.\d+\.\d+$/);
   assert.ok(profile.description.includes(profile.source!.version!));
   for (const kind of EXCHANGE_KINDS) assert.deepEqual(profile.requests[kind][0], ['Host', '{host}']);
+});
+
+test('profileH2RequestHeaders: the captured HTTP/2 list with this request\'s :path and :scheme, else the mapped HTTP/1.1 head', () => {
+  const profile = loadProfile('chromium');
+  for (const kind of H2_CAPTURE_KINDS) {
+    const list = profileH2RequestHeaders(profile, kind, `${profile.paths[kind]}?since=7`, 'https');
+    assertH2Request(list, `${profile.paths[kind]}?since=7`, `committed h2 ${kind}`);
+    assert.deepEqual(list.find(([n]) => n === ':authority'), [':authority', '{host}']);
+    // The committed capture is the list itself, not the HTTP/1.1 mapping (Chromium adds `priority` over HTTP/2).
+    assert.deepEqual(list.map(([n]) => n), profile.h2!.requests[kind]!.map(([n]) => n));
+    const clear = profileH2RequestHeaders(profile, kind, '/x', 'http');
+    assert.deepEqual(clear.find(([n]) => n === ':scheme'), [':scheme', 'http']);
+  }
+  // No h2 section (minimal), or no list for the kind: the HTTP/1.1 head mapped by RFC 9113.
+  const minimal = loadProfile('minimal');
+  assert.equal(minimal.h2, undefined);
+  assert.deepEqual(profileH2RequestHeaders(minimal, 'poll', '/poll?since=1', 'https'), h2RequestHeaders(minimal.requests.poll, '/poll?since=1', 'https'));
+  const partial: HeaderProfile = { ...profile, h2: { requests: { poll: profile.h2!.requests.poll! } } };
+  assert.deepEqual(profileH2RequestHeaders(partial, 'sse', '/sse', 'https'), h2RequestHeaders(profile.requests.sse, '/sse', 'https'));
+  // A hand-edited h2 section is checked like the rest of the profile.
+  const raw = JSON.parse(readFileSync(path.join(profilesDir, 'chromium.json'), 'utf8')) as { h2: { requests: { poll: string[][] } } };
+  raw.h2.requests.poll[5]![0] = 'User-Agent';
+  assert.throws(() => parseProfile(raw, 'x.json'), (e: unknown) => e instanceof UsageError && /h2\.requests\.poll\[5\]: "User-Agent" is not a lower-case HTTP\/2 field name/.test(e.message));
 });

@@ -23,10 +23,14 @@ test('an injected server cost is a regression; wire bytes are untouched by it', 
   assert.equal(base.runs.length, 4);
   assert.ok(base.runs.every((r) => r.state === 'completed'));
 
-  // A/A on the same file: nothing may fail, and every statistical metric sits at exactly no change.
+  // A/A on the same file: nothing may fail, and every statistical metric sits at exactly no change. A memory figure
+  // within the noise of RSS is null in some repeats, and a metric left with too few repeats is withheld, not judged.
   const same = compareFiles(base, base, defaultPolicy());
   assert.equal(same.summary.exitCode, 0);
-  assert.ok(same.comparisons.every((r) => r.verdict === 'unchanged'));
+  const judged = same.comparisons.filter((r) => r.verdict !== 'insufficient-samples');
+  assert.ok(judged.every((r) => r.verdict === 'unchanged'), JSON.stringify(judged.filter((r) => r.verdict !== 'unchanged')));
+  assert.ok(same.comparisons.filter((r) => r.verdict === 'insufficient-samples').every((r) => r.metric.includes('memory') || r.metric.includes('Rss') || r.metric.includes('rss')), 'only memory may lack samples');
+  assert.equal(same.comparisons.find((r) => r.metric === 'server.cpuSecondsPerMessage')!.verdict, 'unchanged');
 
   const out = compareFiles(base, slow, defaultPolicy());
   const cpu = out.comparisons.find((r) => r.metric === 'server.cpuSecondsPerMessage')!;

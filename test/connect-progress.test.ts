@@ -13,7 +13,7 @@ test('connect rate: auto by default, all at once up to the measured count, a rat
   assert.deepEqual(resolveConnectRate('auto', ALL_AT_ONCE_MAX_CLIENTS), { ratePerS: 0, auto: true });
   assert.deepEqual(resolveConnectRate('auto', 100_000), { ratePerS: AUTO_CONNECT_RATE_PER_S, auto: true });
   assert.deepEqual(resolveConnectRate(0, 100_000), { ratePerS: 0, auto: false });
-  assert.match(describeConnect('auto', 100_000), /3000 new connections\/s \(about 34 s\) \(chosen: /);
+  assert.match(describeConnect('auto', 100_000), /3000 new connections\/s \(about 34 s\), at most 1,000 not yet subscribed at a time \(chosen: /);
   assert.match(describeConnect(0, 100_000), /all at once \(--connect-rate\)/);
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError } from '../harness/errors.js';
-import { CLUSTER_SKEW, FD_RESERVE, describePlan, planRun, serverCapacityPerProcess, type Limits } from '../harness/run/plan.js';
+import { CLUSTER_SKEW, FD_RESERVE, MAX_CONNECTING, connectBatch, describePlan, planRun, serverCapacityPerProcess, type Limits } from '../harness/run/plan.js';
 
 const here: Limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true, memoryBytes: 24 * 2 ** 30 };
 const laptop: Limits = { openFiles: 1024, ephemeralPorts: 16_384, cpus: 8, wholeLoopbackNet: false };
@@ -88,4 +88,16 @@ test('a plan whose memory estimate does not fit is refused with a client count t
 test('too few workers for the descriptors, and more workers than clients, are refused', () => {
   assert.throws(() => planRun(30_000, 1, '127.0.0.1', here), /use --workers 2 or more/);
   assert.throws(() => planRun(3, 4, '127.0.0.1', here), /--workers 4 is more than the 3 clients/);
+});
+
+test('a paced ramp opens its batch only while fewer than its cap are opened and not yet subscribed', () => {
+  // Healthy: everything opened so far subscribed, the whole batch goes.
+  assert.equal(connectBatch({ opened: 500, subscribed: 500, total: 10_000, perTick: 30, maxConnecting: 100 }), 30);
+  // A server that is not keeping up: 90 in flight leaves room for 10, 100 or more for none (retries count too).
+  assert.equal(connectBatch({ opened: 590, subscribed: 500, total: 10_000, perTick: 30, maxConnecting: 100 }), 10);
+  assert.equal(connectBatch({ opened: 600, subscribed: 500, total: 10_000, perTick: 30, maxConnecting: 100 }), 0);
+  // Never past the last client; no cap (all at once, or an older harness) is the batch.
+  assert.equal(connectBatch({ opened: 9_990, subscribed: 9_990, total: 10_000, perTick: 30, maxConnecting: 100 }), 10);
+  assert.equal(connectBatch({ opened: 600, subscribed: 0, total: 10_000, perTick: 30 }), 30);
+  assert.ok(MAX_CONNECTING > 0 && MAX_CONNECTING < 20_000, 'far below one process\'s open-files limit');
 });

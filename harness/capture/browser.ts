@@ -24,11 +24,12 @@ export function systemChromium(): string | undefined {
   return SYSTEM_CANDIDATES.find((p) => existsSync(p));
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` go after CHROMIUM_ARGS (header capture adds --ignore-certificate-errors for its HTTP/2 page). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const { chromium } = await import('playwright');
   const executablePath = systemChromium();
   try {
-    return await chromium.launch({ headless: true, args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
+    return await chromium.launch({ headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], ...(executablePath ? { executablePath } : {}) });
   } catch (e) {
     const how = executablePath
       ? `could not start Chromium at ${executablePath}`

@@ -5,9 +5,16 @@
  * A raw `net` server on 127.0.0.1 (not node:http, which would normalise what it reads) serves a page, records every
  * request head exactly as received, and answers each request just well enough that the browser goes on: a poll body,
  * one server-sent event, one streamed chunk, a WebSocket handshake and one text frame.
+ *
+ * Then the same page over HTTP/2: node:http2's TLS server (HTTP/2 only, no HTTP/1.1 fallback, the run-time
+ * certificate) records each request's header list in wire order, pseudo-header fields included, as node:http2's raw
+ * headers give it. WebSocket is left out there: over HTTP/2 it needs RFC 8441's extended CONNECT, which pushbench
+ * does not serve, so Chromium would open it over HTTP/1.1 anyway.
  */
+import http2 from 'node:http2';
 import net from 'node:net';
 import { launchChromium } from './browser.js';
+import { generateCertificate } from '../protocol/tls.js';
 import { WS_101_STATUS_LINE, httpHeadString, wsHandshakeResponseHeaders, type HeaderList } from '../protocol/framing.js';
 import { EXCHANGE_KINDS, type ExchangeKind, type HeaderProfile } from '../protocol/profiles.js';
 
@@ -22,6 +29,16 @@ export interface CapturedHead {
   headers: Array<[string, string]>;
 }
 
+/** The request kinds captured over HTTP/2. */
+export const H2_CAPTURE_KINDS = ['poll', 'sse', 'stream'] as const;
+export type H2CaptureKind = (typeof H2_CAPTURE_KINDS)[number];
+
+/** What Chromium sent over HTTP/2 from https://hostPort/: per kind, the header list in wire order. */
+export interface H2Capture {
+  hostPort: string;
+  heads: Record<H2CaptureKind, Array<[string, string]>>;
+}
+
 export interface Capture {
   /** `browser.version()`. */
   browserVersion: string;
@@ -29,9 +46,16 @@ export interface Capture {
   /** host:port the page was served from, which every head names. */
   hostPort: string;
   heads: Record<ExchangeKind, CapturedHead>;
+  h2: H2Capture;
 }
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>pushbench capture</title><script>
+const WS_STEP = `  await new Promise((resolve, reject) => {
+    const ws = new WebSocket('ws://' + location.host + '${CAPTURE_PATHS.websocket}');
+    ws.onmessage = () => { ws.close(); resolve(); };
+    ws.onerror = () => reject(new Error('websocket failed'));
+  });`;
+
+const page = (webSocket: boolean): string => `<!doctype html><meta charset="utf-8"><title>pushbench capture</title><script>
 window.captureDone = (async () => {
   await new Promise((resolve, reject) => {
     const x = new XMLHttpRequest();
@@ -47,14 +71,13 @@ window.captureDone = (async () => {
   const res = await fetch('${CAPTURE_PATHS.stream}');
   const reader = res.body.getReader();
   while (!(await reader.read()).done) {}
-  await new Promise((resolve, reject) => {
-    const ws = new WebSocket('ws://' + location.host + '${CAPTURE_PATHS.websocket}');
-    ws.onmessage = () => { ws.close(); resolve(); };
-    ws.onerror = () => reject(new Error('websocket failed'));
-  });
+${webSocket ? WS_STEP : ''}
   return 'ok';
 })();
 </script>`;
+
+const PAGE = page(true);
+const PAGE_H2 = page(false);
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 
@@ -81,7 +104,64 @@ function respond(sock: net.Socket, status: string, headers: HeaderList, body = '
   sock.write(httpHeadString(`HTTP/1.1 ${status}`, headers) + body);
 }
 
-/** Drives Chromium once through all four exchanges; resolves with what it sent. */
+/** Serves the capture page over HTTP/2 with TLS on 127.0.0.1 and records each kind's first request. */
+async function startH2CaptureServer(): Promise<{ hostPort: string; heads: Partial<Record<H2CaptureKind, Array<[string, string]>>>; close: () => Promise<void> }> {
+  const { cert, key } = generateCertificate();
+  const heads: Partial<Record<H2CaptureKind, Array<[string, string]>>> = {};
+  const server = http2.createSecureServer({ cert, key, allowHTTP1: false });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+    s.on('error', () => {});
+  });
+  server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+    stream.on('error', () => {});
+    const target = String(headers[':path'] ?? '/');
+    const kind = kindOf(target);
+    if (kind && kind !== 'websocket' && !heads[kind]) {
+      const list: Array<[string, string]> = [];
+      for (let i = 0; i + 1 < rawHeaders.length; i += 2) list.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+      heads[kind] = list;
+    }
+    switch (kind) {
+      case 'poll':
+        stream.respond({ ':status': 200, 'content-type': 'text/plain', 'content-length': 2 });
+        stream.end('hi');
+        break;
+      case 'sse':
+        stream.respond({ ':status': 200, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        stream.end('data: hi\n\n');
+        break;
+      case 'stream':
+        stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+        stream.end('hi');
+        break;
+      default:
+        if (target === '/') {
+          stream.respond({ ':status': 200, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(PAGE_H2) });
+          stream.end(PAGE_H2);
+        } else {
+          stream.respond({ ':status': 404, 'content-length': 0 });
+          stream.end();
+        }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    hostPort: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    heads,
+    close: async () => {
+      for (const s of sessions) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Drives Chromium once through all four exchanges over HTTP/1.1, then poll, SSE and stream over HTTP/2. */
 export async function captureChromiumHeads(timeoutMs = 30_000): Promise<Capture> {
   const heads: Partial<Record<ExchangeKind, CapturedHead>> = {};
   const sockets = new Set<net.Socket>();
@@ -132,7 +212,9 @@ export async function captureChromiumHeads(timeoutMs = 30_000): Promise<Capture>
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const hostPort = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  const browser = await launchChromium();
+  let h2server: Awaited<ReturnType<typeof startH2CaptureServer>> | undefined;
+  // The HTTP/2 page is served with a throw-away self-signed certificate.
+  const browser = await launchChromium(['--ignore-certificate-errors']);
   try {
     const page = await browser.newPage();
     const userAgent = await page.evaluate(() => navigator.userAgent).catch(() => '');
@@ -141,9 +223,20 @@ export async function captureChromiumHeads(timeoutMs = 30_000): Promise<Capture>
     if (outcome !== 'ok') throw new Error(`capture page reported ${String(outcome)}`);
     const missing = EXCHANGE_KINDS.filter((k) => !heads[k]);
     if (missing.length) throw new Error(`Chromium sent no request for ${missing.join(', ')}`);
-    return { browserVersion: browser.version(), userAgent: userAgent || (heads.poll!.headers.find(([n]) => n === 'User-Agent')?.[1] ?? ''), hostPort, heads: heads as Record<ExchangeKind, CapturedHead> };
+
+    h2server = await startH2CaptureServer();
+    const h2page = await browser.newPage();
+    await h2page.goto(`https://${h2server.hostPort}/`, { timeout: timeoutMs });
+    const h2outcome = await h2page.evaluate('window.captureDone', { timeout: timeoutMs } as never);
+    if (h2outcome !== 'ok') throw new Error(`HTTP/2 capture page reported ${String(h2outcome)}`);
+    const h2missing = H2_CAPTURE_KINDS.filter((k) => !h2server!.heads[k]);
+    if (h2missing.length) throw new Error(`Chromium sent no HTTP/2 request for ${h2missing.join(', ')}`);
+    const h2: H2Capture = { hostPort: h2server.hostPort, heads: h2server.heads as Record<H2CaptureKind, Array<[string, string]>> };
+
+    return { h2, browserVersion: browser.version(), userAgent: userAgent || (heads.poll!.headers.find(([n]) => n === 'User-Agent')?.[1] ?? ''), hostPort, heads: heads as Record<ExchangeKind, CapturedHead> };
   } finally {
     await browser.close();
+    await h2server?.close();
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -155,6 +248,11 @@ export function templateHeaders(head: CapturedHead, hostPort: string): Array<[st
     if (name.toLowerCase() === 'sec-websocket-key') return [name, '{key}'];
     return [name, value.split(hostPort).join('{host}')];
   });
+}
+
+/** An HTTP/2 header list with host:port replaced by {host}; `:path` stays as captured (the kind's path). */
+export function templateH2Headers(list: ReadonlyArray<readonly [string, string]>, hostPort: string): Array<[string, string]> {
+  return list.map(([name, value]): [string, string] => [name, value.split(hostPort).join('{host}')]);
 }
 
 /** The profile JSON for a capture; response heads are pushbench's own (`serverResponses`, normally minimal's). */
@@ -177,6 +275,13 @@ export function captureToProfile(capture: Capture, serverResponses: HeaderProfil
     paths: { ...CAPTURE_PATHS },
     requests,
     responses: serverResponses,
+    h2: {
+      description:
+        `Request header lists the same Chromium sent over HTTP/2 (TLS, ALPN h2, node:http2 server) in wire order, ` +
+        'pseudo-header fields included; host:port replaced by {host}. No WebSocket: it would need RFC 8441.',
+      capturedFrom: `https://${capture.h2.hostPort}/`,
+      requests: Object.fromEntries(H2_CAPTURE_KINDS.map((k) => [k, templateH2Headers(capture.h2.heads[k], capture.h2.hostPort)])),
+    },
   };
 }
 

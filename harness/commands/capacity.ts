@@ -1,11 +1,12 @@
 /**
  * `pushbench capacity`: per transport, the largest client count this machine sustains at `--rate` (1 message/s)
  * with p99 latency within `--p99-ms` and nothing lost, by stepping then bisecting, one real run per probe; and what
- * ran out at the first count that failed. Writes one results JSON (every probe's run plus a `capacity` section) and
- * prints a table on stdout.
+ * ran out at the first count that failed. `--by rate` holds `--clients` fixed and searches the per-client message
+ * rate instead. Writes one results JSON (every probe's run plus a `capacity` section) and prints a table on stdout.
  */
 import { isStopping } from '../run/children.js';
-import { diagnose, passes, searchCapacity, type Criteria } from '../run/capacity.js';
+import { diagnose, passes, searchCapacity, searchRate, significant, RATE_DIGITS, type Criteria } from '../run/capacity.js';
+import { MIN_STEADY_SECONDS } from '../measure/steady.js';
 import { environment, machineLimits } from '../measure/environment.js';
 import { EXIT, EnvironmentError, UsageError, asUsage } from '../errors.js';
 import { Progress } from '../run/progress.js';
@@ -14,7 +15,7 @@ import { saveResults } from './run.js';
 import { runScenario } from '../run/runner.js';
 import { EFFICIENCY_DEFAULTS, measureEfficiency } from '../measure/efficiency.js';
 import { DEFAULTS } from '../run/scenario.js';
-import { CAPACITY_COLUMNS, capacityRows } from '../../reports/table.js';
+import { capacityColumns, capacityRows, formatRate } from '../../reports/table.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
 import { rssSlope } from '../measure/memory.js';
 import { SCHEMA_VERSION, type CompletedTransportRun, type CapacityStep, type EfficiencyResults, type ResultsFile, type RunOptions, type TransportCapacity, type TransportRun } from '../../results/types.js';
@@ -34,14 +35,34 @@ const FLAGS: OptionTable = {
   '--duration': { key: '--duration', spec: num(1, 3600, false), help: 'seconds each probe holds its clients after the warm-up; latency must stay level across them', short: '-d', value: 'S', default: 60 },
   '--hold': { key: '--duration', spec: num(1, 3600, false), help: 'the same as --duration', value: 'S' },
   '--warmup': { key: '--warmup', spec: num(0, 3600, false), help: "seconds of publishing before each probe's latency counts", value: 'S', default: 2 },
-  '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second', short: '-r', value: 'MSG/S', default: 1 },
+  '--rate': { key: '--rate', spec: num(0.01, 1000, false), help: 'messages per second per client (the search over counts)', short: '-r', value: 'MSG/S', default: 1 },
   '--interval-ms': { key: '--interval-ms', spec: num(10, 3_600_000, true), help: 'short polling interval (its p99 is at least the interval)', value: 'MS', default: 500 },
   '--retries': { key: '--retries', spec: num(0, 5, true), help: 'probe a failing count again; it passes if any probe does', value: 'N', default: 1 },
   '--connect-rate': { key: '--connect-rate', spec: num(0, 1_000_000, false), help: 'new connections per second, 0 = at once', value: 'N/S', default: 3000 },
+  '--clients': { key: '--clients', spec: num(1, 1_000_000, true), help: '--by rate: the client count every probe holds', short: '-c', value: 'N', default: 100_000 },
+  '--start-rate': { key: '--start-rate', spec: num(0.001, 1000, false), help: '--by rate: first per-client rate probed', value: 'MSG/S', default: 1 },
+  '--max-rate': { key: '--max-rate', spec: num(0.001, 1000, false), help: '--by rate: largest rate probed', value: 'MSG/S', default: 100 },
+  '--min-rate': {
+    key: '--min-rate',
+    spec: num(0.001, 1000, false),
+    help: `--by rate: smallest rate probed when the start fails (default: the smallest that publishes ${MIN_STEADY_SECONDS} messages per client in --duration, 0.0834 at 60 s)`,
+    value: 'MSG/S',
+  },
 };
+
+/** Rounds up to `digits` significant digits (5 / 60 = 0.08333 → 0.0834): the smallest readable rate at least `x`. */
+export function ceilSignificant(x: number, digits: number): number {
+  const q = 10 ** (Math.floor(Math.log10(x)) - digits + 1);
+  return Number((Math.ceil(x / q - 1e-9) * q).toPrecision(digits));
+}
+
+/** Flags that only mean something in one search: given in the other, they are refused. */
+const ONLY_BY_CLIENTS = ['--max-clients', '--start-clients', '--min-clients', '--rate'];
+const ONLY_BY_RATE = ['--clients', '--start-rate', '--max-rate', '--min-rate'];
 
 /** Every capacity option: the numeric ones and the rest. */
 const OPTIONS: OptionTable = {
+  '--by': { key: 'by', spec: { kind: 'choice', choices: ['clients', 'rate'] }, help: 'search the client count at --rate, or the per-client rate at --clients', value: 'clients|rate', default: 'clients' },
   '--transports': { key: 'transports', spec: { kind: 'transports' }, help: 'comma-separated transport names', short: '-t', value: 'LIST', default: 'all' },
   ...FLAGS,
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'exact results file path; - writes the results to stdout (the table goes to stderr)', short: '-j', value: 'FILE|-' },
@@ -56,13 +77,22 @@ export function help(): string {
     description:
       'Finds, per transport, the largest client count this machine sustains with p99 within --p99-ms, nothing lost,\n' +
       'every client connected and latency level across a hold of --duration seconds (60: a short probe hides a growing\n' +
-      'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.',
+      'backlog): steps ×factor from --start-clients, then bisects. One results JSON, one table.\n' +
+      `--by rate: every probe holds --clients and the search runs over the per-client rate instead (from --start-rate,\n` +
+      `rates to ${RATE_DIGITS} significant digits); --min-rate × --duration must publish at least ${MIN_STEADY_SECONDS} messages per client\n` +
+      `(a steady state is judged on that many measured seconds), and --duration be at least ${MIN_STEADY_SECONDS} s.`,
     table: OPTIONS,
-    examples: ['pushbench capacity -t sse,websocket --max-clients 20000', 'pushbench capacity --factor 3.1623 --json results/capacity.json'],
+    examples: [
+      'pushbench capacity -t sse,websocket --max-clients 20000',
+      'pushbench capacity --factor 3.1623 --json results/capacity.json',
+      'pushbench capacity --by rate --clients 100000 -t websocket --duration 120',
+    ],
   });
 }
 
 export interface CapacityArgs {
+  /** What the search runs over: the client count (at `--rate`) or the per-client rate (at `--clients`). */
+  by: 'clients' | 'rate';
   transports: RunOptions['transports'];
   values: Record<string, number>;
   jsonFile: string | null;
@@ -77,13 +107,50 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
   const parsed = parseOptions(OPTIONS, argv, 'capacity');
   if (parsed.positionals.length > 0) throw new UsageError(`unknown argument ${parsed.positionals[0]}; see pushbench capacity --help`);
   const given = parsed.values;
-  const values: Record<string, number> = Object.fromEntries(Object.entries(FLAGS).map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]).filter(([f]) => f !== '--hold'));
+  const values: Record<string, number> = Object.fromEntries(
+    Object.entries(FLAGS)
+      .filter(([f, o]) => f !== '--hold' && (given[f] !== undefined || o.default !== undefined))
+      .map(([f, o]) => [f, (given[f] as number | undefined) ?? (o.default as number)]),
+  );
   const v = values;
-  if (!(v['--min-clients']! <= v['--start-clients']! && v['--start-clients']! <= v['--max-clients']!)) {
-    throw new UsageError(`need --min-clients <= --start-clients <= --max-clients, got ${v['--min-clients']}, ${v['--start-clients']}, ${v['--max-clients']}`);
+  const by = (given.by as 'clients' | 'rate' | undefined) ?? 'clients';
+  const wrong = (by === 'rate' ? ONLY_BY_CLIENTS : ONLY_BY_RATE).find((f) => given[f] !== undefined);
+  if (wrong) {
+    throw new UsageError(
+      by === 'rate'
+        ? `${wrong} is for the search over client counts; --by rate holds --clients fixed and searches --start-rate/--min-rate/--max-rate`
+        : `${wrong} is for --by rate; the search over client counts runs at --rate with --start-clients/--min-clients/--max-clients`,
+    );
   }
-  if (Math.round(v['--rate']! * v['--duration']!) < 1) throw new UsageError(`--rate ${v['--rate']} for --duration ${v['--duration']} publishes no message; raise one of them`);
+  if (by === 'clients') {
+    if (!(v['--min-clients']! <= v['--start-clients']! && v['--start-clients']! <= v['--max-clients']!)) {
+      throw new UsageError(`need --min-clients <= --start-clients <= --max-clients, got ${v['--min-clients']}, ${v['--start-clients']}, ${v['--max-clients']}`);
+    }
+    if (Math.round(v['--rate']! * v['--duration']!) < 1) throw new UsageError(`--rate ${v['--rate']} for --duration ${v['--duration']} publishes no message; raise one of them`);
+  } else {
+    // The smallest rate a probe can be judged at: MIN_STEADY_SECONDS messages per client in the hold.
+    const judgeable = ceilSignificant(MIN_STEADY_SECONDS / v['--duration']!, RATE_DIGITS);
+    const minGiven = given['--min-rate'] !== undefined;
+    if (!minGiven) v['--min-rate'] = Math.min(judgeable, v['--start-rate']!);
+    if (!(v['--min-rate']! <= v['--start-rate']! && v['--start-rate']! <= v['--max-rate']!)) {
+      throw new UsageError(`need --min-rate <= --start-rate <= --max-rate, got ${v['--min-rate']}, ${v['--start-rate']}, ${v['--max-rate']}`);
+    }
+    // A probe is judged on its per-second latency: it needs that many measured seconds, each with a message in it.
+    if (v['--duration']! < MIN_STEADY_SECONDS) {
+      throw new UsageError(`--duration ${v['--duration']} is too short to judge a steady state; hold each probe at least ${MIN_STEADY_SECONDS} s`);
+    }
+    const messages = v['--min-rate']! * v['--duration']!;
+    if (messages < MIN_STEADY_SECONDS - 1e-9) {
+      // Named after the flag that set the smallest rate: --min-rate, or --start-rate when --min-rate was left to it.
+      const flag = minGiven ? '--min-rate' : '--start-rate';
+      throw new UsageError(
+        `${flag} ${v['--min-rate']} for --duration ${v['--duration']} publishes ${significant(RATE_DIGITS)(messages)} messages per client; judging a steady state needs ${MIN_STEADY_SECONDS}: ` +
+          `raise ${flag} to ${judgeable} or --duration to ${Math.ceil(MIN_STEADY_SECONDS / v['--min-rate']! - 1e-9)}`,
+      );
+    }
+  }
   return {
+    by,
     transports: (given.transports as RunOptions['transports'] | undefined) ?? [...DEFAULTS.transports],
     values,
     jsonFile: (given.jsonFile as string | undefined) ?? null,
@@ -98,11 +165,13 @@ export function formatCapacity(results: ResultsFile): string {
   const c = results.capacity;
   if (!c) return '';
   const rows = capacityRows(c);
-  const head = CAPACITY_COLUMNS;
+  const head = capacityColumns(c);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  // The transport and the diagnosis (first and last) are words; the rest are numbers.
+  const line = (r: string[]): string => r.map((cell, i) => (i === 0 || i === head.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const what = c.by === 'rate' ? `capacity of ${c.maxClients.toLocaleString('en-US')} clients by per-client rate` : `capacity at ${results.options.rate} msg/s`;
   return [
-    `capacity at ${results.options.rate} msg/s, pass: p99 <= ${c.p99Ms} ms, nothing lost, every client connected`,
+    `${what}, pass: p99 <= ${c.p99Ms} ms, nothing lost, every client connected`,
     line(head),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
@@ -124,7 +193,9 @@ export async function main(argv: string[]): Promise<number> {
   const base: RunOptions = {
     ...DEFAULTS,
     scenario: 'capacity',
-    rate: v['--rate']!,
+    // --by rate: every probe holds --clients; each probe's rate is its own (runs[].rate), the options say the first.
+    ...(args.by === 'rate' ? { clients: v['--clients']! } : {}),
+    rate: args.by === 'rate' ? v['--start-rate']! : v['--rate']!,
     // The warm-up is published and checked for loss like the rest; only its latency is left out.
     durationS: v['--warmup']! + v['--duration']!,
     warmupS: v['--warmup']!,
@@ -155,39 +226,69 @@ export async function main(argv: string[]): Promise<number> {
   }
   const runs: TransportRun[] = [];
   const capacities: TransportCapacity[] = [];
+  const byRate = args.by === 'rate';
   for (const transport of args.transports) {
-    const search = await searchCapacity(
-      async (clients): Promise<CapacityStep> => {
-        let run: TransportRun;
-        try {
-          run = (await runScenario({ ...base, transports: [transport], clients }, { limits })).runs[0]!;
-        } catch (e) {
-          if (!(e instanceof EnvironmentError) || isStopping()) throw e;
-          // The planner refused this count (descriptors, ports, memory): a failed probe, with the planner's reason.
-          const step: CapacityStep = { clients, p99Ms: 0, lost: 0, unconnected: clients, ok: false, limitedBy: `plan refused: ${e.message}` };
-          progress.note(`capacity ${transport} ${clients}: refused (${e.message})`);
-          return step;
-        }
-        run = { ...run, repeat: runs.length };
-        runs.push(run);
-        const ok = passes(run, criteria);
-        const step: CapacityStep = {
-          clients,
-          p99Ms: run.state === 'completed' ? run.latencyMs.p99 : 0,
-          lost: run.state === 'completed' ? run.messages.lost : 0,
-          unconnected: run.state === 'completed' ? clients - run.connect.connected : clients,
-          ok,
-          limitedBy: diagnose(run, criteria),
-        };
-        progress.note(
-          `capacity ${transport} ${clients}: ${ok ? 'ok' : 'FAILED'}, p99 ${step.p99Ms} ms, lost ${step.lost}, unconnected ${step.unconnected}` +
-            (step.limitedBy ? `; ${step.limitedBy}` : ''),
-        );
+    // One probe: a real run of `clients` at `rate`, judged and diagnosed.
+    const probe = async (clients: number, rate: number): Promise<CapacityStep> => {
+      const label = `capacity ${transport} ${clients}${byRate ? ` at ${formatRate(rate)} msg/s` : ''}`;
+      const at = byRate ? { rate } : {};
+      let run: TransportRun;
+      try {
+        run = (await runScenario({ ...base, transports: [transport], clients, rate }, { limits })).runs[0]!;
+      } catch (e) {
+        if (!(e instanceof EnvironmentError) || isStopping()) throw e;
+        // The planner refused this count (descriptors, ports, memory): a failed probe, with the planner's reason.
+        const step: CapacityStep = { clients, ...at, p99Ms: 0, lost: 0, unconnected: clients, ok: false, limitedBy: `plan refused: ${e.message}` };
+        progress.note(`${label}: refused (${e.message})`);
         return step;
-      },
-      { start: v['--start-clients']!, max: v['--max-clients']!, min: v['--min-clients']!, factor: v['--factor']!, precision: v['--precision']!, retries: v['--retries']! },
-    );
-    const failedAt = search.steps.find((s) => s.clients === search.firstFailedClients);
+      }
+      run = { ...run, repeat: runs.length };
+      runs.push(run);
+      const ok = passes(run, criteria);
+      const step: CapacityStep = {
+        clients,
+        ...at,
+        p99Ms: run.state === 'completed' ? run.latencyMs.p99 : 0,
+        lost: run.state === 'completed' ? run.messages.lost : 0,
+        unconnected: run.state === 'completed' ? clients - run.connect.connected : clients,
+        ok,
+        limitedBy: diagnose(run, criteria),
+      };
+      progress.note(
+        `${label}: ${ok ? 'ok' : 'FAILED'}, p99 ${step.p99Ms} ms, lost ${step.lost}, unconnected ${step.unconnected}` + (step.limitedBy ? `; ${step.limitedBy}` : ''),
+      );
+      return step;
+    };
+    const common = { factor: v['--factor']!, precision: v['--precision']!, retries: v['--retries']! };
+    let found: Pick<TransportCapacity, 'maxClients' | 'firstFailedClients' | 'maxRate' | 'firstFailedRate' | 'limitedBy' | 'steps'>;
+    if (byRate) {
+      const clients = v['--clients']!;
+      const search = await searchRate((rate) => probe(clients, rate), { start: v['--start-rate']!, max: v['--max-rate']!, min: v['--min-rate']!, ...common });
+      const failedAt = search.steps.find((s) => s.rate === search.firstFailedRate);
+      found = {
+        // At the one count probed: it passed at some rate, or at none.
+        maxClients: search.maxRate > 0 ? clients : 0,
+        firstFailedClients: search.maxRate > 0 ? null : clients,
+        maxRate: search.maxRate,
+        firstFailedRate: search.firstFailedRate,
+        limitedBy: failedAt ? (failedAt.limitedBy ?? 'unknown') : `not reached (--max-rate ${v['--max-rate']} passed)`,
+        steps: search.steps,
+      };
+    } else {
+      const search = await searchCapacity((clients) => probe(clients, v['--rate']!), {
+        start: v['--start-clients']!,
+        max: v['--max-clients']!,
+        min: v['--min-clients']!,
+        ...common,
+      });
+      const failedAt = search.steps.find((s) => s.clients === search.firstFailedClients);
+      found = {
+        maxClients: search.maxClients,
+        firstFailedClients: search.firstFailedClients,
+        limitedBy: failedAt ? (failedAt.limitedBy ?? 'unknown') : `not reached (--max-clients ${v['--max-clients']} passed)`,
+        steps: search.steps,
+      };
+    }
     // Memory per added connection across the counts probed: the slope, free of each process's fixed base.
     const slope = rssSlope(
       runs
@@ -197,10 +298,7 @@ export async function main(argv: string[]): Promise<number> {
     capacities.push({
       transport,
       ...(slope !== null ? { serverBytesPerConnectionSlope: slope } : {}),
-      maxClients: search.maxClients,
-      firstFailedClients: search.firstFailedClients,
-      limitedBy: failedAt ? (failedAt.limitedBy ?? 'unknown') : `not reached (--max-clients ${v['--max-clients']} passed)`,
-      steps: search.steps,
+      ...found,
     });
   }
   if (isStopping()) return EXIT.interrupted;
@@ -214,9 +312,11 @@ export async function main(argv: string[]): Promise<number> {
     options: { ...base, transports: args.transports },
     runs,
     capacity: {
+      ...(byRate ? { by: 'rate' as const, startRate: v['--start-rate']!, maxRate: v['--max-rate']!, minRate: v['--min-rate']! } : {}),
       p99Ms: v['--p99-ms']!,
-      maxClients: v['--max-clients']!,
-      startClients: v['--start-clients']!,
+      // --by rate: every probe held the one count, so it is both the first and the largest probed.
+      maxClients: byRate ? v['--clients']! : v['--max-clients']!,
+      startClients: byRate ? v['--clients']! : v['--start-clients']!,
       precision: v['--precision']!,
       retries: v['--retries']!,
       durationS: v['--duration']!,

@@ -1,6 +1,7 @@
 /**
  * `pushbench capture-headers [--out FILE]`: drives a real Chromium through pushbench's four request kinds and writes
- * the heads it sent as the `chromium` header profile (default scenarios/profiles/chromium.json).
+ * the heads it sent as the `chromium` header profile (default scenarios/profiles/chromium.json), then poll, SSE and
+ * stream again over HTTP/2 with TLS, whose header lists go to the profile's `h2` section.
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ const OPTIONS: OptionTable = {
 export function help(): string {
   return formatHelp({
     usage: 'pushbench capture-headers [options]',
-    description: "Drives a real Chromium through pushbench's four request kinds and writes the heads it sent as a header profile.",
+    description: "Drives a real Chromium through pushbench's four request kinds over HTTP/1.1, and poll, SSE and stream over HTTP/2 (TLS, loopback), and writes what it sent as a header profile.",
     table: OPTIONS,
     examples: ['pushbench capture-headers', 'pushbench capture-headers --out my-chromium.json && pushbench run quick --profile ./my-chromium.json'],
   });
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   const profile = captureToProfile(capture, loadProfile('minimal').responses);
   parseProfile(profile, out); // the file must load as a profile before it replaces the old one
   writeFileAtomic(out, formatProfileJson(profile));
-  process.stderr.write(`captured Chromium ${capture.browserVersion}: ${Object.entries(capture.heads).map(([k, h]) => `${k} ${Buffer.byteLength(h.raw, 'latin1')} B`).join(', ')} -> ${out}\n`);
+  const h1 = Object.entries(capture.heads).map(([k, h]) => `${k} ${Buffer.byteLength(h.raw, 'latin1')} B`).join(', ');
+  const h2 = Object.entries(capture.h2.heads).map(([k, list]) => `${k} ${list.length} fields`).join(', ');
+  process.stderr.write(`captured Chromium ${capture.browserVersion}: HTTP/1.1 ${h1}; HTTP/2 ${h2} -> ${out}\n`);
   return EXIT.ok;
 }

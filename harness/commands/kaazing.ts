@@ -3,6 +3,7 @@
  * Parses the flags over the study's scenario, runs the study, writes its results file and renders
  * reports/kaazing.md from it. `pushbench kaazing --render FILE` only re-renders the Markdown from an existing file.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { formatHelp, parseOptions, type OptionTable } from '../options.js';
@@ -104,10 +105,31 @@ export function parseKaazingArgs(argv: string[], scenario: KaazingScenario): Kaa
   return a;
 }
 
-/** The whole report is one generated part over `source`, so `pushbench docs` re-renders it the same way. */
+/**
+ * The report's study part is one generated part over `source`, so `pushbench docs` re-renders it the same way. An
+ * existing report keeps whatever follows that part (the 2026 section is a part of its own, over other files).
+ */
 function render(results: KaazingResults, reportFile: string, source: string): void {
-  writeFileAtomic(reportFile, renderKaazingDocument(results, path.relative(process.cwd(), path.resolve(source)).split(path.sep).join('/')));
+  writeFileAtomic(reportFile, replaceStudyPart(existing(reportFile), renderKaazingDocument(results, path.relative(process.cwd(), path.resolve(source)).split(path.sep).join('/'))));
   process.stderr.write(`wrote ${reportFile}\n`);
+}
+
+function existing(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** `old` with its kaazing part replaced by `part` (a whole begin…end block); `part` alone when `old` has none. Exported for tests. */
+export function replaceStudyPart(old: string | null, part: string): string {
+  const begin = old?.indexOf('<!-- pushbench:begin kaazing ') ?? -1;
+  if (old === null || begin < 0) return part;
+  const endMarker = '<!-- pushbench:end -->';
+  const end = old.indexOf(endMarker, begin);
+  if (end < 0) return part;
+  return old.slice(0, begin) + part.replace(/\n+$/, '') + old.slice(end + endMarker.length);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * the bootstrap seeded from the policy, so the same inputs always give the same verdicts.
  */
 import { UsageError } from '../errors.js';
-import type { CompletedTransportRun, ResultsFile, TransportRun } from '../../results/types.js';
+import { patternOf, type CompletedTransportRun, type ResultsFile, type TransportRun } from '../../results/types.js';
 import { MICRO_METRIC, RESULTS_METRICS, type MetricDefinition } from './metrics.js';
 import { bootstrapRelativeChange, mannWhitneyU, median, minAchievablePValue, repeatsNeeded } from './stats.js';
 import {
@@ -69,12 +69,13 @@ function runSettings(run: TransportRun): string {
     durationS: run.durationS,
     profile: run.profile,
     transportOptions: run.transportOptions,
+    pattern: patternOf(run),
   });
 }
 
 /**
  * Throws UsageError when the two files cannot be compared: different kinds, or a transport measured with different
- * settings (clients, rate, payload, duration, profile, transport options).
+ * settings (clients, rate, payload, duration, profile, transport options, publish pattern).
  */
 export function assertComparable(baseline: ComparableFile, candidate: ComparableFile): void {
   if (isMicroFile(baseline) !== isMicroFile(candidate)) {
@@ -93,6 +94,11 @@ export function assertComparable(baseline: ComparableFile, candidate: Comparable
   for (const run of candidate.runs) {
     const base = first.get(run.transport);
     if (!base) continue;
+    if (patternOf(base) !== patternOf(run)) {
+      throw new UsageError(
+        `${run.transport} was published with different patterns (baseline ${patternOf(base)}, candidate ${patternOf(run)}): a broadcast's latency is the time to drain one burst, a staggered run's is not; run the candidate with --pattern ${patternOf(base)}`,
+      );
+    }
     const a = runSettings(base);
     const b = runSettings(run);
     if (a !== b) {

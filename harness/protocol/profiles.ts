@@ -25,6 +25,25 @@ export interface HeaderProfile {
   requests: Record<ExchangeKind, HeaderList>;
   /** For websocket: headers after the three the `ws` server always writes (Upgrade, Connection, Accept). */
   responses: Record<ExchangeKind, HeaderList>;
+  /**
+   * Optional: request header lists as the browser sent them over HTTP/2, in wire order, pseudo-header fields first
+   * (`:path` as captured; `{host}` in `:authority` and wherever host:port appeared). Kinds without one fall back to
+   * the HTTP/1.1 head mapped by RFC 9113 (harness/protocol/h2/heads.ts).
+   */
+  h2?: { requests: Partial<Record<ExchangeKind, HeaderList>> };
+}
+
+/** An HTTP/2 header list: lower-case field names or pseudo-header names (RFC 9113 §8.2.1, §8.3). */
+function h2HeaderList(value: unknown, where: string): HeaderList {
+  if (!Array.isArray(value)) throw new UsageError(`${where} must be an array of [name, value] pairs`);
+  return value.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      throw new UsageError(`${where}[${i}] must be a [name, value] pair of strings`);
+    }
+    if (!/^:?[!#$%&'*+.^_`|~0-9a-z-]+$/.test(pair[0])) throw new UsageError(`${where}[${i}]: "${pair[0]}" is not a lower-case HTTP/2 field name`);
+    if (/[\r\n\0]/.test(pair[1])) throw new UsageError(`${where}[${i}]: the value of ${pair[0]} contains a line break or NUL`);
+    return [pair[0], pair[1]] as const;
+  });
 }
 
 const DEFAULT_PATHS: Record<ExchangeKind, string> = { poll: '/poll', sse: '/sse', stream: '/stream', websocket: '/ws' };
@@ -69,6 +88,13 @@ export function parseProfile(raw: unknown, where: string): HeaderProfile {
       if (typeof p !== 'string' || !p.startsWith('/') || /[\s?#]/.test(p)) throw new UsageError(`${where}: paths.${kind} must be an absolute path without query`);
       profile.paths[kind] = p;
     }
+  }
+  if (o.h2 !== undefined) {
+    const h2 = o.h2 as Record<string, unknown>;
+    const reqs = (typeof h2 === 'object' && h2 !== null ? h2.requests ?? {} : undefined) as Record<string, unknown> | undefined;
+    if (reqs === undefined || typeof reqs !== 'object') throw new UsageError(`${where}: "h2" must be an object with "requests"`);
+    profile.h2 = { requests: {} };
+    for (const kind of EXCHANGE_KINDS) if (reqs[kind] !== undefined) profile.h2.requests[kind] = h2HeaderList(reqs[kind], `${where}: h2.requests.${kind}`);
   }
   const ws = profile.requests.websocket.map(([n, v]) => `${n.toLowerCase()}:${v}`);
   for (const need of ['sec-websocket-key:{key}', 'sec-websocket-version:13']) {

@@ -1,32 +1,46 @@
 /**
- * Capacity search: the largest client count a transport sustains on this machine, by stepping then bisecting over
- * a predicate (one real run per probe), and the diagnosis of what ran out when a probe failed.
- * The search is pure over its probe, so it is unit-tested against a synthetic oracle.
+ * Capacity search: the largest client count a transport sustains on this machine (or, at a fixed count, the largest
+ * per-client message rate), by stepping then bisecting over a predicate (one real run per probe), and the diagnosis
+ * of what ran out when a probe failed. The search is pure over its probe, so it is unit-tested against a synthetic
+ * oracle.
  */
 import type { CompletedTransportRun, TransportRun } from '../../results/types.js';
 
 export interface SearchOptions {
-  /** First client count probed. */
+  /** First value probed. */
   start: number;
   /** Never probe above this. */
   max: number;
-  /** Never probe below this (stepping down when `start` already fails). */
+  /** Never probe below this (stepping down when `start` already fails); above 0. */
   min: number;
   /** Multiplier between steps: probe k is round(start × factor^k), clamped to `max`. */
   factor: number;
   /** Stop bisecting when (firstFailed - maxPassed) / maxPassed is at most this. */
   precision: number;
   /**
-   * Probe a failing count again up to this many times; it passes if any probe passes. A shared machine's
+   * Probe a failing value again up to this many times; it passes if any probe passes. A shared machine's
    * interference (a stall, another process) only ever makes a run slower, never faster, so the best of a few
-   * probes is what the machine sustains. 0 or absent: every count is probed once.
+   * probes is what the machine sustains. 0 or absent: every value is probed once.
    */
   retries?: number;
+  /**
+   * What a probed value is rounded to (steps and midpoints): whole client counts by default (Math.round); rates
+   * use `significant(3)`. `start`, `min` and `max` are probed as given.
+   */
+  round?: (x: number) => number;
 }
 
 export interface Probe {
-  clients: number;
   ok: boolean;
+}
+
+export interface LimitResult<P extends Probe> {
+  /** Largest passing value, 0 when none passed. */
+  maxPassed: number;
+  /** Smallest failing value above `maxPassed`; null when `max` passed. */
+  firstFailed: number | null;
+  /** Every probe in the order it ran. */
+  steps: P[];
 }
 
 export interface SearchResult<P extends Probe> {
@@ -38,21 +52,28 @@ export interface SearchResult<P extends Probe> {
   steps: P[];
 }
 
+/** Rounds to `digits` significant digits (1.4142 → 1.41, 0.031623 → 0.0316): readable probed rates. */
+export const significant =
+  (digits: number) =>
+  (x: number): number =>
+    x > 0 ? Number(x.toPrecision(digits)) : x;
+
 /**
  * Steps geometrically from `start` (up while probes pass, down while they fail), then bisects between the largest
- * pass and the smallest failure until they are within `precision`. Assumes failure is monotone in the client count;
- * on a noisy machine a non-monotone answer is kept as measured (the steps record it).
+ * pass and the smallest failure until they are within `precision`. Assumes failure is monotone in the value; on a
+ * noisy machine a non-monotone answer is kept as measured (the steps record it).
  */
-export async function searchCapacity<P extends Probe>(probe: (clients: number) => Promise<P>, o: SearchOptions): Promise<SearchResult<P>> {
+export async function searchLimit<P extends Probe>(probe: (value: number) => Promise<P>, o: SearchOptions): Promise<LimitResult<P>> {
   if (!(o.factor > 1)) throw new RangeError(`factor must be above 1, got ${o.factor}`);
-  if (!(o.min >= 1 && o.min <= o.start && o.start <= o.max)) throw new RangeError(`need 1 <= min <= start <= max, got ${o.min}, ${o.start}, ${o.max}`);
+  if (!(o.min > 0 && o.min <= o.start && o.start <= o.max)) throw new RangeError(`need 0 < min <= start <= max, got ${o.min}, ${o.start}, ${o.max}`);
+  const round = o.round ?? Math.round;
   const steps: P[] = [];
-  // Stepping and bisection never ask for a count twice; only a retry probes one again.
-  const run = async (clients: number): Promise<P> => {
-    let p = await probe(clients);
+  // Stepping and bisection never ask for a value twice; only a retry probes one again.
+  const run = async (value: number): Promise<P> => {
+    let p = await probe(value);
     steps.push(p);
     for (let r = 0; !p.ok && r < (o.retries ?? 0); r++) {
-      p = await probe(clients);
+      p = await probe(value);
       steps.push(p);
     }
     return p;
@@ -63,7 +84,7 @@ export async function searchCapacity<P extends Probe>(probe: (clients: number) =
   if (first.ok) {
     lo = o.start;
     for (let k = 1; lo < o.max; k++) {
-      const n = Math.min(o.max, Math.round(o.start * o.factor ** k));
+      const n = Math.min(o.max, round(o.start * o.factor ** k));
       if (n <= lo) continue;
       if ((await run(n)).ok) lo = n;
       else {
@@ -74,7 +95,7 @@ export async function searchCapacity<P extends Probe>(probe: (clients: number) =
   } else {
     hi = o.start;
     for (let k = 1; hi > o.min; k++) {
-      const n = Math.max(o.min, Math.round(o.start / o.factor ** k));
+      const n = Math.max(o.min, round(o.start / o.factor ** k));
       if (n >= hi) continue;
       if ((await run(n)).ok) {
         lo = n;
@@ -84,12 +105,28 @@ export async function searchCapacity<P extends Probe>(probe: (clients: number) =
     }
   }
   while (hi !== null && lo > 0 && (hi - lo) / lo > o.precision) {
-    const mid = Math.round((lo + hi) / 2);
+    const mid = round((lo + hi) / 2);
     if (mid <= lo || mid >= hi) break;
     if ((await run(mid)).ok) lo = mid;
     else hi = mid;
   }
-  return { maxClients: lo, firstFailedClients: hi, steps };
+  return { maxPassed: lo, firstFailed: hi, steps };
+}
+
+/** The search over whole client counts (`min` at least 1). */
+export async function searchCapacity<P extends Probe>(probe: (clients: number) => Promise<P>, o: SearchOptions): Promise<SearchResult<P>> {
+  if (!(o.min >= 1 && o.min <= o.start && o.start <= o.max)) throw new RangeError(`need 1 <= min <= start <= max, got ${o.min}, ${o.start}, ${o.max}`);
+  const r = await searchLimit(probe, { ...o, round: Math.round });
+  return { maxClients: r.maxPassed, firstFailedClients: r.firstFailed, steps: r.steps };
+}
+
+/** Readable probed rates: 3 significant digits (1, 2, 4 … 1.41, 0.0316). */
+export const RATE_DIGITS = 3;
+
+/** The search over a per-client message rate at a fixed client count (`min` above 0, values to 3 significant digits). */
+export async function searchRate<P extends Probe>(probe: (rate: number) => Promise<P>, o: SearchOptions): Promise<{ maxRate: number; firstFailedRate: number | null; steps: P[] }> {
+  const r = await searchLimit(probe, { ...o, round: significant(RATE_DIGITS) });
+  return { maxRate: r.maxPassed, firstFailedRate: r.firstFailed, steps: r.steps };
 }
 
 /** What a capacity probe passes on. */

@@ -4,6 +4,7 @@
  */
 import { encodeHistogram } from '../../results/histogram.js';
 import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from './ipc.js';
+import { connectBatch } from './plan.js';
 import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
@@ -91,7 +92,8 @@ async function start(config: WorkerConfig): Promise<void> {
   const perTick = config.connectRate > 0 ? Math.max(1, Math.round(config.connectRate / 100)) : clients.length;
   let next = 0;
   const openSome = (): void => {
-    const end = Math.min(clients.length, next + perTick);
+    // Paced: never more than maxConnecting opened and not yet subscribed (a retry is still not subscribed).
+    const end = next + connectBatch({ opened: next, subscribed: tally.subscribed, total: clients.length, perTick, maxConnecting: config.maxConnecting });
     for (; next < end; next++) clients[next]!.start();
     connectTimer = next < clients.length ? setTimeout(openSome, config.connectRate > 0 ? (perTick / config.connectRate) * 1000 : 0) : null;
   };

@@ -15,6 +15,11 @@ export interface ServerConfig {
   payloadBytes: number;
   options: TransportOptions;
   injectServerCostUs: number;
+  /**
+   * `--pattern staggered`: phases per period (harness/run/pattern.ts `staggerSlots`); absent or 1: a broadcast, every
+   * client's message due at once.
+   */
+  slots?: number;
   /** Processes behind the one port: 1 serves in this process; more makes it a cluster primary of that many workers. */
   processes: number;
   /**
@@ -51,7 +56,10 @@ export interface ServerPart {
 
 export type ToServer =
   | { type: 'start'; config: ServerConfig }
-  /** Publish `count` messages, message k at startUs + (k - 1) * 1e6 / rate (monotonic microseconds). */
+  /**
+   * Publish `count` messages, message k at startUs + (k - 1) * 1e6 / rate (monotonic microseconds); staggered, for
+   * slot j of K that plus j * 1e6 / (rate * K).
+   */
   | { type: 'publish'; count: number; rate: number; startUs: number }
   | { type: 'snapshot' }
   /** Collect garbage, then report resident memory (for per-connection memory: idle vs connected). */
@@ -87,6 +95,8 @@ export interface WorkerConfig {
   clients: number;
   /** Connections this worker opens per second; 0 = all at once. */
   connectRate: number;
+  /** Paced connecting only: at most this many of the worker's clients opened and not yet subscribed (0: no cap). */
+  maxConnecting?: number;
   profile: string;
   options: TransportOptions;
   /** Over TLS: the certificate (PEM) the clients trust, as a browser trusts its roots. */

@@ -206,6 +206,24 @@ export const ALL_AT_ONCE_MAX_CLIENTS = 10_000;
 /** The rate the plan chooses above it: what the scale scenarios use, and what the 100k runs connected at. */
 export const AUTO_CONNECT_RATE_PER_S = 3000;
 
+/**
+ * Paced connecting keeps at most this many connections opened and not yet subscribed, over all workers. With one port
+ * behind a cluster, the primary accepts every connection and holds it until a worker takes it: at 3,000/s into busy
+ * workers it held 20,000 (its whole open-files limit, measured at 60,000 WebSocket clients), and at the limit libuv
+ * accepts and closes at once, so clients saw 180,000 ECONNRESET and 220,000 closes before the handshake at 100,000.
+ * A cap on the handshakes in flight turns the ramp into one that waits for the server instead.
+ */
+export const MAX_CONNECTING = 1000;
+
+/**
+ * How many clients a paced worker opens on this tick: its batch, no more than its cap leaves room for (opened minus
+ * subscribed is what is in flight, retries included), never past its last client.
+ */
+export function connectBatch(o: { opened: number; subscribed: number; total: number; perTick: number; maxConnecting?: number }): number {
+  const room = o.maxConnecting ? Math.max(0, o.maxConnecting - (o.opened - o.subscribed)) : o.perTick;
+  return Math.max(0, Math.min(o.perTick, room, o.total - o.opened));
+}
+
 /** `--connect-rate`: a number as given (0 = all at once); 'auto' = all at once up to ALL_AT_ONCE_MAX_CLIENTS, else a rate. */
 export function resolveConnectRate(asked: number | 'auto' | undefined, clients: number): { ratePerS: number; auto: boolean } {
   if (typeof asked === 'number') return { ratePerS: asked, auto: false };
@@ -215,7 +233,7 @@ export function resolveConnectRate(asked: number | 'auto' | undefined, clients: 
 /** The connect line of the printed plan. */
 export function describeConnect(asked: number | 'auto' | undefined, clients: number): string {
   const { ratePerS, auto } = resolveConnectRate(asked, clients);
-  const how = ratePerS > 0 ? `${ratePerS} new connections/s (about ${Math.ceil(clients / ratePerS)} s)` : 'all at once';
+  const how = ratePerS > 0 ? `${ratePerS} new connections/s (about ${Math.ceil(clients / ratePerS)} s), at most ${MAX_CONNECTING.toLocaleString('en-US')} not yet subscribed at a time` : 'all at once';
   return `  connecting: ${how}` +
     (auto
       ? ratePerS > 0

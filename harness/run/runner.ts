@@ -13,7 +13,7 @@ import { nowUs } from '../protocol/feed.js';
 import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
-import { cpuSplit, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
+import { cpuSplit, MAX_CONNECTING, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
 import type { ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
@@ -34,6 +34,7 @@ import type {
 import { SCHEMA_VERSION } from '../../results/types.js';
 import type { FaultTransportStats } from '../../results/types.js';
 import { FaultRun } from '../faults/run.js';
+import { staggerSlots } from './pattern.js';
 import { TLS13_RECORD_OVERHEAD_BYTES, generateCertificate, type TlsMaterial } from '../protocol/tls.js';
 import type { ModelPart } from '../transports/client.js';
 import { addClientWires, checkServerAvailable, kindOf, runWire, serverConfigFields, withBothEnds } from '../servers/hooks.js';
@@ -134,6 +135,7 @@ function runBase(o: RunOptions, transport: TransportName, repeat: number) {
     durationS: o.durationS,
     profile: o.profile,
     transportOptions: transportOptions(o),
+    pattern: o.pattern ?? 'broadcast',
   };
 }
 
@@ -221,6 +223,7 @@ async function runTransport(
     injectServerCostUs: o.injectServerCostUs,
     processes: plan.serverProcesses,
     ...(tlsMaterial ? { tls: tlsMaterial } : {}),
+    ...(o.pattern === 'staggered' ? { slots: staggerSlots(o.pattern, o.rate) } : {}),
     ...serverConfigFields(o, plan),
   };
   try {
@@ -292,6 +295,7 @@ async function runTransport(
           localPortBase: plan.localPortBase,
           clients: plan.clientsPerWorker[i]!,
           connectRate: workerRate,
+          ...(workerRate > 0 ? { maxConnecting: Math.ceil(MAX_CONNECTING / plan.workers) } : {}),
           profile: o.profile,
           options,
           ...(tlsMaterial ? { tlsCa: tlsMaterial.cert } : {}),

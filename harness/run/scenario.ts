@@ -12,7 +12,7 @@ import { listProfiles, loadProfile } from '../protocol/profiles.js';
 import { coerce, isPathArgument, parseOptions, SLUG, type OptionTable } from '../options.js';
 import { checkServerOptions } from '../servers/kinds.js';
 import { parseTarget } from '../servers/external/target.js';
-import { TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
+import { PUBLISH_PATTERNS, TRANSPORT_NAMES, type RunOptions } from '../../results/types.js';
 import { checkFaultFits } from '../faults/spec.js';
 
 /** The defaults every scenario starts from (README.md documents them). */
@@ -38,6 +38,7 @@ export const DEFAULTS: Omit<RunOptions, 'scenario'> = {
   repeat: 1,
   injectServerCostUs: 0,
   warmupS: 0,
+  pattern: 'broadcast',
 };
 
 export function listScenarios(dir = scenariosDir): string[] {
@@ -61,6 +62,11 @@ const OPTIONS: OptionTable = {
   '--permessage-deflate': { key: 'perMessageDeflate', spec: { kind: 'bool' }, help: 'WebSocket compression (RFC 7692)' },
   '--tls': { key: 'tls', spec: { kind: 'bool' }, help: 'every transport over TLS 1.3 (HTTPS, WSS), certificate made for the run' },
   '--connect-rate': { key: 'connectRate', spec: { kind: 'number', min: 0, max: 1_000_000, auto: true }, help: 'new connections per second, 0 = all at once, auto = planned', value: 'N/S|auto' },
+  '--pattern': {
+    key: 'pattern',
+    spec: { kind: 'choice', choices: PUBLISH_PATTERNS },
+    help: "when each client's message is due: broadcast (every client at once, one room) or staggered (each client at its own phase within 1/rate)",
+  },
   '--cpu-split': { key: 'cpuSplit', spec: { kind: 'bool' }, help: 'pin servers and clients to disjoint cores (taskset)' },
   '--host': { key: 'host', spec: { kind: 'host' }, help: 'loopback address the servers bind', value: 'ADDR' },
   '--port': { key: 'port', spec: { kind: 'int', min: 0, max: 65_535 }, help: 'server port, 0 = any free port', value: 'N' },
@@ -176,6 +182,11 @@ export function parseRunArgs(argv: string[]): ParsedRunArgs {
   }
   if (options.workers > options.clients) {
     throw new UsageError(`--workers ${options.workers} is more than the ${options.clients} clients; use at most ${options.clients}`);
+  }
+  if (options.pattern === 'staggered' && options.server !== undefined && options.server !== 'embedded') {
+    throw new UsageError(
+      `--pattern staggered needs pushbench's own servers: --server ${options.server} publishes each message to one channel that every subscriber gets at once, so it cannot give each client its own phase; leave out one of them`,
+    );
   }
   checkServerOptions(options, 'transports' in values);
   if (options.target) parseTarget('--target', options.target, options.allowRemote === true);

@@ -6,6 +6,9 @@
  * that share one listening port, handed connections round-robin, relays the harness's orders to all of them and
  * merges their answers (counters added, memory summed, worst event-loop delay). Every worker publishes on the same
  * schedule (`startUs`, `rate`) and a body encodes its due time, so message k is byte-identical in every process.
+ *
+ * Staggered (`slots` > 1, harness/run/pattern.ts): the schedule has one event per message and slot, each slot has its
+ * own feed whose bodies carry that slot's due times, and each process gives its own connections their slots.
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
@@ -15,7 +18,8 @@ import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
 import { ProcessMeter, settledRss, type ProcessCostSample } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
-import type { TransportServer } from '../transports/server.js';
+import { makeStagger, type Stagger, type TransportServer } from '../transports/server.js';
+import { scheduleEvent, slotOf } from './pattern.js';
 import { TRANSPORTS } from '../transports/registry.js';
 import { WireLedger, type WireTotals } from '../measure/wire.js';
 import { TlsWireLedger } from '../measure/tls-wire.js';
@@ -30,6 +34,9 @@ let wire = new WireLedger();
 let server: http.Server | null = null;
 let transport: TransportServer | null = null;
 let feed: Feed | null = null;
+/** Staggered: each slot's feed (feeds[0] is `feed`). A broadcast has one. */
+let feeds: Feed[] = [];
+let stagger: Stagger | undefined;
 /** Accept errors after listening (EMFILE, ENFILE): counted, never fatal, so a run at the limit reports instead of dying. */
 const acceptErrors: Record<string, number> = {};
 
@@ -39,6 +46,9 @@ process.on('disconnect', () => process.exit(0));
 async function start(config: ServerConfig): Promise<void> {
   const profile = loadProfile(config.profile);
   feed = new Feed(config.payloadBytes);
+  const slots = Math.max(1, config.slots ?? 1);
+  feeds = [feed, ...Array.from({ length: slots - 1 }, () => new Feed(config.payloadBytes))];
+  stagger = slots > 1 ? makeStagger(feeds, slotOf) : undefined;
   if (config.tls) wire = new TlsWireLedger();
   const serverOptions = { keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 0 };
   // Over TLS the same transports attach to an https server ('request' and 'upgrade' are the same events); bytes are
@@ -52,7 +62,7 @@ async function start(config: ServerConfig): Promise<void> {
   if (config.tls) server.on('tlsClientError', (_e, socket) => socket.destroy());
   server.on('clientError', (_e, socket) => socket.destroy());
   const factory = config.server === 'socketio' ? await (await import('../servers/socketio/server.js')).socketIoServer(config.transport) : await TRANSPORTS[config.transport].server();
-  transport = factory({ http: server, feed, profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
+  transport = factory({ http: server, feed, ...(stagger ? { stagger } : {}), profile, options: config.options, wire, injectServerCostUs: config.injectServerCostUs });
   const onListenError = (e: NodeJS.ErrnoException): void => {
     send({ type: 'fatal', message: e.message, code: e.code });
     setTimeout(() => process.exit(3), 50);
@@ -62,7 +72,11 @@ async function start(config: ServerConfig): Promise<void> {
   // anyone, and a client resuming from N gets N + 1 onwards, never a message twice.
   if (config.resumeFeed) {
     const { count, rate, startUs } = config.resumeFeed;
-    while (feed.lastSeq < count && startUs + (feed.lastSeq * 1e6) / rate <= nowUs()) feed.publish(Math.round(startUs + (feed.lastSeq * 1e6) / rate));
+    for (let e = 0; e < count * slots; e++) {
+      const event = scheduleEvent(e, startUs, rate, slots);
+      if (event.dueUs > nowUs()) break;
+      feeds[event.slot]!.publish(event.dueUs);
+    }
   }
   // The kernel caps the accept queue at net.core.somaxconn; ask for the most so a fast ramp is not dropped.
   server.listen({ port: config.port, host: config.host, backlog: 65_535 }, () => {
@@ -73,41 +87,49 @@ async function start(config: ServerConfig): Promise<void> {
     });
     const addr = server!.address();
     send({ type: 'listening', port: typeof addr === 'object' && addr ? addr.port : config.port });
-    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: feed!.lastSeq, bufferedBytes: wire.bufferedBytes() }), 1000).unref();
+    setInterval(() => send({ type: 'sample', cost: meter.sample(), connections: wire.connections, published: lastPublished(), bufferedBytes: wire.bufferedBytes() }), 1000).unref();
   });
 }
 
 export { latenessOf, worstLateness };
 
-/** Publishes on a fixed schedule from `startUs`; each body carries the time it was due. */
+/**
+ * Publishes on a fixed schedule from `startUs`; each body carries the time it was due. The schedule is one event per
+ * message and slot (one slot for a broadcast): harness/run/pattern.ts.
+ */
 function publish(count: number, rate: number, startUs: number): void {
-  const periodUs = 1e6 / rate;
-  // A restarted server continues its feed where the schedule is.
-  let next = feed!.lastSeq + 1;
+  const slots = feeds.length;
+  const events = count * slots;
+  // A restarted server continues its feeds where the schedule is.
+  let next = feeds.reduce((a, f) => a + f.lastSeq, 0);
   const lateMs: number[] = [];
   wire.finalSeq = count;
   const tick = (): void => {
     let now = nowUs();
     // CPU counts from the first message on, the same instant the byte window opens.
-    if (next === 1 && startUs <= now) meter.startWindow();
-    while (next <= count && startUs + (next - 1) * periodUs <= now) {
-      const dueUs = Math.round(startUs + (next - 1) * periodUs);
+    if (next === 0 && startUs <= now) meter.startWindow();
+    while (next < events) {
+      const { slot, dueUs } = scheduleEvent(next, startUs, rate, slots);
+      if (dueUs > now) break;
       lateMs.push(Math.max(0, (now - dueUs) / 1000));
-      const { seq, body } = feed!.publish(dueUs);
-      transport!.onPublish(seq, body);
+      const { seq, body } = feeds[slot]!.publish(dueUs);
+      transport!.onPublish(seq, body, slot);
       next++;
       now = nowUs();
     }
-    if (next > count) {
+    if (next >= events) {
       meter.endWindow();
-      send({ type: 'published', lastSeq: feed!.lastSeq, lateness: latenessOf(lateMs) });
+      send({ type: 'published', lastSeq: lastPublished(), lateness: latenessOf(lateMs) });
       return;
     }
-    const waitMs = (startUs + (next - 1) * periodUs - nowUs()) / 1000;
+    const waitMs = (scheduleEvent(next, startUs, rate, slots).dueUs - nowUs()) / 1000;
     setTimeout(tick, Math.max(0, waitMs));
   };
   tick();
 }
+
+/** The last message every connection has been published (the last slot's feed is the one behind). */
+const lastPublished = (): number => feeds[feeds.length - 1]?.lastSeq ?? 0;
 
 function serve(msg: ToServer): void {
   switch (msg.type) {

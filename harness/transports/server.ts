@@ -10,7 +10,13 @@ import type { TransportOptions } from '../../results/types.js';
 export interface ServerContext {
   /** The process's HTTP server; a transport adds its 'request' or 'upgrade' handling. */
   http: http.Server;
+  /** The feed (a broadcast's only one; slot 0's when staggered). */
   feed: Feed;
+  /**
+   * `--pattern staggered` (harness/run/pattern.ts): each connection's slot, and each slot's feed, whose bodies carry
+   * the slot's due times. Absent: a broadcast, every connection on `feed`.
+   */
+  stagger?: Stagger;
   profile: HeaderProfile;
   options: TransportOptions;
   wire: WireLedger;
@@ -19,13 +25,49 @@ export interface ServerContext {
 }
 
 export interface TransportServer {
-  /** The feed has published `seq`: deliver it to every subscriber that is waiting for it. */
-  onPublish(seq: number, body: Buffer): void;
+  /**
+   * The feed has published `seq`: deliver it to every subscriber that is waiting for it. Staggered: `slot`'s feed
+   * has, and only that slot's subscribers are due it now.
+   */
+  onPublish(seq: number, body: Buffer, slot?: number): void;
   /** Connections currently subscribed or holding a request. */
   subscribers(): number;
   /** Ends every connection (teardown, after the measurement). */
   closeAll(): void;
 }
+
+/** The slots of a staggered pattern, as a server process sees them. */
+export interface Stagger {
+  feeds: readonly Feed[];
+  /** The connection's slot, assigned on first sight in accept order (harness/run/pattern.ts `slotOf`). */
+  slotOf(socket: net.Socket): number;
+}
+
+/** Makes a process's slots: each connection gets the next index's slot the first time it is asked about. */
+export function makeStagger(feeds: readonly Feed[], slotOfIndex: (index: number, slots: number) => number): Stagger {
+  const slots = new WeakMap<net.Socket, number>();
+  let next = 0;
+  return {
+    feeds,
+    slotOf(socket) {
+      let slot = slots.get(socket);
+      if (slot === undefined) {
+        slot = slotOfIndex(next++, feeds.length);
+        slots.set(socket, slot);
+      }
+      return slot;
+    },
+  };
+}
+
+/** Slots of a server context: 1 for a broadcast. */
+export const slotCount = (ctx: ServerContext): number => ctx.stagger?.feeds.length ?? 1;
+
+/** The slot a connection's messages are due in (0 for a broadcast). */
+export const slotFor = (ctx: ServerContext, socket: net.Socket): number => (ctx.stagger ? ctx.stagger.slotOf(socket) : 0);
+
+/** The feed a slot's connections are served from. */
+export const feedOf = (ctx: ServerContext, slot: number): Feed => (ctx.stagger ? ctx.stagger.feeds[slot]! : ctx.feed);
 
 export type ServerFactory = (ctx: ServerContext) => TransportServer;
 

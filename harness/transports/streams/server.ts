@@ -4,10 +4,13 @@
  * A reconnecting client says what it holds — SSE with Last-Event-ID (WHATWG), HTTP streaming with `?since=N` (this
  * project's convention: the protocol has none) — and gets every message after it before the live ones. With
  * heartbeats on, every subscriber gets an SSE comment (`:`) or an empty line each interval.
+ *
+ * Staggered (harness/run/pattern.ts): subscribers are grouped by slot; each slot's publish is one prepared chunk
+ * written to that slot's sockets, and a resume replays from the connection's slot's feed.
  */
 import type http from 'node:http';
 import type net from 'node:net';
-import { broadcast, parseSince, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
+import { broadcast, feedOf, parseSince, slotCount, slotFor, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
 import type { ExchangeKind } from '../../protocol/profiles.js';
 import { NEWLINE } from '../../protocol/feed.js';
 
@@ -28,7 +31,11 @@ export function chunk(data: Buffer): Buffer {
 
 export function createStreamServer(ctx: ServerContext, framing: StreamFraming): TransportServer {
   // The response is chunked and its head is out, so each message is one prepared chunk written to the socket.
-  const open = new Map<http.ServerResponse, net.Socket>();
+  // By slot (one for a broadcast).
+  const open = Array.from({ length: slotCount(ctx) }, () => new Map<http.ServerResponse, net.Socket>());
+  const allSockets = function* (): Iterable<net.Socket> {
+    for (const slot of open) yield* slot.values();
+  };
   const head = ctx.profile.responses[framing.kind];
 
   ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -36,35 +43,40 @@ export function createStreamServer(ctx: ServerContext, framing: StreamFraming): 
     res.flushHeaders();
     const socket = req.socket;
     ctx.wire.markSetup(socket);
+    const slot = slotFor(ctx, socket);
+    const feed = feedOf(ctx, slot);
     // A client that reconnects says where it was; resume from there so nothing is lost.
     const header = req.headers['last-event-id'];
     const lastId = framing.kind === 'sse' ? (header === undefined ? NaN : Number(header)) : (parseSince(req.url) ?? NaN);
     if (Number.isInteger(lastId) && lastId >= 0) {
-      for (let seq = lastId + 1; seq <= ctx.feed.lastSeq; seq++) socket.write(chunk(framing.frame(seq, ctx.feed.body(seq))));
+      for (let seq = lastId + 1; seq <= feed.lastSeq; seq++) socket.write(chunk(framing.frame(seq, feed.body(seq))));
     }
-    open.set(res, socket);
-    res.once('close', () => open.delete(res));
+    open[slot]!.set(res, socket);
+    res.once('close', () => open[slot]!.delete(res));
   });
 
   const heartbeatMs = ctx.options.heartbeatMs ?? 0;
   const beat = chunk(framing.heartbeat);
-  const heartbeats = heartbeatMs > 0 ? setInterval(() => broadcast(open.values(), beat, 0), heartbeatMs) : null;
+  const heartbeats = heartbeatMs > 0 ? setInterval(() => broadcast(allSockets(), beat, 0), heartbeatMs) : null;
   heartbeats?.unref();
 
 
   // Testing only: one byte the model does not predict (a blank SSE line in the first event), to show the check fires.
   const extraByte = process.env.PUSHBENCH_TEST_EXTRA_BYTE === '1' && framing.kind === 'sse';
   return {
-    onPublish(seq, body) {
-      if (seq === 1) ctx.wire.beginWindow(open.values());
+    onPublish(seq, body, slot = 0) {
+      const due = open[slot]!;
+      if (seq === 1) ctx.wire.beginWindow(due.values());
       const frame = framing.frame(seq, body);
-      broadcast(open.values(), chunk(extraByte && seq === 1 ? Buffer.concat([frame, NEWLINE]) : frame), ctx.injectServerCostUs);
+      broadcast(due.values(), chunk(extraByte && seq === 1 ? Buffer.concat([frame, NEWLINE]) : frame), ctx.injectServerCostUs);
     },
-    subscribers: () => open.size,
+    subscribers: () => open.reduce((a, m) => a + m.size, 0),
     closeAll() {
       if (heartbeats) clearInterval(heartbeats);
-      for (const res of open.keys()) res.destroy();
-      open.clear();
+      for (const slot of open) {
+        for (const res of slot.keys()) res.destroy();
+        slot.clear();
+      }
       ctx.http.closeAllConnections();
     },
   };
