@@ -82,6 +82,51 @@ export function recordUs(h: Histogram, us: number): void {
   h.recordValue(us < 1 ? 1 : us > HISTOGRAM_MAX_US ? HISTOGRAM_MAX_US : Math.round(us));
 }
 
+/**
+ * Slots of `LatencyRecorder`: our histogram's counts layout up to 2^31 µs (3 significant digits from 1 µs: 2,048
+ * sub-buckets for the first power of two, then 1,024 more for each further power of two, 21 of them).
+ */
+const RECORDER_SLOTS = 22 << 10;
+const RECORDER_LIMIT_US = 2 ** 31;
+
+/**
+ * Records latencies into a flat array of counts laid out as our histogram lays out its own, and adds them to the
+ * histogram in bulk (`flush`): the same counts, so the same percentiles, mean and encoding, at the cost of an index
+ * computed from the value's bits and one increment per value, instead of the library's float arithmetic per value.
+ * A value past 2^31 µs (35 minutes) goes to the histogram at once.
+ */
+export class LatencyRecorder {
+  private readonly counts = new Float64Array(RECORDER_SLOTS);
+  /** Slots counted since the last flush. */
+  private readonly used: number[] = [];
+
+  constructor(readonly histogram: Histogram) {}
+
+  /** Records one latency, clamped and rounded as `recordUs` does. */
+  record(us: number): void {
+    const v = us < 1 ? 1 : Math.round(us);
+    if (v >= RECORDER_LIMIT_US) return recordUs(this.histogram, v);
+    // HdrHistogram's index: bucket = floor(log2 v) - 10 (at least 0), then the value's top 11 bits within it.
+    const bucket = 21 - Math.clz32(v);
+    const slot = bucket <= 0 ? v : ((bucket + 1) << 10) + (v >>> bucket) - 1024;
+    if (this.counts[slot]++ === 0) this.used.push(slot);
+  }
+
+  /** Adds what was recorded since the last flush to the histogram, and returns the histogram. */
+  flush(): Histogram {
+    const { counts, used, histogram } = this;
+    for (let k = 0; k < used.length; k++) {
+      const slot = used[k]!;
+      const bucket = slot < 2048 ? 0 : (slot >> 10) - 1;
+      const value = bucket === 0 ? slot : ((slot & 1023) + 1024) * 2 ** bucket;
+      histogram.recordValueWithCount(value, counts[slot]!);
+      counts[slot] = 0;
+    }
+    used.length = 0;
+    return histogram;
+  }
+}
+
 const usToMs = (us: number): number => Math.round(us) / 1000;
 
 export function latencyStats(h: Histogram): LatencyStats {

@@ -37,8 +37,11 @@ function base36Digit(c: number): number {
   return -1;
 }
 
-/** Reads seq and publish time from bytes [start, end) without allocating; null if the bytes are not a body. */
-export function decodeMessage(buf: Uint8Array, start = 0, end = buf.length): DecodedMessage | null {
+/**
+ * Reads seq and publish time from bytes [start, end) into `out`, without allocating; false (and `out` unspecified) if
+ * the bytes are not a body. The clients read every message with one `out` of their own.
+ */
+export function readMessage(buf: Uint8Array, start: number, end: number, out: DecodedMessage): boolean {
   let i = start;
   let seq = 0;
   let digits = 0;
@@ -48,7 +51,7 @@ export function decodeMessage(buf: Uint8Array, start = 0, end = buf.length): Dec
     seq = seq * 36 + d;
     digits++;
   }
-  if (digits === 0 || i >= end || buf[i] !== SPACE) return null;
+  if (digits === 0 || i >= end || buf[i] !== SPACE) return false;
   i++;
   let publishUs = 0;
   digits = 0;
@@ -58,9 +61,17 @@ export function decodeMessage(buf: Uint8Array, start = 0, end = buf.length): Dec
     publishUs = publishUs * 36 + d;
     digits++;
   }
-  if (digits === 0) return null;
-  for (; i < end; i++) if (buf[i] !== PAD) return null;
-  return { seq, publishUs };
+  if (digits === 0) return false;
+  for (; i < end; i++) if (buf[i] !== PAD) return false;
+  out.seq = seq;
+  out.publishUs = publishUs;
+  return true;
+}
+
+/** Reads seq and publish time from bytes [start, end); null if the bytes are not a body. */
+export function decodeMessage(buf: Uint8Array, start = 0, end = buf.length): DecodedMessage | null {
+  const out = { seq: 0, publishUs: 0 };
+  return readMessage(buf, start, end, out) ? out : null;
 }
 
 /** Server side: the topic's history, so polls with a cursor can be answered. Sequence numbers start at 1. */

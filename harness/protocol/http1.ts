@@ -68,6 +68,9 @@ export function parseChunkSize(buf: Uint8Array, start: number, end: number): num
   return i === end ? size : -1;
 }
 
+/** A chunk-size line longer than this is not one (RFC 9112 §7.1 sets no limit; no server here writes extensions). */
+const MAX_CHUNK_LINE_BYTES = 4096;
+
 const enum State {
   Head,
   Length,
@@ -86,22 +89,27 @@ export class ResponseParser {
 
   constructor(private readonly sink: ResponseSink) {}
 
-  /** Hands the sink the body bytes of `buf` from `i` that are still due (a Content-Length body or one chunk). */
-  private body(buf: Buffer, i: number): number {
-    const n = Math.min(this.remaining, buf.length - i);
+  /** Hands the sink the body bytes of `buf[i, end)` that are still due (a Content-Length body or one chunk). */
+  private body(buf: Buffer, i: number, end: number): number {
+    const n = Math.min(this.remaining, end - i);
     this.sink.onBody(buf, i, i + n);
     this.remaining -= n;
     return i + n;
   }
 
-  /** Feeds bytes; throws an Error whose message is an error code on a malformed response. */
-  execute(input: Buffer): void {
+  /**
+   * Feeds the bytes `input[start, end)`; throws an Error whose message is an error code on a malformed response.
+   * Body bytes are handed on in place (views of `input`, valid during the call); only a head or a chunk-size line
+   * cut by the end of the input is copied.
+   */
+  execute(input: Buffer, start = 0, end = input.length): void {
     let buf = input;
-    let i = 0;
-    while (i < buf.length) {
+    let i = start;
+    let stop = end;
+    while (i < stop) {
       switch (this.state) {
         case State.Head: {
-          const data: Buffer = this.pending ? Buffer.concat([this.pending, buf.subarray(i)]) : buf.subarray(i);
+          const data: Buffer = this.pending ? Buffer.concat([this.pending, buf.subarray(i, stop)]) : buf.subarray(i, stop);
           const head = parseHead(data);
           if (!head) {
             this.pending = Buffer.from(data);
@@ -110,6 +118,7 @@ export class ResponseParser {
           this.pending = null;
           buf = data;
           i = head.headBytes;
+          stop = data.length;
           this.sink.onHead(head);
           if (head.headers['transfer-encoding']?.toLowerCase() === 'chunked') {
             this.state = State.ChunkSize;
@@ -123,7 +132,7 @@ export class ResponseParser {
           break;
         }
         case State.Length: {
-          i = this.body(buf, i);
+          i = this.body(buf, i, stop);
           if (this.remaining === 0) {
             this.state = State.Head;
             this.sink.onEnd();
@@ -131,9 +140,10 @@ export class ResponseParser {
           break;
         }
         case State.ChunkSize: {
-          const nl = buf.indexOf(10, i);
+          const nl = indexOfByte(buf, 10, i, stop);
           if (nl < 0) {
-            this.line = this.line ? Buffer.concat([this.line, buf.subarray(i)]) : Buffer.from(buf.subarray(i));
+            this.line = this.line ? Buffer.concat([this.line, buf.subarray(i, stop)]) : Buffer.from(buf.subarray(i, stop));
+            if (this.line.length > MAX_CHUNK_LINE_BYTES) throw new Error('HTTP_BAD_CHUNK');
             return;
           }
           let size: number;
@@ -152,7 +162,7 @@ export class ResponseParser {
           break;
         }
         case State.ChunkData: {
-          i = this.body(buf, i);
+          i = this.body(buf, i, stop);
           if (this.remaining === 0) {
             this.state = State.ChunkDataEnd;
             this.remaining = 2;
@@ -160,7 +170,7 @@ export class ResponseParser {
           break;
         }
         case State.ChunkDataEnd: {
-          const n = Math.min(this.remaining, buf.length - i);
+          const n = Math.min(this.remaining, stop - i);
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) this.state = State.ChunkSize;
@@ -168,7 +178,7 @@ export class ResponseParser {
         }
         case State.Trailer: {
           // No trailers are ever sent here: the empty line that ends the message.
-          const nl = buf.indexOf(10, i);
+          const nl = indexOfByte(buf, 10, i, stop);
           if (nl < 0) return;
           i = nl + 1;
           this.state = State.Head;
@@ -180,6 +190,15 @@ export class ResponseParser {
   }
 }
 
+/**
+ * The index of the first `byte` in `buf[from, to)`, or -1. A loop here, not `Buffer#indexOf`: the lines and chunk-size
+ * lines the clients scan are a few dozen bytes, shorter than the call into the runtime costs.
+ */
+export function indexOfByte(buf: Uint8Array, byte: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (buf[i] === byte) return i;
+  return -1;
+}
+
 /** Splits a byte stream into lines ending in '\n' (the '\n' not included), across buffer boundaries. */
 export class LineSplitter {
   private partial: Buffer | null = null;
@@ -187,8 +206,8 @@ export class LineSplitter {
   push(buf: Buffer, start: number, end: number, onLine: (buf: Buffer, start: number, end: number) => void): void {
     let i = start;
     while (i < end) {
-      const nl = buf.indexOf(10, i);
-      if (nl < 0 || nl >= end) {
+      const nl = indexOfByte(buf, 10, i, end);
+      if (nl < 0) {
         const rest = buf.subarray(i, end);
         this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
         return;

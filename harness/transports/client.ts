@@ -4,9 +4,9 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { decodeMessage, nowUs } from '../protocol/feed.js';
+import { nowUs, readMessage } from '../protocol/feed.js';
 import { decimalDigits, httpHeadBytes, httpHeadString, type HeaderList } from '../protocol/framing.js';
-import { newHistogram, recordUs, type Histogram } from '../../results/histogram.js';
+import { LatencyRecorder, newHistogram, type Histogram } from '../../results/histogram.js';
 import { LatencyTimeline } from '../../results/timeline.js';
 import { fillHeaders, type HeaderProfile } from '../protocol/profiles.js';
 import type { TransportOptions } from '../../results/types.js';
@@ -103,7 +103,8 @@ export class Tally {
   bytesReceived = 0;
   readonly model: ModelBytes = { setupC2s: 0, setupS2c: 0, preC2s: 0, preS2c: 0, c2s: 0, s2c: 0, postC2s: 0, postS2c: 0 };
   readonly errors: Record<string, number> = {};
-  readonly latency: Histogram = newHistogram();
+  /** Latencies as the clients record them: counted in bulk into `latency` whenever it is read. */
+  readonly latencyRecorder = new LatencyRecorder(newHistogram());
   readonly timeline = new LatencyTimeline();
   /** Messages published before this (the warm-up) are left out of `latency`. */
   latencyFromUs = 0;
@@ -113,10 +114,18 @@ export class Tally {
    */
   readonly wire = new WireLedger();
 
+  /** Every latency recorded so far (from the window's start on: the worker resets it then). */
+  get latency(): Histogram {
+    return this.latencyRecorder.flush();
+  }
+
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
   }
 }
+
+/** Where Delivery.receive reads each message: one object for the process, so reading one allocates nothing. */
+const message = { seq: 0, publishUs: 0 };
 
 /** Sequence check of one client: what arrived in order, ahead of order, or again. */
 export class Delivery {
@@ -131,18 +140,17 @@ export class Delivery {
 
   /** Handles one message body; returns its sequence number, or -1 when the bytes are not a message. */
   receive(buf: Buffer, start: number, end: number): number {
-    const msg = decodeMessage(buf, start, end);
     const t = this.tally;
-    if (!msg) {
+    if (!readMessage(buf, start, end, message)) {
       t.error('BAD_MESSAGE');
       return -1;
     }
-    const latencyUs = nowUs() - msg.publishUs;
-    if (msg.publishUs >= t.latencyFromUs) recordUs(t.latency, latencyUs);
-    t.timeline.record(msg.publishUs, latencyUs);
+    const { seq, publishUs } = message;
+    const latencyUs = nowUs() - publishUs;
+    if (publishUs >= t.latencyFromUs) t.latencyRecorder.record(latencyUs);
+    t.timeline.record(publishUs, latencyUs);
     t.received++;
     t.payloadBytes += end - start;
-    const seq = msg.seq;
     if (seq <= this.contiguous || this.ahead?.has(seq)) {
       t.duplicated++;
       return seq;
@@ -157,7 +165,7 @@ export class Delivery {
         if (this.ahead.size === 0) this.ahead = null;
       }
     } else (this.ahead ??= new Set()).add(seq);
-    this.watch?.received(seq, msg.publishUs, latencyUs, this.contiguous);
+    this.watch?.received(seq, publishUs, latencyUs, this.contiguous);
     return seq;
   }
 
@@ -222,6 +230,23 @@ export type ClientFactory = (ctx: ClientContext) => SimClient;
 /** Where every socket of this process reads into: reads are handled one at a time, to completion. */
 const READ_BUFFER = Buffer.allocUnsafe(65_536);
 
+/** The client a socket reads for, kept on the socket, where the shared `onread` callback finds it. */
+const kReader = Symbol('reader');
+type ReadingSocket = net.Socket & { [kReader]: Lifecycle };
+
+/**
+ * One `onread` for every socket of the process: Node calls it on the socket that read (`this`), so no socket needs a
+ * callback of its own, and a read goes from the socket straight to its client's Lifecycle. With tens of thousands of
+ * clients each read touches state no cache holds any more, so every object fewer on the way counts.
+ */
+const SHARED_ONREAD = {
+  buffer: READ_BUFFER,
+  callback(this: ReadingSocket, n: number, buf: Uint8Array): boolean {
+    this[kReader].read(buf as Buffer, n);
+    return true;
+  },
+};
+
 /** Pause before a client re-opens a connection that failed or was closed under it (first attempt; see `retryMs`). */
 export const RETRY_MS = 1000;
 /** Longest pause between reconnect attempts. */
@@ -252,6 +277,13 @@ export class Lifecycle {
   private done = false;
   /** Reconnect attempts since the last answered subscription (backoff). */
   private attempts = 0;
+  // The current connection's reader (see `open`).
+  private onRead: (buf: Buffer, end: number) => void = () => {};
+  /** How the client noticed the connection was gone, for the fault record. */
+  private lostAs = 'CLOSED';
+  private slowBytesPerS = 0;
+  private tokens = 0;
+  private tokensAt = 0;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -288,69 +320,43 @@ export class Lifecycle {
 
   /**
    * Opens a TCP connection from the client's source address, with Nagle off as browsers have it. Every read goes
-   * to `onData`; an exception there (a malformed response) is counted by its code and ends the connection. When the
+   * to `onRead(buf, end)`: the bytes read are `buf[0, end)`. An exception there (a malformed response) is counted by its code and ends the connection. When the
    * socket closes, `onClose` runs (by default: reconnect with `reopen` after RETRY_MS unless stopped). When the
    * peer closes it without an error while `unanswered()` names a code (a request still waiting), that code is counted.
    *
    * Reads land in one buffer the whole worker shares (`onread`), not in a fresh buffer each through the stream
-   * machinery: `onData` must copy whatever it keeps past its return.
+   * machinery, and are handed on without a view of their own: `onRead` must copy whatever it keeps past its return.
    */
-  open(onData: (chunk: Buffer) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
+  open(onRead: (buf: Buffer, end: number) => void, reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
     const { ctx } = this;
     const tally = ctx.tally;
     const watch = ctx.watch;
-    const slowBytesPerS = watch?.slow ? (ctx.slowReadBytesPerS ?? 0) : 0;
-    // Slow consumer: a token bucket of one second's bytes; a read that overdraws it pauses the socket until refilled.
-    let tokens = slowBytesPerS;
-    let tokensAt = performance.now();
-    const throttle = (n: number): void => {
-      const now = performance.now();
-      tokens = Math.min(slowBytesPerS, tokens + ((now - tokensAt) / 1000) * slowBytesPerS) - n;
-      tokensAt = now;
-      if (tokens >= 0) return;
-      s.pause();
-      setTimeout(() => !s.destroyed && s.resume(), (-tokens / slowBytesPerS) * 1000);
-    };
-    /** How the client noticed the connection was gone, for the fault record. */
-    let lostAs = 'CLOSED';
-    // Every read, clear text or the plaintext out of TLS: counted, handed on, and (a slow consumer) throttled.
-    const read = (chunk: Buffer): void => {
-      tally.bytesReceived += chunk.length;
-      try {
-        onData(chunk);
-      } catch (e) {
-        lostAs = errorCode(e);
-        tally.error(lostAs);
-        s.destroy();
-      }
-      if (slowBytesPerS > 0 && watch!.throttled) throttle(chunk.length);
-    };
-    const s = ctx.options.tls ? this.openTls(read) : net.connect({
+    this.onRead = onRead;
+    this.lostAs = 'CLOSED';
+    this.slowBytesPerS = watch?.slow ? (ctx.slowReadBytesPerS ?? 0) : 0;
+    this.tokens = this.slowBytesPerS;
+    this.tokensAt = performance.now();
+    const s = ctx.options.tls ? this.openTls() : net.connect({
       host: ctx.host,
       port: ctx.port,
       localAddress: ctx.localAddress,
       localPort: ctx.localPort,
       noDelay: true,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array): boolean => {
-          read((buf as Buffer).subarray(0, n));
-          return true;
-        },
-      },
-    });
+      onread: SHARED_ONREAD,
+    } as net.NetConnectOpts);
+    (s as ReadingSocket)[kReader] = this;
     let failed = false;
     this.socket = s;
     tally.wire.track(countedSocket(s));
     s.on('timeout', () => {
-      lostAs = 'IDLE_TIMEOUT';
-      tally.error(lostAs);
+      this.lostAs = 'IDLE_TIMEOUT';
+      tally.error(this.lostAs);
       s.destroy();
     });
     s.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
-      lostAs = errorCode(e);
-      tally.error(lostAs);
+      this.lostAs = errorCode(e);
+      tally.error(this.lostAs);
       // Someone else holds the planned source port (a listener on the wildcard address): the kernel picks on the retry.
       if (e.code === 'EADDRINUSE') ctx.localPort = undefined;
     });
@@ -359,10 +365,10 @@ export class Lifecycle {
         const code = unanswered();
         if (code) {
           tally.error(code);
-          if (lostAs === 'CLOSED') lostAs = code;
+          if (this.lostAs === 'CLOSED') this.lostAs = code;
         }
       }
-      if (!this.stopped) watch?.lost(lostAs);
+      if (!this.stopped) watch?.lost(this.lostAs);
       if (this.socket === s) this.socket = null;
       if (onClose) onClose();
       else if (!this.stopped) setTimeout(() => !this.stopped && reopen(), this.retryMs());
@@ -371,11 +377,42 @@ export class Lifecycle {
   }
 
   /**
+   * Every read of the current connection, clear text or the plaintext out of TLS, `buf[0, end)`: counted, handed to
+   * the client, and (a slow consumer) throttled. An exception in the client (a malformed response) is counted by its
+   * code and ends the connection.
+   */
+  read(buf: Buffer, end: number): void {
+    const { tally } = this.ctx;
+    tally.bytesReceived += end;
+    try {
+      this.onRead(buf, end);
+    } catch (e) {
+      this.lostAs = errorCode(e);
+      tally.error(this.lostAs);
+      this.socket?.destroy();
+    }
+    if (this.slowBytesPerS > 0 && this.ctx.watch!.throttled) this.throttle(end);
+  }
+
+  /** Slow consumer: a token bucket of one second's bytes; a read that overdraws it pauses the socket until refilled. */
+  private throttle(n: number): void {
+    const s = this.socket;
+    if (!s) return;
+    const now = performance.now();
+    const rate = this.slowBytesPerS;
+    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate) - n;
+    this.tokensAt = now;
+    if (this.tokens >= 0) return;
+    s.pause();
+    setTimeout(() => !s.destroyed && s.resume(), (-this.tokens / rate) * 1000);
+  }
+
+  /**
    * The TLS connection a browser opens for https: and wss: — TLS 1.3, SNI, the certificate checked — over a TCP
    * socket of our own, so that its counters give the ciphertext while the TLS socket's give the plaintext. Reads
    * arrive as 'data' (TLS has no shared read buffer); the raw socket is named to the model for each read.
    */
-  private openTls(read: (chunk: Buffer) => void): net.Socket {
+  private openTls(): net.Socket {
     const { ctx } = this;
     const raw = net.connect({ host: ctx.host, port: ctx.port, localAddress: ctx.localAddress, localPort: ctx.localPort, noDelay: true });
     // HTTP/2 over TLS is negotiated with ALPN (RFC 9113 §3.2), as a browser does; HTTP/1.1 runs send no ALPN.
@@ -389,7 +426,7 @@ export class Lifecycle {
     s.on('data', (chunk: Buffer) => {
       readingRaw = raw;
       try {
-        read(chunk);
+        this.read(chunk, chunk.length);
       } finally {
         readingRaw = null;
       }

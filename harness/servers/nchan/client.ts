@@ -98,7 +98,7 @@ function pollClient(ctx: ClientContext, hold: boolean): SimClient {
       onEnd,
     });
     return life.open(
-      (chunk) => parser!.execute(chunk),
+      (buf, end) => parser!.execute(buf, 0, end),
       send,
       () => {
         if (!inFlight) return;
@@ -239,7 +239,7 @@ function streamClient(ctx: ClientContext, sse: boolean): SimClient {
       },
       (buf) => lines.push(buf, 0, buf.length, sse ? onSseLine : onStreamLine),
     );
-    const s = life.open(onData, connect, undefined, () => (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : null));
+    const s = life.open((buf, end) => onData(buf.subarray(0, end)), connect, undefined, () => (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : null));
     // Counted as written: the bytes are measured at this socket, which counts a request nginx closed on unanswered.
     tally.model.setupC2s += req.modelBytes;
     s.write(req.text);
@@ -290,7 +290,7 @@ function websocketClient(ctx: ClientContext): SimClient {
       if (buf.length > h.headBytes) reader.push(buf.subarray(h.headBytes));
     };
     const s = life.open(
-      onData,
+      (buf, end) => onData(buf.subarray(0, end)),
       connect,
       () => {
         if (!life.stopped) setTimeout(() => !life.stopped && connect(), RETRY_MS);

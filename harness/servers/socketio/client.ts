@@ -95,7 +95,7 @@ function websocketClient(ctx: ClientContext): SimClient {
       if (buf.length > h.headBytes) reader.push(buf.subarray(h.headBytes));
     };
     const s = life.open(
-      onData,
+      (buf, end) => onData(buf.subarray(0, end)),
       connect,
       () => {
         if (!life.stopped) setTimeout(() => !life.stopped && connect(), RETRY_MS);
@@ -228,7 +228,7 @@ function pollingClient(ctx: ClientContext): SimClient {
       onEnd,
     });
     return life.open(
-      (chunk) => parser!.execute(chunk),
+      (buf, end) => parser!.execute(buf, 0, end),
       next,
       () => {
         if (!inFlight) return;

@@ -109,7 +109,7 @@ export function createPollingClient(ctx: ClientContext, hold: boolean): SimClien
     parser = h2 ? null : new ResponseParser({ onHead, onBody, onEnd });
     conn = null;
     const s = life.open(
-      (chunk) => (conn ? conn.push(chunk) : parser!.execute(chunk)),
+      (buf, end) => (conn ? conn.push(buf.subarray(0, end)) : parser!.execute(buf, 0, end)),
       send,
       () => {
         // A naive client starts over as a new subscriber after a lost connection.
