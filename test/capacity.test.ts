@@ -349,3 +349,9 @@ test('sizing: cores = clients × rate × µs per message ÷ 10^6, each side pool
   assert.throws(() => renderDocument(doc, 'docs/scale.md', other), /size from a floor and runs of the same CPU/);
   assert.throws(() => renderDocument(doc.replace('rate=0.5', 'rate=fast'), 'docs/scale.md', inputs), /rate=fast is not a number above 0/);
 });
+
+test('capacity takes --pattern like a run, broadcast unless asked, and refuses a pattern that does not exist', () => {
+  assert.equal(parseCapacityArgs([]).pattern, 'broadcast');
+  assert.equal(parseCapacityArgs(['--by', 'rate', '--pattern', 'staggered']).pattern, 'staggered');
+  assert.throws(() => parseCapacityArgs(['--pattern', 'sometimes']), /--pattern/);
+});

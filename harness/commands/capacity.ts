@@ -14,7 +14,7 @@ import { prepareOutputDir, prepareOutputFile, resultsJson, resultsPath } from '.
 import { saveResults } from './run.js';
 import { runScenario } from '../run/runner.js';
 import { EFFICIENCY_DEFAULTS, measureEfficiency } from '../measure/efficiency.js';
-import { DEFAULTS } from '../run/scenario.js';
+import { DEFAULTS, RUN_FLAGS } from '../run/scenario.js';
 import { capacityColumns, capacityRows, formatRate } from '../../reports/table.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable, type Spec } from '../options.js';
 import { rssSlope } from '../measure/memory.js';
@@ -69,6 +69,8 @@ const OPTIONS: OptionTable = {
   '--out': { key: 'outDir', spec: { kind: 'string' }, help: 'directory for the results file', value: 'DIR', default: DEFAULTS.outDir },
   '--efficiency': { key: 'efficiency', spec: { kind: 'bool' }, help: 'measure the generator against autocannon first (--no-efficiency: skip)' },
   '--quiet': { key: 'quiet', spec: { kind: 'bool' }, help: 'no progress on stderr', short: '-q' },
+  // What a run takes, the same flag: every probe publishes with it.
+  '--pattern': { ...RUN_FLAGS['--pattern']!, default: 'broadcast' },
 };
 
 export function help(): string {
@@ -100,6 +102,8 @@ export interface CapacityArgs {
   /** Measure the generator against autocannon first (results `efficiency`). */
   efficiency: boolean;
   quiet: boolean;
+  /** When each client's message is due in every probe (`--pattern`). */
+  pattern: RunOptions['pattern'];
 }
 
 /** Parses the flags; throws UsageError on anything wrong. Exported for tests. */
@@ -157,6 +161,7 @@ export function parseCapacityArgs(argv: string[]): CapacityArgs {
     outDir: (given.outDir as string | undefined) ?? DEFAULTS.outDir,
     efficiency: given.efficiency !== false,
     quiet: given.quiet === true,
+    pattern: (given.pattern as RunOptions['pattern'] | undefined) ?? 'broadcast',
   };
 }
 
@@ -193,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
   const base: RunOptions = {
     ...DEFAULTS,
     scenario: 'capacity',
+    pattern: args.pattern,
     // --by rate: every probe holds --clients; each probe's rate is its own (runs[].rate), the options say the first.
     ...(args.by === 'rate' ? { clients: v['--clients']! } : {}),
     rate: args.by === 'rate' ? v['--start-rate']! : v['--rate']!,
