@@ -350,7 +350,8 @@ test('sizing: cores = clients × rate × µs per message ÷ 10^6, each side pool
   assert.throws(() => renderDocument(doc.replace('rate=0.5', 'rate=fast'), 'docs/scale.md', inputs), /rate=fast is not a number above 0/);
 });
 
-test('capacity takes --pattern like a run, broadcast unless asked, and refuses a pattern that does not exist', () => {
+test('capacity takes --pattern like a run, broadcast unless asked, and refuses a pattern that does not exist', async () => {
+  const { parseCapacityArgs } = await import('../harness/commands/capacity.js');
   assert.equal(parseCapacityArgs([]).pattern, 'broadcast');
   assert.equal(parseCapacityArgs(['--by', 'rate', '--pattern', 'staggered']).pattern, 'staggered');
   assert.throws(() => parseCapacityArgs(['--pattern', 'sometimes']), /--pattern/);
