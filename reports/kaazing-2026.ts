@@ -88,7 +88,7 @@ export function renderKaazing2026(article: ArticleFigures, files: ResultsFile[],
   }
   out.push(
     '',
-    `What that overhead costs at one message a second per client, in Mbit/s (10^6 bit/s): the article's figure beside today's, today's being the measured per-message bytes above × clients × 8 over the protocol a browser would use (HTTP/2 + TLS where the transport has it; WebSocket is WSS over HTTP/1.1).`,
+    `What that overhead costs at one message a second per client, in Mbit/s (10^6 bit/s): the article's figure beside today's, today's being the measured per-message bytes above × clients × 8 over the protocol a browser would use: HTTP/2 + TLS where it was measured (WebSocket over HTTP/2 is RFC 8441's extended CONNECT, which Chromium uses when the server offers it), otherwise TLS.`,
     '',
     `| transport | protocol today | ${clients.map((n) => `${int(n)} clients: 2010 | ${int(n)} clients: today`).join(' | ')} |`,
     `|---|---|${clients.map(() => '---:|---:').join('|')}|`,
