@@ -12,19 +12,82 @@ import type http2 from 'node:http2';
 import type { Feed } from '../../protocol/feed.js';
 import { burnUs, feedOf, parseSince, slotCount, slotFor, writeProfileHead, type ServerContext, type TransportServer } from '../server.js';
 
-interface Held {
-  res: http.ServerResponse;
-  since: number;
-  feed: Feed;
-  timer: NodeJS.Timeout;
+/** What a held poll answers on: an HTTP/1.1 response or an HTTP/2 stream; both say when they close. */
+interface Closable {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Long polls waiting for their slot's next message (one slot for a broadcast): each is answered when its slot
+ * publishes, or at the hold time with nothing new, and forgotten when its connection closes first.
+ */
+class HeldPolls<R extends Closable> {
+  private readonly held: Array<Set<{ r: R; since: number; feed: Feed; timer: NodeJS.Timeout }>>;
+
+  constructor(
+    slots: number,
+    private readonly timeoutMs: number,
+    private readonly answer: (r: R, since: number, feed: Feed) => void,
+  ) {
+    this.held = Array.from({ length: slots }, () => new Set());
+  }
+
+  hold(slot: number, r: R, since: number, feed: Feed): void {
+    const waiting = this.held[slot]!;
+    const entry = {
+      r,
+      since,
+      feed,
+      timer: setTimeout(() => {
+        waiting.delete(entry);
+        this.answer(r, since, feed);
+      }, this.timeoutMs),
+    };
+    waiting.add(entry);
+    r.once('close', () => {
+      clearTimeout(entry.timer);
+      waiting.delete(entry);
+    });
+  }
+
+  publish(slot: number): void {
+    const waiting = this.held[slot]!;
+    for (const entry of waiting) {
+      clearTimeout(entry.timer);
+      this.answer(entry.r, entry.since, entry.feed);
+    }
+    waiting.clear();
+  }
+
+  get size(): number {
+    return this.held.reduce((a, h) => a + h.size, 0);
+  }
+
+  clear(): void {
+    for (const waiting of this.held) {
+      for (const entry of waiting) clearTimeout(entry.timer);
+      waiting.clear();
+    }
+  }
+}
+
+/** The transport server over a set of held polls: publish answers them, close clears them then the connections. */
+function heldServer<R extends Closable>(held: HeldPolls<R>, closeConnections: () => void): TransportServer {
+  return {
+    onPublish(_seq, _body, slot = 0) {
+      held.publish(slot);
+    },
+    subscribers: () => held.size,
+    closeAll() {
+      held.clear();
+      closeConnections();
+    },
+  };
 }
 
 export function createPollingServer(ctx: ServerContext, hold: boolean): TransportServer {
   const { profile, wire } = ctx;
   const head = profile.responses.poll;
-  /** Held long polls, by slot (one slot for a broadcast). */
-  const held = Array.from({ length: slotCount(ctx) }, () => new Set<Held>());
-
   const answer = (res: http.ServerResponse, since: number, feed: Feed): void => {
     // Answered before anything was published: an idle poll of the ramp, before the measurement window.
     const beforeWindow = feed.lastSeq === 0;
@@ -36,6 +99,7 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
   };
 
   if (ctx.h2) return createH2PollingServer(ctx, hold);
+  const held = new HeldPolls(slotCount(ctx), ctx.options.longPollTimeoutMs, answer);
 
   ctx.http.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const since = parseSince(req.url);
@@ -50,41 +114,10 @@ export function createPollingServer(ctx: ServerContext, hold: boolean): Transpor
     }
     wire.requested(req.socket, since);
     if (!hold || feed.lastSeq > since) return answer(res, since, feed);
-    const waiting = held[slot]!;
-    const entry: Held = {
-      res,
-      since,
-      feed,
-      timer: setTimeout(() => {
-        waiting.delete(entry);
-        answer(res, since, feed);
-      }, ctx.options.longPollTimeoutMs),
-    };
-    waiting.add(entry);
-    res.once('close', () => {
-      clearTimeout(entry.timer);
-      waiting.delete(entry);
-    });
+    held.hold(slot, res, since, feed);
   });
 
-  return {
-    onPublish(_seq, _body, slot = 0) {
-      const waiting = held[slot]!;
-      for (const entry of waiting) {
-        clearTimeout(entry.timer);
-        answer(entry.res, entry.since, entry.feed);
-      }
-      waiting.clear();
-    },
-    subscribers: () => held.reduce((a, h) => a + h.size, 0),
-    closeAll() {
-      for (const waiting of held) {
-        for (const entry of waiting) clearTimeout(entry.timer);
-        waiting.clear();
-      }
-      ctx.http.closeAllConnections();
-    },
-  };
+  return heldServer(held, () => ctx.http.closeAllConnections());
 }
 
 /**
@@ -96,8 +129,6 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
   const { profile, wire } = ctx;
   const h2 = ctx.h2!;
   const head = profile.responses.poll;
-  type H2Held = { stream: http2.ServerHttp2Stream; since: number; feed: Feed; timer: NodeJS.Timeout };
-  const held = Array.from({ length: slotCount(ctx) }, () => new Set<H2Held>());
 
   const answer = (stream: http2.ServerHttp2Stream, since: number, feed: Feed): void => {
     const beforeWindow = feed.lastSeq === 0;
@@ -107,6 +138,7 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
     h2.respond(stream, 200, head, body);
     if (socket) h2.afterWrite(() => wire.respondedWritten(socket, beforeWindow));
   };
+  const held = new HeldPolls(slotCount(ctx), ctx.options.longPollTimeoutMs, answer);
 
   h2.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     stream.on('error', () => {});
@@ -121,39 +153,8 @@ function createH2PollingServer(ctx: ServerContext, hold: boolean): TransportServ
     }
     if (socket) wire.requested(socket, since);
     if (!hold || feed.lastSeq > since) return answer(stream, since, feed);
-    const waiting = held[slot]!;
-    const entry: H2Held = {
-      stream,
-      since,
-      feed,
-      timer: setTimeout(() => {
-        waiting.delete(entry);
-        answer(stream, since, feed);
-      }, ctx.options.longPollTimeoutMs),
-    };
-    waiting.add(entry);
-    stream.once('close', () => {
-      clearTimeout(entry.timer);
-      waiting.delete(entry);
-    });
+    held.hold(slot, stream, since, feed);
   });
 
-  return {
-    onPublish(_seq, _body, slot = 0) {
-      const waiting = held[slot]!;
-      for (const entry of waiting) {
-        clearTimeout(entry.timer);
-        answer(entry.stream, entry.since, entry.feed);
-      }
-      waiting.clear();
-    },
-    subscribers: () => held.reduce((a, h) => a + h.size, 0),
-    closeAll() {
-      for (const waiting of held) {
-        for (const entry of waiting) clearTimeout(entry.timer);
-        waiting.clear();
-      }
-      h2.closeAll();
-    },
-  };
+  return heldServer(held, () => h2.closeAll());
 }

@@ -124,13 +124,7 @@ class WebSocketClient implements WsFrameSink {
           const c2s = c.takeC2s();
           const s2c = c.takeS2c();
           model.h2Setup(h2Total(c2s), h2Total(s2c), c2s, s2c);
-          this.open = true;
-          life.markSetup();
-          life.answered();
-          if (!this.subscribedOnce) {
-            this.subscribedOnce = true;
-            ctx.onSubscribed();
-          }
+          this.upgradedNow();
         },
         onBody: (buf, start, end) => this.frames.push(buf, start, end),
         onEnd: () => s.end(),
@@ -184,14 +178,19 @@ class WebSocketClient implements WsFrameSink {
     }
     const extraHeads: Array<[string, string]> = ext ? [['Sec-WebSocket-Extensions', ext]] : [];
     model.upgraded(this.key, [...extraHeads, ...ctx.profile.responses.websocket], ctx.headsAsReceived ? head.headBytes : undefined);
+    this.upgradedNow();
+    return head.headBytes;
+  }
+
+  /** The upgrade is done (either protocol): set-up ends here, and the first one subscribes the client. */
+  private upgradedNow(): void {
     this.open = true;
-    life.markSetup();
-    life.answered();
+    this.life.markSetup();
+    this.life.answered();
     if (!this.subscribedOnce) {
       this.subscribedOnce = true;
-      ctx.onSubscribed();
+      this.ctx.onSubscribed();
     }
-    return head.headBytes;
   }
 
   /** One server frame (WsFrameSink): the payload is `buf[start, end)`, read in place. */

@@ -27,6 +27,62 @@ const frameText = (data: Buffer): Buffer[] =>
     rsv1: false,
   });
 
+/**
+ * A WebSocket server's open connections by slot (one slot for a broadcast), with RFC 6455 heartbeats when asked:
+ * every `heartbeatMs` each connection is pinged, and one that has not answered the previous ping is dropped.
+ */
+class OpenSockets<T> {
+  readonly slots: Array<Map<WebSocket, T>>;
+  private readonly unanswered = new Set<WebSocket>();
+  private readonly pings: NodeJS.Timeout | null;
+
+  constructor(slots: number, heartbeatMs: number) {
+    this.slots = Array.from({ length: slots }, () => new Map<WebSocket, T>());
+    this.pings = heartbeatMs > 0 ? setInterval(() => this.ping(), heartbeatMs) : null;
+    this.pings?.unref();
+  }
+
+  /** Holds `ws` in its slot until it closes; a pong answers the last ping. */
+  add(slot: number, ws: WebSocket, value: T): void {
+    const mine = this.slots[slot]!;
+    mine.set(ws, value);
+    ws.on('pong', () => this.unanswered.delete(ws));
+    ws.on('close', () => {
+      mine.delete(ws);
+      this.unanswered.delete(ws);
+    });
+    ws.on('error', () => mine.delete(ws));
+  }
+
+  private ping(): void {
+    for (const slot of this.slots) {
+      for (const ws of [...slot.keys()]) {
+        if (this.unanswered.has(ws)) {
+          slot.delete(ws);
+          this.unanswered.delete(ws);
+          ws.terminate();
+          continue;
+        }
+        this.unanswered.add(ws);
+        ws.ping();
+      }
+    }
+  }
+
+  get size(): number {
+    return this.slots.reduce((a, m) => a + m.size, 0);
+  }
+
+  /** Stops the heartbeats and forgets every connection (terminating each first when asked). */
+  clear(terminate: boolean): void {
+    if (this.pings) clearInterval(this.pings);
+    for (const slot of this.slots) {
+      if (terminate) for (const ws of slot.keys()) ws.terminate();
+      slot.clear();
+    }
+  }
+}
+
 export const createServer: ServerFactory = (ctx) => {
   if (ctx.h2) return createH2Server(ctx);
   const deflate = ctx.options.perMessageDeflate;
@@ -37,13 +93,8 @@ export const createServer: ServerFactory = (ctx) => {
   });
   const extra = ctx.profile.responses.websocket;
   if (extra.length > 0) wss.on('headers', (headers: string[]) => headers.push(...extra.map(([n, v]) => `${n}: ${v}`)));
-  // By slot (one for a broadcast).
-  const open = Array.from({ length: slotCount(ctx) }, () => new Map<WebSocket, net.Socket>());
-  const everyone = function* (): Iterable<WebSocket> {
-    for (const slot of open) yield* slot.keys();
-  };
-  /** Connections that have not answered the last ping. */
-  const unanswered = new Set<WebSocket>();
+  const sockets = new OpenSockets<net.Socket>(slotCount(ctx), ctx.options.heartbeatMs ?? 0);
+  const open = sockets.slots;
   const send = (ws: WebSocket, socket: net.Socket, body: Buffer): void => {
     if (deflate) ws.send(body, { binary: false });
     else socket.write(Buffer.concat(frameText(body)));
@@ -56,34 +107,9 @@ export const createServer: ServerFactory = (ctx) => {
       const feed = feedOf(ctx, slot);
       const since = parseSince(req.url);
       if (since !== null) for (let seq = since + 1; seq <= feed.lastSeq; seq++) send(ws, socket, feed.body(seq));
-      const mine = open[slot]!;
-      mine.set(ws, socket);
-      ws.on('pong', () => unanswered.delete(ws));
-      ws.on('close', () => {
-        mine.delete(ws);
-        unanswered.delete(ws);
-      });
-      ws.on('error', () => mine.delete(ws));
+      sockets.add(slot, ws, socket);
     });
   });
-
-  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
-  const pings =
-    heartbeatMs > 0
-      ? setInterval(() => {
-          for (const ws of [...everyone()]) {
-            if (unanswered.has(ws)) {
-              for (const slot of open) slot.delete(ws);
-              unanswered.delete(ws);
-              ws.terminate();
-              continue;
-            }
-            unanswered.add(ws);
-            ws.ping();
-          }
-        }, heartbeatMs)
-      : null;
-  pings?.unref();
 
   return {
     onPublish(seq, body, slot = 0) {
@@ -95,11 +121,9 @@ export const createServer: ServerFactory = (ctx) => {
         ws.send(body, { binary: false });
       }
     },
-    subscribers: () => open.reduce((a, m) => a + m.size, 0),
+    subscribers: () => sockets.size,
     closeAll() {
-      if (pings) clearInterval(pings);
-      for (const ws of everyone()) ws.terminate();
-      for (const slot of open) slot.clear();
+      sockets.clear(true);
       ctx.http.closeAllConnections();
     },
   };
@@ -126,8 +150,8 @@ function createH2Server(ctx: Parameters<ServerFactory>[0]): ReturnType<ServerFac
   const h2 = ctx.h2!;
   const extra = ctx.profile.responses.websocket;
   type Open = { stream: http2.ServerHttp2Stream; socket: net.Socket };
-  const open = Array.from({ length: slotCount(ctx) }, () => new Map<WebSocket, Open>());
-  const unanswered = new Set<WebSocket>();
+  const sockets = new OpenSockets<Open>(slotCount(ctx), ctx.options.heartbeatMs ?? 0);
+  const open = sockets.slots;
 
   h2.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     stream.on('error', () => {});
@@ -143,35 +167,8 @@ function createH2Server(ctx: Parameters<ServerFactory>[0]): ReturnType<ServerFac
     const feed = feedOf(ctx, slot);
     const since = parseSince(headers[':path']);
     if (since !== null) for (let seq = since + 1; seq <= feed.lastSeq; seq++) stream.write(Buffer.concat(frameText(feed.body(seq))));
-    const mine = open[slot]!;
-    mine.set(ws, { stream, socket });
-    ws.on('pong', () => unanswered.delete(ws));
-    ws.on('close', () => {
-      mine.delete(ws);
-      unanswered.delete(ws);
-    });
-    ws.on('error', () => mine.delete(ws));
+    sockets.add(slot, ws, { stream, socket });
   });
-
-  const heartbeatMs = ctx.options.heartbeatMs ?? 0;
-  const pings =
-    heartbeatMs > 0
-      ? setInterval(() => {
-          for (const slot of open) {
-            for (const ws of [...slot.keys()]) {
-              if (unanswered.has(ws)) {
-                slot.delete(ws);
-                unanswered.delete(ws);
-                ws.terminate();
-                continue;
-              }
-              unanswered.add(ws);
-              ws.ping();
-            }
-          }
-        }, heartbeatMs)
-      : null;
-  pings?.unref();
 
   return {
     onPublish(seq, body, slot = 0) {
@@ -183,10 +180,9 @@ function createH2Server(ctx: Parameters<ServerFactory>[0]): ReturnType<ServerFac
         stream.write(frame);
       }
     },
-    subscribers: () => open.reduce((a, m) => a + m.size, 0),
+    subscribers: () => sockets.size,
     closeAll() {
-      if (pings) clearInterval(pings);
-      for (const slot of open) slot.clear();
+      sockets.clear(false);
       h2.closeAll();
     },
   };
