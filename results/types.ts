@@ -314,11 +314,11 @@ export interface H2FrameKindBytes {
   preface: number;
   /** 9 bytes per frame. */
   frameHeaders: number;
-  /** HPACK header blocks (HEADERS, CONTINUATION). */
+  /** HPACK header-block fragments of HEADERS and CONTINUATION frames (padding and priority fields excluded). */
   headerBlocks: number;
   /** DATA payload: the response bodies. */
   data: number;
-  /** SETTINGS, WINDOW_UPDATE, PING, RST_STREAM, GOAWAY payloads and padding/priority fields. */
+  /** SETTINGS, WINDOW_UPDATE, PING, PRIORITY, RST_STREAM, GOAWAY payloads, and HEADERS/DATA padding and priority fields. */
   control: number;
   frames: number;
 }

@@ -13,6 +13,7 @@ import { h2RequestHeaders, profileH2RequestHeaders } from '../harness/protocol/h
 import { HpackDecoder, HpackEncoder, HpackError, STATIC_TABLE, decodeInteger, encodeInteger, type HpackEncodeOptions } from '../harness/protocol/h2/hpack.js';
 import { HUFFMAN_CODES, HUFFMAN_CODE_LENGTHS, huffmanDecode, huffmanEncode } from '../harness/protocol/h2/huffman.js';
 import { fillHeaders, loadProfile } from '../harness/protocol/profiles.js';
+import { frameRelay } from '../harness/protocol/h2/poll-probe.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 type Fields = Array<[string, string]>;
@@ -308,17 +309,8 @@ test('node:http2 (nghttp2) on the other end: its header blocks decode, and it de
     if (h.type === H2_FRAME_TYPES.HEADERS) blocks.push(Buffer.from(payload));
   });
   const sockets: net.Socket[] = [];
-  const relay = net.createServer((inbound) => {
-    const outbound = net.connect(port, '127.0.0.1');
-    sockets.push(inbound, outbound);
-    inbound.on('data', (d: Buffer) => (c2s.push(d), outbound.write(d)));
-    outbound.on('data', (d: Buffer) => inbound.write(d));
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
-  });
-  relay.listen(0, '127.0.0.1');
-  await once(relay, 'listening');
-  const authority = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+  const relay = await frameRelay(port, (d) => c2s.push(d));
+  const authority = `127.0.0.1:${relay.port}`;
   const session = http2.connect(`http://${authority}`);
   try {
     const head = h2RequestHeaders(fillHeaders(loadProfile('chromium').requests.poll, { host: authority }), '/poll?since=0', 'http');

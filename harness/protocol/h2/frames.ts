@@ -3,6 +3,7 @@
  * adds their bytes up by what they carry — the 9-byte frame headers, HPACK header blocks (HEADERS, CONTINUATION),
  * DATA payload, and control frames (SETTINGS, WINDOW_UPDATE, PING and the rest) — and the connection preface.
  */
+import type { H2FrameKindBytes } from '../../../results/types.js';
 
 /** Every frame starts with this header: length (24 bits), type, flags, R + stream identifier (31 bits). */
 export const H2_FRAME_HEADER_BYTES = 9;
@@ -46,17 +47,8 @@ export function decodeFrameHeader(b: Buffer, at = 0): H2FrameHeader {
   return { length: b.readUIntBE(at, 3), type: b[at + 3]!, flags: b[at + 4]!, streamId: b.readUInt32BE(at + 5) & 0x7fffffff };
 }
 
-/** Bytes of one direction, by what they carry; they add up to every byte read. */
-export interface H2Bytes {
-  preface: number;
-  frameHeaders: number;
-  /** HPACK header-block fragments of HEADERS and CONTINUATION frames (padding and priority fields excluded). */
-  headerBlocks: number;
-  data: number;
-  /** SETTINGS, WINDOW_UPDATE, PING, PRIORITY, RST_STREAM, GOAWAY payloads, and HEADERS/DATA padding and priority fields. */
-  control: number;
-  frames: number;
-}
+/** Bytes of one direction, by what they carry; they add up to every byte read (the results' type, one definition). */
+export type H2Bytes = H2FrameKindBytes;
 
 export const emptyH2Bytes = (): H2Bytes => ({ preface: 0, frameHeaders: 0, headerBlocks: 0, data: 0, control: 0, frames: 0 });
 

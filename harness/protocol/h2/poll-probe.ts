@@ -45,28 +45,20 @@ export async function probeH2Poll(profile: HeaderProfile, requests: number, body
 
   const c2s = new H2FrameReader(true);
   const s2c = new H2FrameReader(false);
-  const sockets: net.Socket[] = [];
   let relayC2s = 0;
   let relayS2c = 0;
-  const relay = net.createServer((inbound) => {
-    const outbound = net.connect(serverPort, '127.0.0.1');
-    sockets.push(inbound, outbound);
-    inbound.on('data', (d: Buffer) => {
+  const relay = await frameRelay(
+    serverPort,
+    (d) => {
       relayC2s += d.length;
       c2s.push(d);
-      outbound.write(d);
-    });
-    outbound.on('data', (d: Buffer) => {
+    },
+    (d) => {
       relayS2c += d.length;
       s2c.push(d);
-      inbound.write(d);
-    });
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
-  });
-  relay.listen(0, '127.0.0.1');
-  await once(relay, 'listening');
-  const authority = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    },
+  );
+  const authority = `127.0.0.1:${relay.port}`;
   const session = http2.connect(`http://${authority}`);
   await once(session, 'remoteSettings');
   // Let both SETTINGS ACKs cross before the first request, so set-up is only the connection's own frames.
@@ -92,8 +84,38 @@ export async function probeH2Poll(profile: HeaderProfile, requests: number, body
   }
   const result: H2PollProbe = { setup, exchanges, total: { c2s: snapshot(c2s), s2c: snapshot(s2c) }, relayBytes: { c2s: relayC2s, s2c: relayS2c } };
   session.destroy();
-  for (const s of sockets) s.destroy();
   relay.close();
   server.close();
   return result;
+}
+
+/**
+ * A loopback relay to `port` that hands every chunk it carries, each way, to the watchers before passing it on: how a
+ * probe or a test reads the frames two node:http2 peers exchange. close() ends every connection and the listener.
+ */
+export async function frameRelay(port: number, onC2s: (d: Buffer) => void, onS2c: (d: Buffer) => void = () => {}): Promise<{ port: number; close(): void }> {
+  const sockets: net.Socket[] = [];
+  const relay = net.createServer((inbound) => {
+    const outbound = net.connect(port, '127.0.0.1');
+    sockets.push(inbound, outbound);
+    inbound.on('data', (d: Buffer) => {
+      onC2s(d);
+      outbound.write(d);
+    });
+    outbound.on('data', (d: Buffer) => {
+      onS2c(d);
+      inbound.write(d);
+    });
+    inbound.on('error', () => outbound.destroy());
+    outbound.on('error', () => inbound.destroy());
+  });
+  relay.listen(0, '127.0.0.1');
+  await once(relay, 'listening');
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    close() {
+      for (const s of sockets) s.destroy();
+      relay.close();
+    },
+  };
 }
