@@ -14,12 +14,13 @@ export type {
   FramingModel,
   TcpPerMessage,
   KaazingCase,
+  RuledOut,
   LatencyMode,
   ExchangeTiming,
   KaazingLatency,
   KaazingResults,
 } from '../results/kaazing.js';
-import type { ArticleFigures, TcpPerMessage, KaazingCase, KaazingResults } from '../results/kaazing.js';
+import type { ArticleFigures, TcpPerMessage, KaazingCase, KaazingResults, RuledOut } from '../results/kaazing.js';
 
 /** The divisor the article's "Mbps" used (2^20), against the SI 10^6. */
 export const MEBI = 2 ** 20;
@@ -50,22 +51,44 @@ export interface Row {
   /** Overhead bits per second for this case's clients at the study's rate. */
   overheadBitsPerS: number;
   run: CompletedTransportRun;
+  /** Not run in this case (ruled out by a capacity search): the use case whose measured run this row scales. */
+  from?: string;
 }
 
 /** A case's rows: measured, or for an extrapolated case its source case's per-message overhead × its own clients. */
 export function rowsFor(c: KaazingCase, all: KaazingCase[], rate: number): { rows: Row[]; source: KaazingCase } | null {
   const source = c.extrapolatedFrom ? all.find((x) => x.useCase === c.extrapolatedFrom!.useCase && x.profile === c.profile && !x.extrapolatedFrom) : c;
   if (!source) return null;
-  const rows = completed(source.runs).map((run): Row => {
+  const row = (run: CompletedTransportRun, from?: string): Row => {
     const c2s = run.wire.perMessage.c2sOverheadBytes;
     const s2c = run.wire.perMessage.s2cOverheadBytes;
     // The article's quantity: overhead per message x clients x messages per second per client. The per-message
     // overhead is measured (or, extrapolated, taken from the source case: it does not depend on client count); the
     // rate is the scenario's, because a short window's delivered-per-second is biased by its fence posts.
     const overheadBitsPerS = (c2s + s2c) * 8 * c.clients * rate;
-    return { transport: run.transport, c2s, s2c, overheadBitsPerS, run };
-  });
-  return { rows, source };
+    return { transport: run.transport, c2s, s2c, overheadBitsPerS, run, ...(from ? { from } : {}) };
+  };
+  // Transports a capacity search left out of a measured case (pollers, which lead the transport order): scaled
+  // from the case they were measured in.
+  const scaled: Row[] = [];
+  for (const r of source === c ? (c.ruledOut ?? []) : []) {
+    const from = r.from && all.find((x) => x.useCase === r.from!.useCase && x.profile === c.profile && !x.extrapolatedFrom);
+    const run = from ? completed(from.runs).find((x) => x.transport === r.transport) : undefined;
+    if (run) scaled.push(row(run, from!.useCase));
+  }
+  return { rows: [...scaled, ...completed(source.runs).map((run) => row(run))], source };
+}
+
+/** One line on a transport a capacity search left out of a case: what the search found, and where its row comes from. */
+export function ruledOutNote(r: RuledOut, clients: number, rate: number): string {
+  const k = r.capacity;
+  const interval = r.transport === 'short-polling' ? `, a poll every ${int(k.intervalMs)} ms` : '';
+  const failed = k.firstFailedClients !== null ? `; ${int(k.firstFailedClients)} failed: ${k.limitedBy}` : '';
+  return (
+    `${r.transport} not run at ${int(clients)} clients: \`pushbench capacity\` (${k.file}) sustained at most ${int(k.maxClients)} clients ` +
+    `at ${k.rate} message/s (p99 within ${int(k.p99Ms)} ms, level over ${k.durationS} s, profile \`${k.profile}\`${interval})${failed}. ` +
+    (r.from ? `Its row is use case ${r.from.useCase}'s measured overhead per message (${int(r.from.clients)} clients) x ${int(clients)} clients x ${rate} message/s.` : 'No case measured it, so it has no row.')
+  );
 }
 
 function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults): string[] {
@@ -107,7 +130,7 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
     out.push(
       `| ${row.transport} | ${num(row.c2s)} | ${num(row.s2c)} | ${int(row.overheadBitsPerS)} | ${mbit(row.overheadBitsPerS / 1e6)} | ${mbit(row.overheadBitsPerS / MEBI)} | ` +
         `${t ? num(t.segmentsPerMessage, 2) : '–'} | ${t ? num(t.ackOnlySegmentsPerMessage, 2) : '–'} | ${t ? num(t.tcpIpHeaderBytesPerMessage) : '–'} | ` +
-        `${c.extrapolatedFrom ? '(from ' + c.extrapolatedFrom.useCase + ')' : `${int(m.delivered)} / ${int(m.expected)}`} |`,
+        `${c.extrapolatedFrom ? '(from ' + c.extrapolatedFrom.useCase + ')' : row.from ? `not run: capacity (from ${row.from})` : `${int(m.delivered)} / ${int(m.expected)}${row.run.steady?.state === 'overloaded' ? ' (overloaded)' : ''}`} |`,
     );
   }
   out.push('');
@@ -121,6 +144,7 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
     out.push(`Measured header overhead ratios (both directions per message): ${ratios.join('; ')}. The article claims ${results.article.claimedRatios.join(' or ')}.`, '');
   }
   const notes: string[] = [];
+  if (!c.extrapolatedFrom) for (const r of c.ruledOut ?? []) notes.push(`- ${ruledOutNote(r, c.clients, results.rate)}`);
   for (const r of got.source.runs) {
     if (r.state === 'errored') {
       notes.push(`- ${r.transport} errored: ${r.error}`);
@@ -130,6 +154,14 @@ function caseTable(c: KaazingCase, all: KaazingCase[], results: KaazingResults):
     const errors = Object.entries(r.connect.errors);
     if (errors.length) notes.push(`- ${r.transport}: connection errors during the run: ${errors.map(([k, v]) => `${k} ${int(v)}`).join(', ')}.`);
     if (!r.wire.matchesModel) notes.push(`- ${r.transport}: bytes counted at the sockets differ from the framing model (see the results file).`);
+    if (!c.extrapolatedFrom && r.steady?.state === 'overloaded') {
+      notes.push(
+        `- ${r.transport}: overloaded at ${int(c.clients)} clients (${r.steady.reason}): this machine did not keep up, so its latency is no capacity; ` +
+          (r.transport === 'short-polling' || r.transport === 'long-polling'
+            ? 'a poller that falls behind collects several messages per poll, so its bytes per message describe the overload, not the protocol.'
+            : `a pushed message costs the same bytes however late it is, and ${int(r.messages.delivered)} of ${int(r.messages.expected)} arrived, so its bytes per message stand.`),
+      );
+    }
   }
   if (notes.length) out.push(c.extrapolatedFrom ? `Caveats of the measured case these figures come from:` : 'Caveats:', '', ...notes, '');
   return out;

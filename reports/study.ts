@@ -9,7 +9,7 @@
 import type { ChartDataset, ChartSpec } from './charts.js';
 import { transportColour } from './charts.js';
 import { escapeHtml as h, formatNumber, slug } from './format.js';
-import { closerToMebi, completed, MEBI, rowsFor, tcpByTransport, type KaazingCase, type KaazingResults, type Row } from './kaazing.js';
+import { closerToMebi, completed, MEBI, rowsFor, ruledOutNote, tcpByTransport, type KaazingCase, type KaazingResults, type Row } from './kaazing.js';
 import { figureHtml, layout, section, tableHtml, type PageLink } from './pages.js';
 import { articleOverhead, cells2026, PROTOCOL_ORDER, PROTOCOL_TITLES } from './kaazing-2026.js';
 import { TRANSPORT_NAMES, type ResultsFile } from '../results/types.js';
@@ -103,6 +103,7 @@ export function measuredFigure(results: KaazingResults, profile: string): ChartS
   const artPoll = art.map((u) => (u ? u.pollingBitsPerS / 1e6 : null));
   const artWs = art.map((u) => (u ? u.websocketBitsPerS / 1e6 : null));
   const extrapolated = cases.filter((c) => c.extrapolatedFrom).map((c) => c.useCase);
+  const scaledPoll = cases.filter((_, i) => rows[i]!.get('short-polling')?.from).map((c) => c.useCase);
   return {
     // The id names a CSV file: a profile name from the file must not reach the path as it is.
     id: measuredId(profile),
@@ -110,7 +111,8 @@ export function measuredFigure(results: KaazingResults, profile: string): ChartS
     caption:
       `Header and framing overhead throughput, both directions, in megabits per second (bit/s ÷ 10^6), logarithmic axis: measured bytes per delivered ` +
       `message × clients × ${formatNumber(results.rate)} message/s, short polling and WebSocket, beside the article’s bit rates (outlined) for the same use case.` +
-      (extrapolated.length ? ` Use case${extrapolated.length > 1 ? 's' : ''} ${extrapolated.join(', ')} not measured: scaled from a measured case’s bytes per message.` : ''),
+      (extrapolated.length ? ` Use case${extrapolated.length > 1 ? 's' : ''} ${extrapolated.join(', ')} not measured: scaled from a measured case’s bytes per message.` : '') +
+      (scaledPoll.length ? ` Short polling not run in use case${scaledPoll.length > 1 ? 's' : ''} ${scaledPoll.join(', ')}: a capacity search found this machine cannot sustain that many pollers; scaled from a measured case’s bytes per message.` : ''),
     config: {
       type: 'bar',
       data: {
@@ -404,7 +406,7 @@ function findings(results: KaazingResults): string {
     const rows = caseRows(c, results);
     const poll = rows.get('short-polling');
     const ws = rows.get('websocket');
-    if (poll && ws && ws.c2s + ws.s2c > 0) {
+    if (poll && ws && !poll.from && ws.c2s + ws.s2c > 0) {
       out.push(
         `Measured with profile ${c.profile}, use case ${c.useCase}: short polling ${formatNumber(poll.c2s + poll.s2c)} B per message, WebSocket ${formatNumber(ws.c2s + ws.s2c)} B, ` +
           `${ratio((poll.c2s + poll.s2c) / (ws.c2s + ws.s2c))}.`,
@@ -429,6 +431,10 @@ function caveats(results: KaazingResults): string {
       if (errors.length) notes.push(`${where}: connection errors ${errors.map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}.`);
       if (!r.wire.matchesModel) notes.push(`${where}: bytes at the sockets differ from the framing model.`);
     }
+  }
+  for (const c of results.cases.filter((x) => !x.extrapolatedFrom)) {
+    for (const r of c.ruledOut ?? []) notes.push(`${c.profile} ${c.useCase}: ${ruledOutNote(r, c.clients, results.rate).replace(/`/g, '')}`);
+    for (const r of completed(c.runs)) if (r.steady?.state === 'overloaded') notes.push(`${c.profile} ${c.useCase}, ${r.transport}: overloaded (${r.steady.reason}); latency is no capacity.`);
   }
   for (const c of results.cases.filter((x) => x.extrapolatedFrom)) notes.push(`${c.profile} ${c.useCase} is extrapolated from use case ${c.extrapolatedFrom!.useCase}: ${c.extrapolatedFrom!.reason}.`);
   return notes.length ? `<ul class="caveats">${notes.map((n) => `<li>${h(n)}</li>`).join('\n')}</ul>` : '<p>No caveats: every measured run completed with an idle load generator, no connection errors, and bytes equal to the framing model.</p>';

@@ -83,6 +83,32 @@ export interface KaazingCase {
   tcp: Partial<Record<TransportName, TcpPerMessage>>;
   /** Set when this case was not run: its figures are scaled from another case's measured per-message overhead. */
   extrapolatedFrom: { useCase: string; clients: number; resultsFile: string | null; reason: string } | null;
+  /**
+   * Transports of a measured case that were not run because a capacity search found this machine cannot sustain
+   * the case's client count with them (polling only: a poller that cannot keep up changes its bytes per message);
+   * their rows are scaled from `from`, the largest case of the same profile where they were measured. Absent: none.
+   */
+  ruledOut?: RuledOut[];
+}
+
+/** One transport left out of a case by a capacity search (`pushbench kaazing --capacity FILE`). */
+export interface RuledOut {
+  transport: TransportName;
+  /** What the search found, and under which conditions. */
+  capacity: {
+    /** The capacity results file, relative to the package. */
+    file: string;
+    maxClients: number;
+    firstFailedClients: number | null;
+    limitedBy: string;
+    rate: number;
+    intervalMs: number;
+    p99Ms: number;
+    durationS: number;
+    profile: string;
+  };
+  /** The case whose measured bytes per message stand in for this transport's (null: none measured it). */
+  from: { useCase: string; clients: number; resultsFile: string | null } | null;
 }
 
 export interface LatencyMode {

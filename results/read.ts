@@ -671,6 +671,24 @@ function kaazing(c: Check, o: Obj): KaazingResults {
       c.str(ex, 'resultsFile', fe, { nullable: true });
       c.str(ex, 'reason', fe);
     }
+    c.list(k, 'ruledOut', f, { optional: true })?.forEach((raw, j) => {
+      const fr = `${f}.ruledOut[${j}]`;
+      const r = c.obj(raw, fr);
+      c.str(r, 'transport', fr);
+      const cap = c.sub(r, 'capacity', fr)!;
+      const fc = `${fr}.capacity`;
+      c.str(cap, 'file', fc);
+      c.str(cap, 'limitedBy', fc);
+      c.str(cap, 'profile', fc);
+      c.nums(cap, ['maxClients', 'rate', 'intervalMs', 'p99Ms', 'durationS'], fc);
+      c.num(cap, 'firstFailedClients', fc, { nullable: true });
+      const from = c.sub(r, 'from', fr, { nullable: true });
+      if (from) {
+        c.str(from, 'useCase', `${fr}.from`);
+        c.num(from, 'clients', `${fr}.from`, { min: 0 });
+        c.str(from, 'resultsFile', `${fr}.from`, { nullable: true });
+      }
+    });
   });
 
   const lat = c.sub(o, 'latency', '', { nullable: true });

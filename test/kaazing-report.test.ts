@@ -57,6 +57,18 @@ function fixture(): KaazingResults {
         extrapolatedFrom: null,
       },
       {
+        // Short polling left out by a capacity search; WebSocket measured but overloaded.
+        useCase: 'B', clients: 10000, profile: 'kaazing-2009', resultsFile: 'results/b.json',
+        runs: [{ ...run('websocket', 10000, 0, 2, 10000), steady: { state: 'overloaded', reason: 'mean latency rose 900 ms over 10 s', seconds: 10, slopeMsPerS: 90, riseMs: 900, toleranceMs: 50, firstThirdMeanMs: 100, lastThirdMeanMs: 900 } }],
+        tcp: {},
+        extrapolatedFrom: null,
+        ruledOut: [{
+          transport: 'short-polling',
+          capacity: { file: 'docs/results/cap.json', maxClients: 6200, firstFailedClients: 6800, limitedBy: 'server CPU', rate: 1, intervalMs: 1000, p99Ms: 1000, durationS: 60, profile: 'minimal' },
+          from: { useCase: 'A', clients: 1000, resultsFile: 'results/a.json' },
+        }],
+      },
+      {
         useCase: 'C', clients: 100000, profile: 'kaazing-2009', resultsFile: null, runs: [], tcp: {},
         extrapolatedFrom: { useCase: 'A', clients: 1000, resultsFile: 'results/a.json', reason: 'open-files limit 1024 is below 200,000' },
       },
@@ -99,6 +111,15 @@ test('measured rows compute bit rates from overhead x delivered rate, and the ra
 test('an extrapolated case says so, names its source, and scales by client count', () => {
   assert.match(md, /\*\*Extrapolated, not measured\*\*: open-files limit 1024 is below 200,000\. .*use case A's measured overhead per message \(1,000 clients, results\/a\.json\)/);
   assert.match(md, /\| short-polling \| 725\.0 \| 193\.0 \| 734,400,000 \| 734\.4 \| 700\.4 \| .* \(from A\) \|/);
+});
+
+test('a transport a capacity search ruled out is scaled from where it was measured, and says why', () => {
+  const b = md.slice(md.indexOf('#### Use case B'), md.indexOf('#### Use case C'));
+  // (725 + 193) x 8 x 10,000 = 73,440,000 bit/s, from use case A's run; rows stay in transport order.
+  assert.match(b, /\| short-polling \| 725\.0 \| 193\.0 \| 73,440,000 \| 73\.44 \| .* \| not run: capacity \(from A\) \|\n\| websocket /);
+  assert.match(b, /- short-polling not run at 10,000 clients: `pushbench capacity` \(docs\/results\/cap\.json\) sustained at most 6,200 clients at 1 message\/s \(p99 within 1,000 ms, level over 60 s, profile `minimal`, a poll every 1,000 ms\); 6,800 failed: server CPU\. Its row is use case A's measured overhead per message \(1,000 clients\) x 10,000 clients/);
+  assert.match(b, /\| websocket \| .* \| 100,000 \/ 100,000 \(overloaded\) \|/);
+  assert.match(b, /- websocket: overloaded at 10,000 clients \(mean latency rose 900 ms over 10 s\).*a pushed message costs the same bytes however late it is, and 100,000 of 100,000 arrived/);
 });
 
 test('the corrections are computed from the article figures and the framing model', () => {

@@ -10,6 +10,7 @@ import { formatHelp, parseOptions, type OptionTable } from '../options.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { loadKaazingScenario, type KaazingScenario } from '../studies/kaazing/scenario.js';
 import { runKaazingStudy } from '../studies/kaazing/study.js';
+import { readCapacityLimits } from '../studies/kaazing/capacity.js';
 import { prepareOutputFile, writeFileAtomic } from '../../results/io.js';
 import { readFile } from '../../results/read.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../results/types.js';
@@ -31,6 +32,8 @@ export interface KaazingArgs {
   delayMs: number | null;
   jsonFile: string;
   reportFile: string;
+  /** `pushbench capacity` results files: polling transports are not run above the count they sustained. */
+  capacity: string[];
 }
 
 export const summary = "websocket.org's 871-vs-2 table and 3:1 latency claim, measured: pushbench kaazing [flags]";
@@ -44,6 +47,12 @@ const OPTIONS: OptionTable = {
   '--delay-ms': { key: 'delayMs', spec: { kind: 'string' }, help: 'one-way delay of the latency proxy', value: 'MS', default: "the scenario's" },
   '--latency': { key: 'latency', spec: { kind: 'bool' }, help: 'measure the 3:1 latency claim (--no-latency: skip it)', default: true },
   '--latency-only': { key: 'latencyOnly', spec: { kind: 'bool' }, help: 'measure only the latency claim' },
+  '--capacity': {
+    key: 'capacity',
+    spec: { kind: 'list' },
+    help: 'pushbench capacity results files: a polling transport is not run in a use case above the client count its search sustained',
+    value: 'FILES',
+  },
   '--json': { key: 'jsonFile', spec: { kind: 'string' }, help: 'results file', short: '-j', value: 'FILE', default: path.join('results', 'kaazing.json') },
   '--report': { key: 'reportFile', spec: { kind: 'string' }, help: 'Markdown report', value: 'FILE', default: path.join('reports', 'kaazing.md') },
   '--render': { key: 'render', spec: { kind: 'string' }, help: 'only re-render the report from a kaazing results file', value: 'FILE' },
@@ -56,7 +65,7 @@ export function help(): string {
       "Measures websocket.org's 871-vs-2 table (every header profile × use case × transport) and the 3:1 latency\n" +
       'claim through a delay proxy, writes one results file and renders the Markdown report from it.',
     table: OPTIONS,
-    examples: ['pushbench kaazing --cases A --duration 5', 'pushbench kaazing --latency-only', 'pushbench kaazing --render results/kaazing.json'],
+    examples: ['pushbench kaazing --cases A --duration 5', 'pushbench kaazing --capacity results/capacity.json', 'pushbench kaazing --latency-only', 'pushbench kaazing --render results/kaazing.json'],
   });
 }
 
@@ -83,6 +92,7 @@ export function parseKaazingArgs(argv: string[], scenario: KaazingScenario): Kaa
     delayMs: v.delayMs !== undefined ? positive('--delay-ms', v.delayMs as string) : null,
     jsonFile: (v.jsonFile as string | undefined) ?? path.join('results', 'kaazing.json'),
     reportFile: (v.reportFile as string | undefined) ?? path.join('reports', 'kaazing.md'),
+    capacity: (v.capacity as string[] | undefined) ?? [],
   };
   for (const p of a.profiles ?? []) loadProfile(p);
   if (v.cases) {
@@ -146,7 +156,10 @@ export async function main(argv: string[]): Promise<number> {
     render(results, args.reportFile, args.render);
     return EXIT.ok;
   }
-  // Both outputs are checked (folders created, a probe written) before minutes of measuring.
+  // Capacity files are read and checked before anything starts; so are both outputs (folders created, a probe written).
+  const capacity = args.capacity.length
+    ? readCapacityLimits(args.capacity, { rate: scenario.rate, payloadBytes: scenario.payloadBytes, intervalMs: scenario.intervalMs }, (line) => process.stderr.write(line + '\n'))
+    : undefined;
   const resultsDir = path.dirname(prepareOutputFile(args.jsonFile, '--json'));
   prepareOutputFile(args.reportFile, '--report');
   const { results, failed } = await runKaazingStudy(scenario, {
@@ -160,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     delayMs: args.delayMs ?? scenario.latency.delayMs,
     resultsDir,
     command: ['pushbench kaazing', ...argv].join(' '),
+    ...(capacity ? { capacity } : {}),
   });
   writeFileAtomic(args.jsonFile, JSON.stringify(results, null, 2) + '\n');
   process.stderr.write(`wrote ${args.jsonFile}\n`);

@@ -16,8 +16,10 @@ import { planFor, type PlannedRun } from '../../run/plan.js';
 import { runScenario } from '../../run/runner.js';
 import { writeResults } from '../../../results/io.js';
 import type { LiveSample, TransportName } from '../../../results/types.js';
-import type { KaazingCase, KaazingResults } from '../../../reports/kaazing.js';
+import { completed, type KaazingCase, type KaazingResults } from '../../../reports/kaazing.js';
+import type { RuledOut } from '../../../results/kaazing.js';
 import { KAAZING_SCHEMA_VERSION } from '../../../results/kaazing.js';
+import { ruledOutOf, type CapacityLimit } from './capacity.js';
 import { measureLatency } from './latency.js';
 import { framingModel, profileHeads } from './models.js';
 import { freePort, measureWsFrames, tcpSampler } from './probes.js';
@@ -39,6 +41,11 @@ export interface StudyOptions {
   resultsDir: string;
   /** The command line, recorded in the results for reproducing them. */
   command: string;
+  /**
+   * Capacity searches (`--capacity`): a polling transport is not run in a use case with more clients than its
+   * search sustained; its row is scaled from the largest case of the profile that measured it (./capacity.ts).
+   */
+  capacity?: ReadonlyMap<TransportName, CapacityLimit>;
 }
 
 /** A phase line per transport on stderr, as the study has always printed it. */
@@ -60,6 +67,7 @@ async function measureCase(
   o: StudyOptions,
   planned: PlannedRun,
   progress: (s: LiveSample) => void,
+  transports: TransportName[],
 ) {
   const port = await freePort();
   const sampler = tcpSampler(port);
@@ -67,7 +75,7 @@ async function measureCase(
     profile,
     clients: u.clients,
     durationS: o.durationS,
-    transports: o.transports,
+    transports,
     port,
     jsonFile: path.join(o.resultsDir, `kaazing-${profile}-${u.useCase}.json`),
   });
@@ -123,11 +131,27 @@ export async function runKaazingStudy(scenario: KaazingScenario, o: StudyOptions
           extrapolate(`this machine cannot hold ${u.clients.toLocaleString('en-US')} clients (${planned})`);
           continue;
         }
+        const limits = o.capacity ? ruledOutOf(o.transports, u.clients, profile, scenario.payloadBytes, o.capacity) : [];
+        const ruledOut = limits.map(({ transport, ...capacity }): RuledOut => {
+          const from = cases.filter((c) => c.profile === profile && !c.extrapolatedFrom && completed(c.runs).some((r) => r.transport === transport)).at(-1);
+          return { transport, capacity, from: from ? { useCase: from.useCase, clients: from.clients, resultsFile: from.resultsFile } : null };
+        });
+        for (const r of ruledOut) {
+          process.stderr.write(
+            `kaazing: ${profile} ${u.useCase}: ${r.transport} not run: its capacity search (${r.capacity.file}) sustained ` +
+              `${r.capacity.maxClients.toLocaleString('en-US')} clients, fewer than ${u.clients.toLocaleString('en-US')}\n`,
+          );
+        }
+        const transports = o.transports.filter((t) => !ruledOut.some((r) => r.transport === t));
+        if (transports.length === 0) {
+          extrapolate(`every transport's capacity search sustained fewer than ${u.clients.toLocaleString('en-US')} clients (${ruledOut.map((r) => `${r.transport} ${r.capacity.maxClients.toLocaleString('en-US')}`).join(', ')})`);
+          continue;
+        }
         process.stderr.write(`kaazing: profile ${profile}, use case ${u.useCase} (${u.clients} clients)\n`);
         try {
-          const m = await measureCase(scenario, profile, u, o, planned, progress);
+          const m = await measureCase(scenario, profile, u, o, planned, progress, transports);
           if (m.results.runs.some((r) => r.state === 'errored')) failed = true;
-          cases.push({ ...base, resultsFile: m.resultsFile, runs: m.results.runs, tcp: m.tcp, extrapolatedFrom: null });
+          cases.push({ ...base, resultsFile: m.resultsFile, runs: m.results.runs, tcp: m.tcp, extrapolatedFrom: null, ...(ruledOut.length ? { ruledOut } : {}) });
         } catch (e) {
           if (!(e instanceof EnvironmentError)) throw e;
           extrapolate(`the run stopped: ${e.message}`);
