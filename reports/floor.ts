@@ -6,9 +6,10 @@ const cores = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
 
 /** A Markdown (or plain, for the terminal) table: one row per connection count, CPU per message on each side. */
 export function formatFloorTable(results: FloorResults): string {
-  const head = ['connections', 'messages', 'sender user µs', 'sender sys µs', 'sender µs/msg', 'sender cores', 'receiver user µs', 'receiver sys µs', 'receiver µs/msg', 'receiver cores'];
+  const head = ['connections', 'processes', 'messages', 'sender user µs', 'sender sys µs', 'sender µs/msg', 'sender cores', 'receiver user µs', 'receiver sys µs', 'receiver µs/msg', 'receiver cores'];
   const rows = results.points.map((p) => [
     p.connections.toLocaleString('en-US'),
+    p.senders !== undefined || p.receivers !== undefined ? `${p.senders ?? 1} + ${p.receivers ?? 1}` : '1 + 1',
     p.messages.toLocaleString('en-US'),
     us(p.sender.userUsPerMessage),
     us(p.sender.systemUsPerMessage),
@@ -22,9 +23,12 @@ export function formatFloorTable(results: FloorResults): string {
   return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-/** The floor a run is held against: the point with the most connections (the per-process load a scale run has). */
+/**
+ * The floor sizing reads: the one-process point with the most connections (the per-process load a scale run has; a
+ * machine with a higher open-files limit holds more in one process, so points spread over processes are left out).
+ */
 export function floorReference(results: FloorResults): { senderUsPerMessage: number; receiverUsPerMessage: number; connections: number } | null {
-  const p = [...results.points].sort((a, b) => b.connections - a.connections)[0];
+  const p = results.points.filter((x) => x.senders === undefined && x.receivers === undefined).sort((a, b) => b.connections - a.connections)[0];
   if (!p) return null;
   return { senderUsPerMessage: p.sender.cpuUsPerMessage, receiverUsPerMessage: p.receiver.cpuUsPerMessage, connections: p.connections };
 }

@@ -17,8 +17,15 @@ export interface FloorCost {
 }
 
 export interface FloorPoint {
-  /** Sockets held by the sender and by the receiver (one process each). */
+  /**
+   * Sockets held in all: by one sender and one receiver process, or, for a count above what one process may hold,
+   * spread over `senders` and `receivers` processes as a run of that many clients is planned.
+   */
   connections: number;
+  /** Sender processes, when more than one sender or receiver held the sockets (absent: one of each). */
+  senders?: number;
+  /** Receiver processes (absent: one). */
+  receivers?: number;
   /** Frames written per socket. */
   ticks: number;
   /** Frames delivered: connections × ticks, counted in bytes at the receiver. */

@@ -423,6 +423,7 @@ export function checkRun(c: Check, raw: unknown, at: string): void {
     c.str(floor, 'file', ff);
     c.str(floor, 'floorStartedAt', ff);
     c.nums(floor, ['serverFloorUsPerMessage', 'serverFloorConnections', 'clientFloorUsPerMessage', 'clientFloorConnections'], ff, { min: 0 });
+    c.nums(floor, ['serverFloorProcesses', 'clientFloorProcesses'], ff, { int: true, min: 1, optional: true });
     c.num(floor, 'serverRatio', ff, { min: 0, nullable: true });
     c.num(floor, 'clientRatio', ff, { min: 0, nullable: true });
   }
@@ -586,6 +587,7 @@ function floor(c: Check, o: Obj): FloorResults {
     const f = `points[${i}]`;
     const p = c.obj(raw, f);
     c.nums(p, ['connections', 'ticks', 'messages'], f, { int: true, min: 0 });
+    c.nums(p, ['senders', 'receivers'], f, { int: true, min: 1, optional: true });
     for (const side of ['sender', 'receiver']) {
       const s = c.sub(p, side, f)!;
       // A side that delivered nothing has NaN costs, which JSON writes as null.

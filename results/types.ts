@@ -860,6 +860,12 @@ export interface CpuFloorRatio {
   serverFloorConnections: number;
   clientFloorUsPerMessage: number;
   clientFloorConnections: number;
+  /**
+   * A run of several server processes or client workers is held against a floor point of as many senders and
+   * receivers (connections in all), when the floor file has one: the processes sharing two cores cost something too.
+   */
+  serverFloorProcesses?: number;
+  clientFloorProcesses?: number;
   /** Server CPU per message / the floor sender's; null when either is missing. */
   serverRatio: number | null;
   clientRatio: number | null;

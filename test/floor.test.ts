@@ -72,7 +72,7 @@ test('pushbench floor measures every count and writes a floor results file', () 
   for (const p of results.points) assert.ok(p.sender.cpuUsPerMessage > 0 && p.receiver.cpuUsPerMessage > 0);
 });
 
-test('pushbench floor refuses a count above what one process can hold', () => {
+test('pushbench floor refuses a count above the largest it measures', () => {
   const r = spawnSync(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'floor', '--counts', '99999999'], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 2);
   assert.match(r.stderr.trim(), /^pushbench: --counts 99999999 is not a whole number from 1 to \d+$/);
@@ -125,4 +125,62 @@ test('applyFloor holds each side against the nearest per-process count; findFloo
   const found = findFloor([dir, path.join(dir, 'missing')], { cpuModel: 'Test CPU', cpuCount: 2 });
   assert.equal(found?.file, path.join(dir, 'floor-a.json'), 'the newer file is from another CPU and is skipped');
   assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 4 }), null);
+});
+
+test('a count above one process\'s share is spread as a run of that many clients is planned, and summed over processes', async () => {
+  const { floorSplit, floorShare, sumSideCosts } = await import('../harness/measure/floor.js');
+  const limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true };
+  assert.deepEqual(floorSplit(19_936, limits), { senders: 1, receivers: 1 });
+  // 100,000 clients at 20,000 open files: 7 server processes (15,948 each with the cluster's skew allowance), 10 workers.
+  assert.deepEqual(floorSplit(100_000, limits), { senders: 7, receivers: 10 });
+  assert.deepEqual([0, 1, 2].map((i) => floorShare(10, 3, i)), [4, 3, 3]);
+  assert.deepEqual(
+    sumSideCosts([
+      { userUs: 10, systemUs: 20, messages: 5, wallS: 2 },
+      { userUs: 1, systemUs: 2, messages: 3, wallS: 3, receivedBytes: 46 },
+    ]),
+    { userUs: 11, systemUs: 22, messages: 8, wallS: 3, receivedBytes: 46 },
+  );
+});
+
+test('a run of several processes is held against the floor point of its own split when the file has one', async () => {
+  const { applyFloor, nearestFloorPoint } = await import('../harness/measure/floor.js');
+  const side = (us: number) => ({ userUsPerMessage: us / 2, systemUsPerMessage: us / 2, cpuUsPerMessage: us, cores: 0.1 });
+  const floor = {
+    startedAt: '2026-12-01T00:00:00.000Z',
+    environment: { cpuModel: 'Test CPU', cpuCount: 2 },
+    points: [
+      { connections: 19_936, ticks: 10, messages: 199_360, sender: side(12), receiver: side(6) },
+      { connections: 100_000, senders: 7, receivers: 10, ticks: 10, messages: 1_000_000, sender: side(16), receiver: side(10) },
+    ],
+  } as unknown as FloorResults;
+  assert.equal(nearestFloorPoint(floor.points, 90_000)!.connections, 19_936, 'a point spread over processes is no per-process point');
+  const run = (serverProcesses: number, workers: number) => ({
+    state: 'completed',
+    clients: 100_000,
+    messages: { delivered: 1_000_000 },
+    server: { processes: serverProcesses, cpuSecondsPerMessage: 20e-6 },
+    clientWorkers: { processes: workers, cpuSeconds: 12 },
+  });
+  const same = run(7, 10);
+  const other = run(8, 10);
+  applyFloor({ runs: [same, other] } as never, floor, 'floor.json');
+  const f = (r: object) => (r as { cpuFloor: Record<string, unknown> }).cpuFloor;
+  assert.equal(f(same).serverFloorUsPerMessage, 16);
+  assert.equal(f(same).serverFloorProcesses, 7);
+  assert.equal(f(same).clientFloorProcesses, 10);
+  assert.equal(f(same).serverRatio, 1.25);
+  assert.equal(f(same).clientRatio, 1.2);
+  // Another split: each side against the one-process point, as before.
+  assert.equal(f(other).serverFloorUsPerMessage, 12);
+  assert.equal(f(other).serverFloorProcesses, undefined);
+  assert.equal(formatFloorTable(floor).split('\n')[3]!.split(' | ')[1], '7 + 10');
+  assert.equal(floorReference(floor)!.connections, 19_936, 'sizing reads the one-process point');
+});
+
+test('pushbench floor spreads sockets over several senders and receivers and counts every frame once', async () => {
+  const { measureFloorPoint } = await import('../harness/measure/floor.js');
+  const p = await measureFloorPoint({ counts: [], host: '127.0.0.1', payloadBytes: 21, rate: 2, durationS: 1 }, 31, { senders: 3, receivers: 2 });
+  assert.deepEqual([p.connections, p.senders, p.receivers, p.ticks, p.messages], [31, 3, 2, 2, 62]);
+  assert.ok(p.sender.cpuUsPerMessage > 0 && p.receiver.cpuUsPerMessage > 0);
 });

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { machineLimits } from '../measure/environment.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
-import { floorMaxConnections, measureFloor } from '../measure/floor.js';
+import { floorMaxConnections, floorSplit, measureFloor } from '../measure/floor.js';
+
+/** The largest count `--counts` takes (the mission's 100,000 with room to spare); the plan still has to hold it. */
+const MAX_FLOOR_CONNECTIONS = 1_000_000;
 import { writeResults } from '../../results/io.js';
 import { formatFloorTable } from '../../reports/floor.js';
 import { isStopping } from '../run/children.js';
@@ -14,7 +17,13 @@ import { isStopping } from '../run/children.js';
 export const summary = 'measure the CPU floor of a bare sender and receiver on loopback: pushbench floor [flags]';
 
 const OPTIONS: OptionTable = {
-  '--counts': { key: 'counts', spec: { kind: 'string' }, help: 'connection counts, comma-separated; "max" = the most one process holds', value: 'LIST', default: '1000,10000,max' },
+  '--counts': {
+    key: 'counts',
+    spec: { kind: 'string' },
+    help: 'connection counts, comma-separated; "max" = the most one process holds; a larger count is spread over as many senders and receivers as a run of that many clients plans',
+    value: 'LIST',
+    default: '1000,10000,max',
+  },
   '--duration': { key: 'duration', spec: { kind: 'string' }, help: 'seconds of broadcasting per count', short: '-d', value: 'S', default: '10' },
   '--rate': { key: 'rate', spec: { kind: 'string' }, help: 'broadcasts per second', short: '-r', value: 'MSG/S', default: '1' },
   '--payload': { key: 'payload', spec: { kind: 'string' }, help: 'payload of each frame, 16 to 125 (21: a 23-byte frame)', short: '-p', value: 'BYTES', default: '21' },
@@ -28,7 +37,7 @@ export function help(): string {
       'Measures the CPU per message of a bare node:net sender (one prepared WebSocket frame written to every socket per\n' +
       'tick) and a bare receiver (onread into one shared buffer), each in its own process, at each connection count.',
     table: OPTIONS,
-    examples: ['pushbench floor --counts 1000,10000 --duration 5'],
+    examples: ['pushbench floor --counts 1000,10000 --duration 5', 'pushbench floor --counts 1000,10000,max,100000'],
   });
 }
 
@@ -50,13 +59,17 @@ export async function main(argv: string[]): Promise<number> {
   };
   const limits = machineLimits();
   const max = floorMaxConnections(limits.openFiles);
-  const counts = values.counts!.split(',').map((c) => (c.trim() === 'max' ? max : num('counts', c.trim(), 1, max, true)));
+  const counts = values.counts!.split(',').map((c) => (c.trim() === 'max' ? max : num('counts', c.trim(), 1, MAX_FLOOR_CONNECTIONS, true)));
+  // A count above one process's share must fit a run's plan (processes, descriptors, memory): refused here, before anything starts.
+  for (const c of counts) floorSplit(c, limits);
   const durationS = num('duration', values.duration!, 1, 600);
   const rate = num('rate', values.rate!, 0.1, 100);
   const payloadBytes = num('payload', values.payload!, 16, 125, true);
   const file = path.resolve(values.json ?? path.join('results', `floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`));
-  const results = await measureFloor({ counts, host: '127.0.0.1', payloadBytes, rate, durationS }, (count) =>
-    process.stderr.write(`floor: ${count.toLocaleString('en-US')} connections, ${durationS} s at ${rate}/s ...\n`),
+  const results = await measureFloor({ counts, host: '127.0.0.1', payloadBytes, rate, durationS }, (count, split) =>
+    process.stderr.write(
+      `floor: ${count.toLocaleString('en-US')} connections${split.senders > 1 || split.receivers > 1 ? ` over ${split.senders} senders and ${split.receivers} receivers` : ''}, ${durationS} s at ${rate}/s ...\n`,
+    ),
   );
   if (isStopping()) return EXIT.interrupted;
   writeResults(results as never, file);

@@ -6,7 +6,7 @@
  * clients are in a run.
  */
 import { spawnChild, type Child } from '../run/children.js';
-import { FD_RESERVE } from '../run/plan.js';
+import { FD_RESERVE, planRun, type Limits } from '../run/plan.js';
 import { readdirSync } from 'node:fs';
 import { readFile } from '../../results/read.js';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { environment, machineLimits } from './environment.js';
 
 export type FloorToChild =
   | { type: 'serve'; host: string }
-  | { type: 'connect'; host: string; port: number; count: number }
+  | { type: 'connect'; host: string; ports: number[]; first: number; count: number }
   | { type: 'start'; role: 'sender'; frame: Uint8Array; ticks: number; periodMs: number; connections: number }
   | { type: 'start'; role: 'receiver'; expectedBytes: number }
   | { type: 'stop' };
@@ -84,30 +84,82 @@ export interface FloorOptions {
 
 type FloorChild = Child<FloorToChild, FloorFromChild>;
 
-/** Measures one connection count: connect, hold `durationS` of broadcasts at `rate`, read both sides' CPU. */
-export async function measureFloorPoint(opts: FloorOptions, connections: number): Promise<FloorPoint> {
-  const sender: FloorChild = spawnChild('floor-child', 'floor sender');
-  const receiver: FloorChild = spawnChild('floor-child', 'floor receiver');
+/** How many sender and receiver processes hold a count of sockets. */
+export interface FloorSplit {
+  senders: number;
+  receivers: number;
+}
+
+/**
+ * Up to what one process may hold, one sender and one receiver; above, as a run of that many clients is planned
+ * (harness/run/plan.ts): its server processes as senders, its client workers as receivers, so a 100,000-client run
+ * is held against the floor of as many processes sharing the machine.
+ */
+export function floorSplit(connections: number, limits: Limits): FloorSplit {
+  if (connections <= floorMaxConnections(limits.openFiles)) return { senders: 1, receivers: 1 };
+  const plan = planRun(connections, 0, '127.0.0.1', limits);
+  return { senders: plan.serverProcesses, receivers: plan.clientsPerWorker.length };
+}
+
+/** Part `i` of `total` cut into `n` near-equal parts (the first `total % n` one larger). */
+export const floorShare = (total: number, n: number, i: number): number => Math.floor(total / n) + (i < total % n ? 1 : 0);
+
+/** The sides' raw costs added up: CPU summed over the processes, the window the longest of theirs. */
+export function sumSideCosts(costs: readonly FloorSideCost[]): FloorSideCost {
+  return costs.reduce(
+    (a, c) => ({
+      userUs: a.userUs + c.userUs,
+      systemUs: a.systemUs + c.systemUs,
+      messages: a.messages + c.messages,
+      wallS: Math.max(a.wallS, c.wallS),
+      receivedBytes: (a.receivedBytes ?? 0) + (c.receivedBytes ?? 0),
+    }),
+    { userUs: 0, systemUs: 0, messages: 0, wallS: 0, receivedBytes: 0 },
+  );
+}
+
+/**
+ * Measures one connection count: connect, hold `durationS` of broadcasts at `rate`, read every side's CPU. Socket k
+ * (counted across the receivers in order) goes to sender k mod senders, as a cluster deals connections out.
+ */
+export async function measureFloorPoint(opts: FloorOptions, connections: number, split: FloorSplit = { senders: 1, receivers: 1 }): Promise<FloorPoint> {
+  const senders: FloorChild[] = Array.from({ length: split.senders }, (_, i) => spawnChild('floor-child', split.senders > 1 ? `floor sender ${i + 1}` : 'floor sender'));
+  const receivers: FloorChild[] = Array.from({ length: split.receivers }, (_, i) => spawnChild('floor-child', split.receivers > 1 ? `floor receiver ${i + 1}` : 'floor receiver'));
   try {
-    sender.send({ type: 'serve', host: opts.host });
-    const { port } = await sender.next<{ type: 'listening'; port: number }>('listening', 10_000);
-    receiver.send({ type: 'connect', host: opts.host, port, count: connections });
-    await receiver.next('connected', 60_000 + connections * 5);
+    // Every wait is set before any answer can arrive: a child's message that comes with no one waiting is not kept.
+    const listening = senders.map((s) => s.next<{ type: 'listening'; port: number }>('listening', 10_000));
+    for (const s of senders) s.send({ type: 'serve', host: opts.host });
+    const ports = (await Promise.all(listening)).map((m) => m.port);
+    const counts = receivers.map((_, j) => floorShare(connections, receivers.length, j));
+    let first = 0;
+    receivers.forEach((r, j) => {
+      r.send({ type: 'connect', host: opts.host, ports, first, count: counts[j]! });
+      first += counts[j]!;
+    });
+    await Promise.all(receivers.map((r, j) => r.next('connected', 60_000 + counts[j]! * 5 * receivers.length)));
     const frame = floorFrame(opts.payloadBytes);
     const ticks = Math.max(1, Math.round(opts.rate * opts.durationS));
-    receiver.send({ type: 'start', role: 'receiver', expectedBytes: frame.length * ticks * connections });
-    // The receiver must have zeroed its count before the first frame leaves: the two children's IPC is not ordered.
-    await receiver.next('ready', 10_000);
-    const receiverDone = receiver.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);
-    sender.send({ type: 'start', role: 'sender', frame, ticks, periodMs: 1000 / opts.rate, connections });
-    const s = await sender.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000);
-    const r = await receiverDone;
-    const delivered = Math.floor((r.cost.receivedBytes ?? 0) / frame.length);
-    if (delivered !== s.cost.messages) throw new Error(`floor: ${s.cost.messages} frames written but ${delivered} read`);
-    return { connections, ticks, messages: delivered, sender: floorCost(s.cost, delivered), receiver: floorCost(r.cost, delivered) };
+    receivers.forEach((r, j) => r.send({ type: 'start', role: 'receiver', expectedBytes: frame.length * ticks * counts[j]! }));
+    // Every receiver must have zeroed its count before the first frame leaves: the children's IPC is not ordered.
+    await Promise.all(receivers.map((r) => r.next('ready', 10_000)));
+    const receiversDone = receivers.map((r) => r.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000));
+    senders.forEach((s, i) =>
+      s.send({ type: 'start', role: 'sender', frame, ticks, periodMs: 1000 / opts.rate, connections: floorShare(connections, senders.length, i) }),
+    );
+    const s = sumSideCosts((await Promise.all(senders.map((x) => x.next<{ type: 'done'; cost: FloorSideCost }>('done', opts.durationS * 1000 + 60_000)))).map((m) => m.cost));
+    const r = sumSideCosts((await Promise.all(receiversDone)).map((m) => m.cost));
+    const delivered = Math.floor((r.receivedBytes ?? 0) / frame.length);
+    if (delivered !== s.messages) throw new Error(`floor: ${s.messages} frames written but ${delivered} read`);
+    return {
+      connections,
+      ...(split.senders > 1 || split.receivers > 1 ? { senders: split.senders, receivers: split.receivers } : {}),
+      ticks,
+      messages: delivered,
+      sender: floorCost(s, delivered),
+      receiver: floorCost(r, delivered),
+    };
   } finally {
-    sender.send({ type: 'stop' });
-    receiver.send({ type: 'stop' });
+    for (const c of [...senders, ...receivers]) c.send({ type: 'stop' });
   }
 }
 
@@ -117,34 +169,63 @@ export interface FloorReference {
   file: string;
   startedAt: string;
   cpuModel: string;
-  /** The floor point used for each side: the one whose connection count is nearest the side's per-process count. */
-  server: { connections: number; usPerMessage: number };
-  clients: { connections: number; usPerMessage: number };
+  /**
+   * The floor point used for each side: measured with the run's own process split (`processes` then says how many),
+   * or the one-process point whose connection count is nearest the side's per-process count.
+   */
+  server: { connections: number; usPerMessage: number; processes?: number };
+  clients: { connections: number; usPerMessage: number; processes?: number };
 }
 
-/** The point of a floor file nearest a per-process connection count (on a log scale: 10k is nearer 19k than 1k). */
+/**
+ * The one-sender, one-receiver point of a floor file nearest a per-process connection count (on a log scale: 10k is
+ * nearer 19k than 1k).
+ */
 export function nearestFloorPoint(points: readonly FloorPoint[], connections: number): FloorPoint | null {
   let best: FloorPoint | null = null;
   for (const p of points) {
+    if (p.senders !== undefined || p.receivers !== undefined) continue;
     if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
   }
   return best;
 }
 
 /**
- * The reference for a run whose busiest server process holds `serverConnections` and busiest worker `workerClients`:
- * the sender's cost at the nearest count for the server, the receiver's for the clients.
+ * The point measured with exactly `senders` sender and `receivers` receiver processes nearest `connections` in all
+ * (log scale), or null when the file has none with that split.
  */
-export function floorReferenceFor(floor: FloorResults, file: string, serverConnections: number, workerClients: number): FloorReference | null {
-  const s = nearestFloorPoint(floor.points, Math.max(1, serverConnections));
-  const c = nearestFloorPoint(floor.points, Math.max(1, workerClients));
+export function matchingSplitPoint(points: readonly FloorPoint[], connections: number, senders: number, receivers: number): FloorPoint | null {
+  let best: FloorPoint | null = null;
+  for (const p of points) {
+    if ((p.senders ?? 1) !== senders || (p.receivers ?? 1) !== receivers || (p.senders === undefined && p.receivers === undefined)) continue;
+    if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
+  }
+  return best;
+}
+
+/**
+ * The reference for a run of `clients` clients whose busiest server process holds `serverConnections` and busiest
+ * worker `workerClients`. A run of several server processes or client workers is held against a point measured with
+ * as many senders and receivers, when the file has one; otherwise (and for a one-process run) each side against the
+ * one-process point nearest its per-process count: the sender's cost for the server, the receiver's for the clients.
+ */
+export function floorReferenceFor(
+  floor: FloorResults,
+  file: string,
+  serverConnections: number,
+  workerClients: number,
+  run: { clients: number; serverProcesses: number; clientWorkers: number } = { clients: 0, serverProcesses: 1, clientWorkers: 1 },
+): FloorReference | null {
+  const split = run.serverProcesses > 1 || run.clientWorkers > 1 ? matchingSplitPoint(floor.points, Math.max(1, run.clients), run.serverProcesses, run.clientWorkers) : null;
+  const s = split ?? nearestFloorPoint(floor.points, Math.max(1, serverConnections));
+  const c = split ?? nearestFloorPoint(floor.points, Math.max(1, workerClients));
   if (!s || !c) return null;
   return {
     file,
     startedAt: floor.startedAt,
     cpuModel: floor.environment.cpuModel,
-    server: { connections: s.connections, usPerMessage: s.sender.cpuUsPerMessage },
-    clients: { connections: c.connections, usPerMessage: c.receiver.cpuUsPerMessage },
+    server: { connections: s.connections, usPerMessage: s.sender.cpuUsPerMessage, ...(split ? { processes: split.senders ?? 1 } : {}) },
+    clients: { connections: c.connections, usPerMessage: c.receiver.cpuUsPerMessage, ...(split ? { processes: split.receivers ?? 1 } : {}) },
   };
 }
 
@@ -184,7 +265,11 @@ export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuMo
 export function applyFloor(results: ResultsFile, floor: FloorResults, file: string): void {
   for (const run of results.runs) {
     if (run.state !== 'completed' || run.messages.delivered <= 0) continue;
-    const ref = floorReferenceFor(floor, file, run.clients / Math.max(1, run.server.processes), run.clients / Math.max(1, run.clientWorkers.processes));
+    const ref = floorReferenceFor(floor, file, run.clients / Math.max(1, run.server.processes), run.clients / Math.max(1, run.clientWorkers.processes), {
+      clients: run.clients,
+      serverProcesses: run.server.processes,
+      clientWorkers: run.clientWorkers.processes,
+    });
     if (!ref) continue;
     const serverUs = run.server.cpuSecondsPerMessage * 1e6;
     const clientUs = (run.clientWorkers.cpuSeconds / run.messages.delivered) * 1e6;
@@ -195,6 +280,8 @@ export function applyFloor(results: ResultsFile, floor: FloorResults, file: stri
       serverFloorConnections: ref.server.connections,
       clientFloorUsPerMessage: ref.clients.usPerMessage,
       clientFloorConnections: ref.clients.connections,
+      ...(ref.server.processes !== undefined ? { serverFloorProcesses: ref.server.processes } : {}),
+      ...(ref.clients.processes !== undefined ? { clientFloorProcesses: ref.clients.processes } : {}),
       serverRatio: floorRatio(serverUs, ref.server.usPerMessage),
       clientRatio: floorRatio(clientUs, ref.clients.usPerMessage),
     };
@@ -219,7 +306,9 @@ export async function floorForRun(
   const env = environment();
   const found = findFloor(dirs, env);
   if (found || clients < FLOOR_MEASURE_MIN_CLIENTS) return found;
-  const counts = [...new Set(perProcessCounts.map((n) => Math.max(1, Math.min(Math.round(n), floorMaxConnections(machineLimits().openFiles)))))].sort((a, b) => a - b);
+  const max = floorMaxConnections(machineLimits().openFiles);
+  // A run above one process's share is also held against the floor of its own process split (floorSplit).
+  const counts = [...new Set([...perProcessCounts.map((n) => Math.max(1, Math.min(Math.round(n), max))), ...(clients > max ? [clients] : [])])].sort((a, b) => a - b);
   note(`no floor measured on this machine yet: measuring it first (pushbench floor --counts ${counts.join(',')} --duration 5)`);
   const floor = await measureFloor({ counts, host: '127.0.0.1', payloadBytes: 21, rate: 1, durationS: 5 });
   const file = path.resolve(saveDir, `floor-${floor.startedAt.replace(/[:.]/g, '-')}.json`);
@@ -229,13 +318,15 @@ export async function floorForRun(
 }
 
 /** Measures every count in turn into one floor results file. */
-export async function measureFloor(opts: FloorOptions, onPoint?: (count: number) => void): Promise<FloorResults> {
+export async function measureFloor(opts: FloorOptions, onPoint?: (count: number, split: FloorSplit) => void): Promise<FloorResults> {
   const startedAt = new Date().toISOString();
   const env = environment();
+  const limits = machineLimits();
   const points: FloorPoint[] = [];
   for (const count of opts.counts) {
-    onPoint?.(count);
-    points.push(await measureFloorPoint(opts, count));
+    const split = floorSplit(count, limits);
+    onPoint?.(count, split);
+    points.push(await measureFloorPoint(opts, count, split));
   }
   return {
     tool: 'pushbench',

@@ -37,7 +37,11 @@ function serve(host: string): void {
   });
 }
 
-async function connect(host: string, port: number, count: number): Promise<void> {
+/**
+ * Opens `count` sockets, numbered from `first` across every receiver: socket k goes to `ports[k % ports.length]`, so
+ * several senders share the sockets as a cluster's workers share a run's clients.
+ */
+async function connect(host: string, ports: number[], first: number, count: number): Promise<void> {
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const onread = {
     buffer,
@@ -56,8 +60,9 @@ async function connect(host: string, port: number, count: number): Promise<void>
     await Promise.all(
       Array.from(
         { length: n },
-        () =>
+        (_, j) =>
           new Promise<void>((resolve, reject) => {
+            const port = ports[(first + i + j) % ports.length]!;
             const s = net.connect({ host, port, onread, noDelay: true } as net.NetConnectOpts, () => resolve());
             s.once('error', reject);
             s.on('error', () => {});
@@ -98,7 +103,7 @@ function broadcast(frame: Buffer, ticks: number, periodMs: number): void {
 process.on('message', (m: FloorToChild) => {
   try {
     if (m.type === 'serve') serve(m.host);
-    else if (m.type === 'connect') connect(m.host, m.port, m.count).catch((e: Error) => send({ type: 'fatal', message: `connecting: ${e.message}` }));
+    else if (m.type === 'connect') connect(m.host, m.ports, m.first, m.count).catch((e: Error) => send({ type: 'fatal', message: `connecting: ${e.message}` }));
     else if (m.type === 'start') {
       wallStartNs = process.hrtime.bigint();
       cpuStart = process.cpuUsage();
