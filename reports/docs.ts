@@ -22,7 +22,7 @@ import { renderServerComparison } from './servers.js';
 import { floorReference, formatFloorTable } from './floor.js';
 import type { FloorResults } from '../results/floor.js';
 import { COLUMNS, COST_COLUMNS, capacityColumns, capacityRows, formatRate, formatTable, type Column } from './table.js';
-import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportRun } from '../results/types.js';
+import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportCapacity, TransportRun } from '../results/types.js';
 import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
 
 /** A document or a results file the documents cannot be rendered from. The command turns it into exit 2. */
@@ -414,14 +414,37 @@ function capacityOf(f: { source: string; results: ResultsFile }, part: Part, doc
   return f.results.capacity;
 }
 
+/**
+ * A search over client counts, checked: the run (from a `pushbench run` file among the part's sources) that held a
+ * transport's largest sustained count at least twice as long as the search's probes, judged as every run is.
+ */
+function capacityCheckCell(t: TransportCapacity, c: CapacityResults, checks: readonly TransportRun[]): string {
+  const r = checks.find((x) => x.transport === t.transport && x.clients === t.maxClients && x.state === 'completed' && x.windowS >= 2 * c.durationS);
+  if (!r || r.state !== 'completed') return 'not checked';
+  const verdict = r.steady?.state === 'sustained' && r.messages.lost === 0 ? '**sustained**' : r.steady?.state === 'overloaded' ? '**OVERLOADED**' : r.messages.lost > 0 ? 'lossy' : 'not judged';
+  const over = r.latencyMs.p99 > c.p99Ms ? `, over ${int(c.p99Ms)} ms` : '';
+  return `${verdict} over ${int(r.windowS)} s (p99 ${ms(r.latencyMs.p99)}${over}${r.machine?.saturated ? ', machine saturated' : ''})`;
+}
+
 const capacityTable: Renderer = (inputs, part, doc) => {
-  const files = withSources(inputs, part, doc);
-  const out = [provenance(files, doc), ''];
+  const all = withSources(inputs, part, doc);
+  // Run files beside the capacity files are checks: each transport's capacity held twice as long.
+  const files = all.filter((f) => f.results.capacity);
+  const checks = all.filter((f) => !f.results.capacity).flatMap((f) => f.results.runs);
+  if (files.length === 0) capacityOf(all[0]!, part, doc);
+  const out = [provenance(all, doc), ''];
   for (const f of files) {
     const c = capacityOf(f, part, doc);
-    const rows = capacityRows(c).map((row) => (row[0] === 'short-polling' ? [`short-polling (${c.intervalMs} ms)`, ...row.slice(1)] : row));
-    const columns = capacityColumns(c);
-    out.push(markdownTable(columns, columns.map((_, i) => i > 0 && i < columns.length - 1), rows), '');
+    const check = checks.length > 0 && c.by !== 'rate';
+    const rows = capacityRows(c).map((row, i) => [
+      row[0] === 'short-polling' ? `short-polling (${c.intervalMs} ms)` : row[0]!,
+      ...row.slice(1, -1),
+      ...(check ? [capacityCheckCell(c.transports[i]!, c, checks)] : []),
+      row.at(-1)!,
+    ]);
+    const base = capacityColumns(c);
+    const columns = check ? [...base.slice(0, -1), 'held twice as long', base.at(-1)!] : base;
+    out.push(markdownTable(columns, columns.map((_, i) => i > 0 && i < columns.length - (check ? 2 : 1)), rows), '');
   }
   return out.join('\n');
 };

@@ -356,3 +356,29 @@ test('capacity takes --pattern like a run, broadcast unless asked, and refuses a
   assert.equal(parseCapacityArgs(['--by', 'rate', '--pattern', 'staggered']).pattern, 'staggered');
   assert.throws(() => parseCapacityArgs(['--pattern', 'sometimes']), /--pattern/);
 });
+
+test('the capacity table with check runs beside it: each count search row says whether its count held twice as long', async () => {
+  const { renderDocument } = await import('../reports/docs.js');
+  const { readFileSync } = await import('node:fs');
+  const { gunzipSync } = await import('node:zlib');
+  const { packageRoot } = await import('../harness/paths.js');
+  const cap = JSON.parse(gunzipSync(readFileSync(`${packageRoot}/docs/results/capacity-2026-11-21.json.gz`)).toString('utf8')) as ResultsFile;
+  const quick = JSON.parse(readFileSync(`${packageRoot}/test/fixtures/results-quick-small.json`, 'utf8')) as ResultsFile;
+  const max = (t: string) => cap.capacity!.transports.find((x) => x.transport === t)!.maxClients;
+  const steady = (state: 'sustained' | 'overloaded') => ({ state, reason: 'x', seconds: 20, slopeMsPerS: 0, riseMs: 0, toleranceMs: 50, firstThirdMeanMs: 1, lastThirdMeanMs: 1 });
+  const run = (t: string, windowS: number, state: 'sustained' | 'overloaded', p99: number) => {
+    const r = structuredClone(quick.runs.find((x) => x.transport === t)!) as CompletedTransportRun;
+    return { ...r, clients: max(t), windowS, steady: steady(state), latencyMs: { ...r.latencyMs, p99 }, messages: { ...r.messages, lost: 0 } };
+  };
+  // The search held each probe 10 s: a 20 s run checks it, a 10 s one does not.
+  const checks = { ...quick, runs: [run('short-polling', 20, 'sustained', 640), run('long-polling', 20, 'overloaded', 1400), run('sse', 10, 'sustained', 100)] } as ResultsFile;
+  const doc = '<!-- pushbench:begin capacity-table source=docs/results/c.json,docs/results/k.json -->\n<!-- pushbench:end -->';
+  const out = renderDocument(doc, 'docs/scale.md', new Map([
+    ['docs/results/c.json', { kind: 'run' as const, source: 'docs/results/c.json', results: cap }],
+    ['docs/results/k.json', { kind: 'run' as const, source: 'docs/results/k.json', results: checks }],
+  ])).text;
+  assert.match(out, /\| transport \| max clients \| first failed \| p99 ms at max \| probes \| held twice as long \| limited by \|/);
+  assert.match(out, /\| short-polling \(500 ms\) \| 18,785 \| 19,461 \| 663\.0 \| 14 \| \*\*sustained\*\* over 20 s \(p99 640 ms\) \| server CPU/);
+  assert.match(out, /\| long-polling \| [\d,]+ \| [\d,]+ \| [\d.]+ \| \d+ \| \*\*OVERLOADED\*\* over 20 s \(p99 1,400 ms, over 1,000 ms\) \|/);
+  assert.match(out, /\| sse \| [\d,]+ \| [-\d,]+ \| [-\d.]+ \| \d+ \| not checked \|/);
+});
