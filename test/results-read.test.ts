@@ -10,7 +10,9 @@ import { decodeHistogram, encodeHistogram, newHistogram, recordUs } from '../res
 import { resultsJson } from '../results/io.js';
 import { kindOf, parseFile, readFile } from '../results/read.js';
 
-const committed = ['docs/results', 'docs/results/kaazing-2026-12-01', 'baselines', 'baselines/proof', 'test/fixtures'].flatMap((d) =>
+// docs/results and every folder in it (a study's or a server comparison's files live in one of their own).
+const published = ['docs/results', ...readdirSync(path.join(packageRoot, 'docs/results'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `docs/results/${e.name}`)];
+const committed = [...published, 'baselines', 'baselines/proof', 'test/fixtures'].flatMap((d) =>
   readdirSync(path.join(packageRoot, d))
     .filter((n) => n.endsWith('.json') || n.endsWith('.json.gz'))
     .map((n) => path.join(packageRoot, d, n)),
