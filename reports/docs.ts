@@ -419,8 +419,8 @@ function capacityOf(f: { source: string; results: ResultsFile }, part: Part, doc
  * transport's largest sustained count at least twice as long as the search's probes, judged as every run is.
  */
 function capacityCheckCell(t: TransportCapacity, c: CapacityResults, checks: readonly TransportRun[]): string {
-  const r = checks.find((x) => x.transport === t.transport && x.clients === t.maxClients && x.state === 'completed' && x.windowS >= 2 * c.durationS);
-  if (!r || r.state !== 'completed') return 'not checked';
+  const r = checks.find((x): x is CompletedTransportRun => x.state === 'completed' && x.transport === t.transport && x.clients === t.maxClients && x.windowS >= 2 * c.durationS);
+  if (!r) return 'not checked';
   const verdict = r.steady?.state === 'sustained' && r.messages.lost === 0 ? '**sustained**' : r.steady?.state === 'overloaded' ? '**OVERLOADED**' : r.messages.lost > 0 ? 'lossy' : 'not judged';
   const over = r.latencyMs.p99 > c.p99Ms ? `, over ${int(c.p99Ms)} ms` : '';
   return `${verdict} over ${int(r.windowS)} s (p99 ${ms(r.latencyMs.p99)}${over}${r.machine?.saturated ? ', machine saturated' : ''})`;
@@ -431,6 +431,7 @@ const capacityTable: Renderer = (inputs, part, doc) => {
   // Run files beside the capacity files are checks: each transport's capacity held twice as long.
   const files = all.filter((f) => f.results.capacity);
   const checks = all.filter((f) => !f.results.capacity).flatMap((f) => f.results.runs);
+  // No capacity file among the sources: capacityOf refuses the first with its one-line reason.
   if (files.length === 0) capacityOf(all[0]!, part, doc);
   const out = [provenance(all, doc), ''];
   for (const f of files) {

@@ -1,5 +1,5 @@
 /** The table of a `pushbench floor` results file: a pure function, shared by the command and `pushbench docs`. */
-import type { FloorResults } from '../results/floor.js';
+import { isSpreadPoint, type FloorResults } from '../results/floor.js';
 
 const us = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const cores = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
@@ -9,7 +9,7 @@ export function formatFloorTable(results: FloorResults): string {
   const head = ['connections', 'processes', 'messages', 'sender user µs', 'sender sys µs', 'sender µs/msg', 'sender cores', 'receiver user µs', 'receiver sys µs', 'receiver µs/msg', 'receiver cores'];
   const rows = results.points.map((p) => [
     p.connections.toLocaleString('en-US'),
-    p.senders !== undefined || p.receivers !== undefined ? `${p.senders ?? 1} + ${p.receivers ?? 1}` : '1 + 1',
+    `${p.senders ?? 1} + ${p.receivers ?? 1}`,
     p.messages.toLocaleString('en-US'),
     us(p.sender.userUsPerMessage),
     us(p.sender.systemUsPerMessage),
@@ -28,7 +28,7 @@ export function formatFloorTable(results: FloorResults): string {
  * machine with a higher open-files limit holds more in one process, so points spread over processes are left out).
  */
 export function floorReference(results: FloorResults): { senderUsPerMessage: number; receiverUsPerMessage: number; connections: number } | null {
-  const p = results.points.filter((x) => x.senders === undefined && x.receivers === undefined).sort((a, b) => b.connections - a.connections)[0];
+  const p = results.points.filter((x) => !isSpreadPoint(x)).sort((a, b) => b.connections - a.connections)[0];
   if (!p) return null;
   return { senderUsPerMessage: p.sender.cpuUsPerMessage, receiverUsPerMessage: p.receiver.cpuUsPerMessage, connections: p.connections };
 }

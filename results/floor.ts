@@ -34,6 +34,9 @@ export interface FloorPoint {
   receiver: FloorCost;
 }
 
+/** Whether a point was measured spread over several processes (else one sender and one receiver). */
+export const isSpreadPoint = (p: FloorPoint): boolean => p.senders !== undefined || p.receivers !== undefined;
+
 export interface FloorResults {
   tool: 'pushbench';
   kind: 'floor';

@@ -7,12 +7,12 @@ import { machineLimits } from '../measure/environment.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatHelp, parseOptions, wantsHelp, type OptionTable } from '../options.js';
 import { floorMaxConnections, floorSplit, measureFloor } from '../measure/floor.js';
-
-/** The largest count `--counts` takes (the mission's 100,000 with room to spare); the plan still has to hold it. */
-const MAX_FLOOR_CONNECTIONS = 1_000_000;
 import { writeResults } from '../../results/io.js';
 import { formatFloorTable } from '../../reports/floor.js';
 import { isStopping } from '../run/children.js';
+
+/** The largest count `--counts` takes (the mission's 100,000 with room to spare); the plan still has to hold it. */
+const MAX_FLOOR_CONNECTIONS = 1_000_000;
 
 export const summary = 'measure the CPU floor of a bare sender and receiver on loopback: pushbench floor [flags]';
 

@@ -10,7 +10,7 @@ import { FD_RESERVE, planRun, type Limits } from '../run/plan.js';
 import { readdirSync } from 'node:fs';
 import { readFile } from '../../results/read.js';
 import path from 'node:path';
-import { FLOOR_SCHEMA_VERSION, type FloorCost, type FloorPoint, type FloorResults } from '../../results/floor.js';
+import { FLOOR_SCHEMA_VERSION, isSpreadPoint, type FloorCost, type FloorPoint, type FloorResults } from '../../results/floor.js';
 import type { Environment, ResultsFile, RunOptions } from '../../results/types.js';
 import { packageRoot } from '../paths.js';
 import { writeResults } from '../../results/io.js';
@@ -177,48 +177,38 @@ export interface FloorReference {
   clients: { connections: number; usPerMessage: number; processes?: number };
 }
 
-/**
- * The one-sender, one-receiver point of a floor file nearest a per-process connection count (on a log scale: 10k is
- * nearer 19k than 1k).
- */
+/** Among `points`, the one nearest `connections` on a log scale (10k is nearer 19k than 1k), or null when none. */
+function nearest(points: readonly FloorPoint[], connections: number): FloorPoint | null {
+  let best: FloorPoint | null = null;
+  for (const p of points) {
+    if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
+  }
+  return best;
+}
+
+/** The one-sender, one-receiver point of a floor file nearest a per-process connection count. */
 export function nearestFloorPoint(points: readonly FloorPoint[], connections: number): FloorPoint | null {
-  let best: FloorPoint | null = null;
-  for (const p of points) {
-    if (p.senders !== undefined || p.receivers !== undefined) continue;
-    if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
-  }
-  return best;
+  return nearest(points.filter((p) => !isSpreadPoint(p)), connections);
 }
 
 /**
- * The point measured with exactly `senders` sender and `receivers` receiver processes nearest `connections` in all
- * (log scale), or null when the file has none with that split.
- */
-export function matchingSplitPoint(points: readonly FloorPoint[], connections: number, senders: number, receivers: number): FloorPoint | null {
-  let best: FloorPoint | null = null;
-  for (const p of points) {
-    if ((p.senders ?? 1) !== senders || (p.receivers ?? 1) !== receivers || (p.senders === undefined && p.receivers === undefined)) continue;
-    if (!best || Math.abs(Math.log(p.connections / connections)) < Math.abs(Math.log(best.connections / connections))) best = p;
-  }
-  return best;
-}
-
-/**
- * The reference for a run of `clients` clients whose busiest server process holds `serverConnections` and busiest
- * worker `workerClients`. A run of several server processes or client workers is held against a point measured with
- * as many senders and receivers, when the file has one; otherwise (and for a one-process run) each side against the
- * one-process point nearest its per-process count: the sender's cost for the server, the receiver's for the clients.
+ * The reference for a run of `clients` clients over `serverProcesses` server processes and `clientWorkers` workers.
+ * A run of several is held against the spread point measured with as many senders and receivers (nearest in clients),
+ * when the file has one; otherwise each side against the one-process point nearest its per-process count: the
+ * sender's cost for the server, the receiver's for the clients.
  */
 export function floorReferenceFor(
   floor: FloorResults,
   file: string,
-  serverConnections: number,
-  workerClients: number,
-  run: { clients: number; serverProcesses: number; clientWorkers: number } = { clients: 0, serverProcesses: 1, clientWorkers: 1 },
+  run: { clients: number; serverProcesses: number; clientWorkers: number },
 ): FloorReference | null {
-  const split = run.serverProcesses > 1 || run.clientWorkers > 1 ? matchingSplitPoint(floor.points, Math.max(1, run.clients), run.serverProcesses, run.clientWorkers) : null;
-  const s = split ?? nearestFloorPoint(floor.points, Math.max(1, serverConnections));
-  const c = split ?? nearestFloorPoint(floor.points, Math.max(1, workerClients));
+  const clients = Math.max(1, run.clients);
+  const servers = Math.max(1, run.serverProcesses);
+  const workers = Math.max(1, run.clientWorkers);
+  const sameSplit = floor.points.filter((p) => isSpreadPoint(p) && (p.senders ?? 1) === servers && (p.receivers ?? 1) === workers);
+  const split = nearest(sameSplit, clients);
+  const s = split ?? nearestFloorPoint(floor.points, clients / servers);
+  const c = split ?? nearestFloorPoint(floor.points, clients / workers);
   if (!s || !c) return null;
   return {
     file,
@@ -265,11 +255,7 @@ export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuMo
 export function applyFloor(results: ResultsFile, floor: FloorResults, file: string): void {
   for (const run of results.runs) {
     if (run.state !== 'completed' || run.messages.delivered <= 0) continue;
-    const ref = floorReferenceFor(floor, file, run.clients / Math.max(1, run.server.processes), run.clients / Math.max(1, run.clientWorkers.processes), {
-      clients: run.clients,
-      serverProcesses: run.server.processes,
-      clientWorkers: run.clientWorkers.processes,
-    });
+    const ref = floorReferenceFor(floor, file, { clients: run.clients, serverProcesses: run.server.processes, clientWorkers: run.clientWorkers.processes });
     if (!ref) continue;
     const serverUs = run.server.cpuSecondsPerMessage * 1e6;
     const clientUs = (run.clientWorkers.cpuSeconds / run.messages.delivered) * 1e6;
