@@ -262,7 +262,10 @@ function direction(c: Check, o: Obj, key: string, at: string, optional = false):
 
 function loop(c: Check, o: Obj, key: string, at: string, optional = false): void {
   const l = c.sub(o, key, at, { optional });
-  if (l) c.nums(l, ['p50Ms', 'p99Ms', 'maxMs'], `${at}.${key}`);
+  if (l) {
+    c.nums(l, ['p50Ms', 'p99Ms', 'maxMs'], `${at}.${key}`);
+    c.num(l, 'resolutionMs', `${at}.${key}`, { min: 0, optional: true });
+  }
 }
 
 function processCost(c: Check, o: Obj, at: string): void {

@@ -405,6 +405,8 @@ export interface LoopDelayStats {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The sampling timer's period, ms (absent in files written before 2026-12-02, which sampled every 10 ms). */
+  resolutionMs?: number;
 }
 
 /**

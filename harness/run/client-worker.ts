@@ -5,7 +5,7 @@
 import { encodeHistogram } from '../../results/histogram.js';
 import { startOrDie, type FromWorker, type ToWorker, type WorkerConfig } from './ipc.js';
 import { connectBatch } from './plan.js';
-import { ProcessMeter, settledRss } from '../measure/proc-stats.js';
+import { CLIENT_LOOP_RESOLUTION_MS, ProcessMeter, settledRss } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { Tally, type SimClient } from '../transports/client.js';
 import { nowUs } from '../protocol/feed.js';
@@ -16,7 +16,7 @@ import { FaultWatch } from '../faults/watch.js';
 const send = (msg: FromWorker): void => {
   process.send?.(msg);
 };
-const meter = new ProcessMeter();
+const meter = new ProcessMeter(CLIENT_LOOP_RESOLUTION_MS);
 const tally = new Tally();
 const clients: SimClient[] = [];
 let doneCount = 0;

@@ -14,7 +14,7 @@ import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
 import { cpuSplit, MAX_CONNECTING, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
-import type { ProcessCostSample } from '../measure/proc-stats.js';
+import { worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
   DirectionBytes,
@@ -22,7 +22,6 @@ import type {
   H2FrameKindBytes,
   H2WireStats,
   LiveSample,
-  LoopDelayStats,
   MachineStats,
   MemoryStats,
   ResultsFile,
@@ -520,14 +519,6 @@ function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveS
   return { role, pid: cost.pid, cpuPercent: cost.wallSeconds > 0 ? (100 * cost.cpuSeconds) / cost.wallSeconds : 0, rssBytes: cost.rssBytes };
 }
 
-function worstLoop(samples: LoopDelayStats[]): LoopDelayStats {
-  return {
-    p50Ms: Math.max(0, ...samples.map((s) => s.p50Ms)),
-    p99Ms: Math.max(0, ...samples.map((s) => s.p99Ms)),
-    maxMs: Math.max(0, ...samples.map((s) => s.maxMs)),
-  };
-}
-
 const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const sameBytes = (a: { c2sBytes: number; s2cBytes: number }, b: { c2sBytes: number; s2cBytes: number }): boolean =>
   a.c2sBytes === b.c2sBytes && a.s2cBytes === b.s2cBytes;
@@ -662,7 +653,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
   const hist = mergeEncoded(c.reports.map((r) => r.tally.histogram));
   const clientCosts = c.reports.map((r) => r.cost);
   const busiest = clientCosts.reduce((a, s) => Math.max(a, s.wallSeconds > 0 ? s.cpuSeconds / s.wallSeconds : 0), 0);
-  const loop = worstLoop(clientCosts.map((s) => s.eventLoopDelay));
+  const loop = worstLoopDelay(clientCosts.map((s) => s.eventLoopDelay));
   // Second by second where the machine was sampled; the window's average only where it was not.
   const seconds = c.machineSamples && c.machineSamples.length > 2 ? busiestWorkerSeconds(perSecond(c.machineSamples).workerShares) : null;
   const cpuSaturated = seconds ? workerSaturated(seconds) : busiest >= SATURATED_SHARE;

@@ -18,7 +18,7 @@ import { H2Host } from '../transports/h2-server.js';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
-import { ProcessMeter, settledRss, type ProcessCostSample } from '../measure/proc-stats.js';
+import { ProcessMeter, settledRss, worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { makeStagger, type Stagger, type TransportServer } from '../transports/server.js';
 import { scheduleEvent, slotOf } from './pattern.js';
@@ -211,11 +211,7 @@ export function addCost(parts: readonly ProcessCostSample[], pid = process.pid):
     wallSeconds: Math.max(0, ...parts.map((p) => p.wallSeconds)),
     rssBytes: parts.reduce((a, p) => a + p.rssBytes, 0),
     maxRssBytes: Math.max(0, ...parts.map((p) => p.maxRssBytes)),
-    eventLoopDelay: {
-      p50Ms: Math.max(0, ...parts.map((p) => p.eventLoopDelay.p50Ms)),
-      p99Ms: Math.max(0, ...parts.map((p) => p.eventLoopDelay.p99Ms)),
-      maxMs: Math.max(0, ...parts.map((p) => p.eventLoopDelay.maxMs)),
-    },
+    eventLoopDelay: worstLoopDelay(parts.map((p) => p.eventLoopDelay)),
   };
 }
 
