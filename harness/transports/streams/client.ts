@@ -10,7 +10,7 @@
  */
 import { StreamModel } from './model.js';
 import { LineSplitter, ResponseParser, type ResponseHead, type ResponseSink } from '../../protocol/http1.js';
-import { Delivery, Lifecycle, h2Request, isH2, requestHead, responseHeadModel, type ClientContext, type ModelBytes, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, h2Request, isH2, requestHead, responseHeadModel, type ClientContext, type ConnectionReader, type ModelBytes, type SimClient } from '../client.js';
 import { H2ClientConnection } from '../../protocol/h2/client.js';
 import { h2Total } from '../../protocol/h2/frames.js';
 
@@ -46,7 +46,7 @@ function sharedModel(m: ModelBytes, sse: boolean): StreamModel {
   return model;
 }
 
-class StreamClient implements ResponseSink {
+class StreamClient implements ResponseSink, ConnectionReader {
   private readonly kind: 'sse' | 'stream';
   private readonly life: Lifecycle;
   private readonly delivery: Delivery;
@@ -93,7 +93,7 @@ class StreamClient implements ResponseSink {
     this.conn = null;
     this.parser = isH2(ctx) ? null : new ResponseParser(this);
     const s = life.open(
-      this.onRead,
+      this,
       this.connect,
       undefined,
       () => (this.requestBytes > 0 ? (s.bytesRead === 0 ? 'CLOSED_BEFORE_RESPONSE' : 'CLOSED_IN_RESPONSE') : null),
@@ -121,10 +121,11 @@ class StreamClient implements ResponseSink {
     s.write(req.text);
   };
 
-  private readonly onRead = (buf: Buffer, end: number): void => {
+  /** Every read of the connection (ConnectionReader): `buf[0, end)`, valid until the call returns. */
+  read(buf: Buffer, end: number): void {
     if (this.conn) this.conn.push(buf.subarray(0, end));
     else this.parser!.execute(buf, 0, end);
-  };
+  }
 
   onHead(head: ResponseHead): void {
     const { ctx, life, model } = this;

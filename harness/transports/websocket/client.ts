@@ -13,7 +13,7 @@ import zlib from 'node:zlib';
 import { WebSocketModel, wsAcceptKey } from './model.js';
 import { parseHead } from '../../protocol/http1.js';
 import { closeWebSocket, maskedFrame, WsFrameParser, type WsFrameSink } from '../../protocol/ws-frames.js';
-import { Delivery, Lifecycle, h2Request, isH2, requestHead, type ClientContext, type ModelBytes, type SimClient } from '../client.js';
+import { Delivery, Lifecycle, h2Request, isH2, requestHead, type ClientContext, type ConnectionReader, type ModelBytes, type SimClient } from '../client.js';
 import { H2ClientConnection } from '../../protocol/h2/client.js';
 import { h2Total } from '../../protocol/h2/frames.js';
 
@@ -46,7 +46,7 @@ function sharedModel(m: ModelBytes): WebSocketModel {
   return model;
 }
 
-class WebSocketClient implements WsFrameSink {
+class WebSocketClient implements WsFrameSink, ConnectionReader {
   private readonly life: Lifecycle;
   private readonly delivery: Delivery;
   private readonly model: WebSocketModel;
@@ -95,7 +95,7 @@ class WebSocketClient implements WsFrameSink {
     this.fragments = null;
     this.frames.reset();
     const s = life.open(
-      this.onRead,
+      this,
       this.connect,
       this.onClose,
       () => (this.open ? null : s.bytesRead === 0 ? 'CLOSED_BEFORE_HANDSHAKE' : 'CLOSED_IN_HANDSHAKE'),
@@ -148,14 +148,14 @@ class WebSocketClient implements WsFrameSink {
     if (!life.stopped) setTimeout(() => !life.stopped && this.connect(), life.retryMs());
   };
 
-  /** Every read of the connection: `buf[0, end)`, valid until the callback returns. */
-  private readonly onRead = (buf: Buffer, end: number): void => {
+  /** Every read of the connection (ConnectionReader): `buf[0, end)`, valid until the call returns. */
+  read(buf: Buffer, end: number): void {
     if (this.conn) return this.conn.push(buf.subarray(0, end));
     if (this.open) return this.frames.push(buf, 0, end);
     const head = this.pendingHead ? Buffer.concat([this.pendingHead, buf.subarray(0, end)]) : buf.subarray(0, end);
     const at = this.handshake(head);
     if (at >= 0) this.frames.push(head, at, head.length);
-  };
+  }
 
   /** Reads the 101 at the start of `buf`: where the frames begin, or -1 while the head is incomplete. */
   private handshake(buf: Buffer): number {
