@@ -582,6 +582,74 @@ const sustained: Renderer = (inputs, part, doc) => {
   return [provenance(files, doc), '', markdownTable(['transport', ...counts.map((c) => `${int(c)} clients`)], [false, ...counts.map(() => false)], rows)].join('\n');
 };
 
+/** Median of a non-empty list (mean of the middle two for an even count). */
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * How far each transport's server and clients are from the floor: per transport and client count, the median over the
+ * runs of CPU per message and of its multiple of the floor (`cpuFloor`, recorded by each run), their range, and whether
+ * the median is within the part's targets (`serverMax=1.1 clientMax=1.2`). Runs that hold no floor ratio are left out.
+ */
+const floorRatios: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const target = (key: string): number | null => {
+    const v = part.args[key];
+    if (v === undefined) return null;
+    const n = Number(v);
+    if (!(n > 0)) throw new DocsInputError(`${doc}:${part.line}: ${key}=${v} is not a positive multiple of the floor (e.g. ${key}=1.2)`);
+    return n;
+  };
+  const targets = { server: target('serverMax'), clients: target('clientMax') };
+  const runs = selectRuns(files.flatMap((f) => f.results.runs), part).filter(completed).filter((r) => r.cpuFloor);
+  if (runs.length === 0) throw new DocsInputError(`${doc}:${part.line}: no completed run in ${part.sources.join(', ')} holds a floor ratio (cpuFloor); measure them with a floor file present`);
+  const groups = new Map<string, CompletedTransportRun[]>();
+  for (const r of runs) {
+    const key = `${r.transport} ${r.clients}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const x = (n: number): string => `${fixed(n, 2)}×`;
+  const spread = (xs: number[]): string => (xs.length > 1 ? `${fixed(Math.min(...xs), 2)}–${fixed(Math.max(...xs), 2)}` : '-');
+  const verdict = (m: number, t: number | null): string => (t === null ? '' : m <= t ? ` (within ${fixed(t, 1)}×)` : ` (**above ${fixed(t, 1)}×**)`);
+  const rows = [...groups.values()].map((g) => {
+    const first = g[0]!;
+    const cf = (r: CompletedTransportRun) => r.cpuFloor!;
+    const server = g.map((r) => cf(r).serverRatio).filter((v): v is number => v != null);
+    const clients = g.map((r) => cf(r).clientRatio).filter((v): v is number => v != null);
+    const procs = (n: number | undefined, fallback: number): string => `${n ?? fallback}`;
+    return [
+      first.transport,
+      int(first.clients),
+      String(g.length),
+      `${procs(cf(first).serverFloorProcesses, 1)} + ${procs(cf(first).clientFloorProcesses, 1)}`,
+      fixed(medianOf(g.map((r) => r.server.cpuSecondsPerMessage * 1e6)), 2),
+      fixed(medianOf(g.map((r) => cf(r).serverFloorUsPerMessage)), 2),
+      server.length ? x(medianOf(server)) + verdict(medianOf(server), targets.server) : '-',
+      spread(server),
+      fixed(medianOf(g.map((r) => (r.clientWorkers.cpuSeconds / r.messages.delivered) * 1e6)), 2),
+      fixed(medianOf(g.map((r) => cf(r).clientFloorUsPerMessage)), 2),
+      clients.length ? x(medianOf(clients)) + verdict(medianOf(clients), targets.clients) : '-',
+      spread(clients),
+    ];
+  });
+  const floors = [...new Set(runs.map((r) => r.cpuFloor!.file))];
+  return [
+    provenance(files, doc),
+    '',
+    `Each run is held against the floor file it found (${floors.map((f) => `\`${path.posix.basename(f)}\``).join(', ')}); ` +
+      `the floor's sender for the server, its receiver for the clients, at the point named in the processes column (senders + receivers).`,
+    '',
+    markdownTable(
+      ['transport', 'clients', 'runs', 'floor processes', 'server µs/msg', 'floor sender µs', 'server × floor', 'range', 'clients µs/msg', 'floor receiver µs', 'clients × floor', 'range'],
+      [false, true, true, false, true, true, false, false, true, true, false, false],
+      rows,
+    ),
+  ].join('\n');
+};
+
 /** Where a floor file's figures come from: which file, when, on what machine. */
 function floorProvenance(source: string, f: FloorResults, doc: string): string {
   return (
@@ -741,6 +809,7 @@ const sizingPart: Renderer = (inputs, part, doc) => {
 const RENDERERS: Record<string, Renderer> = {
   'quick-table': quickTable,
   floor,
+  'floor-ratios': floorRatios,
   sustained,
   servers,
   'scale-table': scaleTable,

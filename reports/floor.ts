@@ -1,12 +1,24 @@
 /** The table of a `pushbench floor` results file: a pure function, shared by the command and `pushbench docs`. */
-import { isSpreadPoint, type FloorResults } from '../results/floor.js';
+import { isSpreadPoint, type FloorPoint, type FloorResults } from '../results/floor.js';
 
 const us = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const cores = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '-');
 
-/** A Markdown (or plain, for the terminal) table: one row per connection count, CPU per message on each side. */
+/** min–max of one side's CPU per message over a point's repeats, or '-' for a point measured once. */
+function range(p: FloorPoint, side: 'sender' | 'receiver'): string {
+  if (!p.repeats || p.repeats.length < 2) return '-';
+  const v = p.repeats.map((r) => r[side].cpuUsPerMessage).filter(Number.isFinite);
+  return v.length ? `${us(Math.min(...v))}–${us(Math.max(...v))}` : '-';
+}
+
+/**
+ * A Markdown (or plain, for the terminal) table: one row per connection count, CPU per message on each side. A file
+ * measured with `--repeat` shows the medians, how many measurements each is of, and their range.
+ */
 export function formatFloorTable(results: FloorResults): string {
+  const repeated = results.points.some((p) => (p.repeats?.length ?? 0) > 1);
   const head = ['connections', 'processes', 'messages', 'sender user µs', 'sender sys µs', 'sender µs/msg', 'sender cores', 'receiver user µs', 'receiver sys µs', 'receiver µs/msg', 'receiver cores'];
+  if (repeated) head.push('runs', 'sender range µs', 'receiver range µs');
   const rows = results.points.map((p) => [
     p.connections.toLocaleString('en-US'),
     `${p.senders ?? 1} + ${p.receivers ?? 1}`,
@@ -19,6 +31,7 @@ export function formatFloorTable(results: FloorResults): string {
     us(p.receiver.systemUsPerMessage),
     us(p.receiver.cpuUsPerMessage),
     cores(p.receiver.cores),
+    ...(repeated ? [String(p.repeats?.length ?? 1), range(p, 'sender'), range(p, 'receiver')] : []),
   ]);
   return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }

@@ -16,6 +16,12 @@ export interface FloorCost {
   cores: number;
 }
 
+/** One measurement of a point, kept when the point was measured more than once (`pushbench floor --repeat`). */
+export interface FloorSample {
+  sender: FloorCost;
+  receiver: FloorCost;
+}
+
 export interface FloorPoint {
   /**
    * Sockets held in all: by one sender and one receiver process, or, for a count above what one process may hold,
@@ -30,8 +36,14 @@ export interface FloorPoint {
   ticks: number;
   /** Frames delivered: connections × ticks, counted in bytes at the receiver. */
   messages: number;
+  /** Each side: the measurement itself, or, measured more than once, the median of each figure over `repeats`. */
   sender: FloorCost;
   receiver: FloorCost;
+  /**
+   * Every measurement of the point, in the order taken, when there was more than one. The repeats of all counts are
+   * interleaved (every count once, then every count again), so a change in the machine's load reaches them alike.
+   */
+  repeats?: FloorSample[];
 }
 
 /** Whether a point was measured spread over several processes (else one sender and one receiver). */
@@ -48,5 +60,7 @@ export interface FloorResults {
   frameBytes: number;
   rate: number;
   durationS: number;
+  /** Measurements of every point (`--repeat`), absent for one. */
+  repeat?: number;
   points: FloorPoint[];
 }

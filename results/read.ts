@@ -586,16 +586,21 @@ function floor(c: Check, o: Obj): FloorResults {
   for (const k of ['startedAt', 'finishedAt']) c.str(o, k, '');
   environment(c, o, '', true);
   c.nums(o, ['frameBytes', 'rate', 'durationS'], '', { min: 0 });
+  c.num(o, 'repeat', '', { int: true, min: 1, optional: true });
   c.list(o, 'points', '')!.forEach((raw, i) => {
     const f = `points[${i}]`;
     const p = c.obj(raw, f);
     c.nums(p, ['connections', 'ticks', 'messages'], f, { int: true, min: 0 });
     c.nums(p, ['senders', 'receivers'], f, { int: true, min: 1, optional: true });
-    for (const side of ['sender', 'receiver']) {
-      const s = c.sub(p, side, f)!;
-      // A side that delivered nothing has NaN costs, which JSON writes as null.
-      for (const k of ['userUsPerMessage', 'systemUsPerMessage', 'cpuUsPerMessage', 'cores']) c.num(s, k, `${f}.${side}`, { min: 0, nullable: true });
-    }
+    const sides = (o: Obj, at: string): void => {
+      for (const side of ['sender', 'receiver']) {
+        const s = c.sub(o, side, at)!;
+        // A side that delivered nothing has NaN costs, which JSON writes as null.
+        for (const k of ['userUsPerMessage', 'systemUsPerMessage', 'cpuUsPerMessage', 'cores']) c.num(s, k, `${at}.${side}`, { min: 0, nullable: true });
+      }
+    };
+    sides(p, f);
+    c.list(p, 'repeats', f, { optional: true })?.forEach((r, j) => sides(c.obj(r, `${f}.repeats[${j}]`), `${f}.repeats[${j}]`));
   });
   return o as unknown as FloorResults;
 }

@@ -6,10 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { distHarnessDir } from '../harness/paths.js';
-import { floorCost, floorFrame, floorMaxConnections, floorRatio } from '../harness/measure/floor.js';
+import { combineFloorPoints, floorCost, floorFrame, floorMaxConnections, floorRatio } from '../harness/measure/floor.js';
 import { wsFrameHeaderBytes } from '../harness/protocol/framing.js';
 import { formatFloorTable, floorReference } from '../reports/floor.js';
 import type { FloorResults } from '../results/floor.js';
+import type { CompletedTransportRun, ResultsFile } from '../results/types.js';
+import { readFile } from '../results/read.js';
 
 test('floorCost divides user and system CPU by messages and CPU by the wall time', () => {
   const c = floorCost({ userUs: 30_000, systemUs: 90_000, wallS: 2 }, 10_000);
@@ -51,6 +53,27 @@ test('the reference is the point with the most connections; the table has one ro
   assert.equal(formatFloorTable(results).split('\n').length, 4);
 });
 
+test('a point measured several times holds the median of each figure and every measurement', () => {
+  const side = (cpu: number) => ({ userUsPerMessage: cpu / 4, systemUsPerMessage: (3 * cpu) / 4, cpuUsPerMessage: cpu, cores: cpu / 100 });
+  const point = (s: number, r: number) => ({ connections: 10_000, ticks: 10, messages: 100_000, sender: side(s), receiver: side(r) });
+  const one = point(12, 6);
+  assert.equal(combineFloorPoints([one]), one, 'one measurement is the point as it is');
+  const p = combineFloorPoints([point(12, 6), point(10, 8), point(14, 5)]);
+  assert.equal(p.sender.cpuUsPerMessage, 12);
+  assert.equal(p.receiver.cpuUsPerMessage, 6);
+  assert.equal(p.receiver.userUsPerMessage, 1.5);
+  assert.equal(p.repeats?.length, 3);
+  assert.deepEqual(p.repeats?.map((r) => r.receiver.cpuUsPerMessage), [6, 8, 5], 'kept in the order taken');
+  // An even count: the mean of the middle two.
+  assert.equal(combineFloorPoints([point(10, 6), point(14, 8)]).sender.cpuUsPerMessage, 12);
+  assert.throws(() => combineFloorPoints([]), /no floor measurement/);
+  // The table says how many measurements each row is the median of, and their range.
+  const table = formatFloorTable({ points: [p, point(20, 10)] } as unknown as FloorResults).split('\n');
+  assert.match(table[0]!, /\| runs \| sender range µs \| receiver range µs \|$/);
+  assert.match(table[2]!, /\| 3 \| 10\.00–14\.00 \| 5\.00–8\.00 \|$/);
+  assert.match(table[3]!, /\| 1 \| - \| - \|$/);
+});
+
 test('pushbench floor measures every count and writes a floor results file', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-'));
   const file = path.join(dir, 'floor.json');
@@ -70,6 +93,27 @@ test('pushbench floor measures every count and writes a floor results file', () 
     ],
   );
   for (const p of results.points) assert.ok(p.sender.cpuUsPerMessage > 0 && p.receiver.cpuUsPerMessage > 0);
+});
+
+test('pushbench floor --repeat measures every count that many times and keeps each measurement', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-'));
+  const file = path.join(dir, 'floor.json');
+  const r = spawnSync(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'floor', '--counts', '20,30', '--duration', '1', '--rate', '2', '--repeat', '2', '--json', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /round 2 of 2: 30 connections/);
+  const results = readFile(file, ['floor']);
+  assert.equal(results.repeat, 2);
+  for (const p of results.points) {
+    assert.equal(p.repeats?.length, 2);
+    const rs = p.repeats!.map((x) => x.receiver.cpuUsPerMessage);
+    assert.ok(Math.abs(p.receiver.cpuUsPerMessage - (rs[0]! + rs[1]!) / 2) < 1e-9, 'the median of two is their mean');
+  }
+  const bad = spawnSync(process.execPath, [path.join(distHarnessDir, 'cli.js'), 'floor', '--repeat', '0'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr.trim(), /^pushbench: --repeat 0 is not a whole number from 1 to 50$/);
 });
 
 test('pushbench floor refuses a count above the largest it measures', () => {
@@ -183,4 +227,38 @@ test('pushbench floor spreads sockets over several senders and receivers and cou
   const p = await measureFloorPoint({ counts: [], host: '127.0.0.1', payloadBytes: 21, rate: 2, durationS: 1 }, 31, { senders: 3, receivers: 2 });
   assert.deepEqual([p.connections, p.senders, p.receivers, p.ticks, p.messages], [31, 3, 2, 2, 62]);
   assert.ok(p.sender.cpuUsPerMessage > 0 && p.receiver.cpuUsPerMessage > 0);
+});
+
+test('the floor-ratios part: per transport and count, the median multiple of the floor over the runs, its range, and the targets', async () => {
+  const { renderDocument } = await import('../reports/docs.js');
+  const { packageRoot } = await import('../harness/paths.js');
+  const quick = JSON.parse(readFileSync(`${packageRoot}/test/fixtures/results-quick-small.json`, 'utf8')) as ResultsFile;
+  // Server 12 µs and clients 7 µs per message against a floor of 10 + 5: 1.2× and 1.4×; the other runs around them.
+  const at = (transport: string, serverUs: number, clientUs: number): CompletedTransportRun => {
+    const r = structuredClone(quick.runs.find((x) => x.transport === transport)!) as CompletedTransportRun;
+    const delivered = 100_000;
+    return {
+      ...r,
+      clients: 10_000,
+      messages: { ...r.messages, delivered },
+      server: { ...r.server, cpuSecondsPerMessage: serverUs / 1e6 },
+      clientWorkers: { ...r.clientWorkers, cpuSeconds: (clientUs * delivered) / 1e6 },
+      cpuFloor: {
+        file: 'docs/results/floor.json', floorStartedAt: '2026-12-02T00:00:00.000Z',
+        serverFloorUsPerMessage: 10, serverFloorConnections: 10_000, clientFloorUsPerMessage: 5, clientFloorConnections: 10_000,
+        serverRatio: serverUs / 10, clientRatio: clientUs / 5,
+      },
+    };
+  };
+  const runs = [at('websocket', 12, 7), at('websocket', 10.5, 5.5), at('websocket', 13, 8), at('sse', 10.5, 5.5)];
+  const source = 'docs/results/ratios.json';
+  const inputs = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs } }]]);
+  const doc = `<!-- pushbench:begin floor-ratios source=${source} serverMax=1.1 clientMax=1.2 -->\n<!-- pushbench:end -->\n`;
+  const out = renderDocument(doc, 'docs/scale.md', inputs).text;
+  assert.match(out, /held against the floor file it found \(`floor\.json`\)/);
+  assert.match(out, /\| websocket \| 10,000 \| 3 \| 1 \+ 1 \| 12\.00 \| 10\.00 \| 1\.20× \(\*\*above 1\.1×\*\*\) \| 1\.05–1\.30 \| 7\.00 \| 5\.00 \| 1\.40× \(\*\*above 1\.2×\*\*\) \| 1\.10–1\.60 \|/);
+  assert.match(out, /\| sse \| 10,000 \| 1 \| 1 \+ 1 \| 10\.50 \| 10\.00 \| 1\.05× \(within 1\.1×\) \| - \| 5\.50 \| 5\.00 \| 1\.10× \(within 1\.2×\) \| - \|/);
+  assert.throws(() => renderDocument(doc.replace('serverMax=1.1', 'serverMax=near'), 'docs/scale.md', inputs), /serverMax=near is not a positive multiple of the floor/);
+  const bare = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs: runs.map((r) => ({ ...r, cpuFloor: undefined })) } }]]);
+  assert.throws(() => renderDocument(doc, 'docs/scale.md', bare), /no completed run in docs\/results\/ratios\.json holds a floor ratio/);
 });

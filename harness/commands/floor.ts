@@ -13,6 +13,8 @@ import { isStopping } from '../run/children.js';
 
 /** The largest count `--counts` takes (the mission's 100,000 with room to spare); the plan still has to hold it. */
 const MAX_FLOOR_CONNECTIONS = 1_000_000;
+/** More measurements than this of every count would take hours at the larger counts without narrowing the median much. */
+const MAX_FLOOR_REPEAT = 50;
 
 export const summary = 'measure the CPU floor of a bare sender and receiver on loopback: pushbench floor [flags]';
 
@@ -27,6 +29,13 @@ const OPTIONS: OptionTable = {
   '--duration': { key: 'duration', spec: { kind: 'string' }, help: 'seconds of broadcasting per count', short: '-d', value: 'S', default: '10' },
   '--rate': { key: 'rate', spec: { kind: 'string' }, help: 'broadcasts per second', short: '-r', value: 'MSG/S', default: '1' },
   '--payload': { key: 'payload', spec: { kind: 'string' }, help: 'payload of each frame, 16 to 125 (21: a 23-byte frame)', short: '-p', value: 'BYTES', default: '21' },
+  '--repeat': {
+    key: 'repeat',
+    spec: { kind: 'string' },
+    help: 'measure every count N times, interleaved (all counts, then all again); each point is then the median of its N, every measurement kept',
+    value: 'N',
+    default: '1',
+  },
   '--json': { key: 'json', spec: { kind: 'string' }, help: 'results file', short: '-j', value: 'FILE', default: 'results/floor-<time>.json' },
 };
 
@@ -37,7 +46,7 @@ export function help(): string {
       'Measures the CPU per message of a bare node:net sender (one prepared WebSocket frame written to every socket per\n' +
       'tick) and a bare receiver (onread into one shared buffer), each in its own process, at each connection count.',
     table: OPTIONS,
-    examples: ['pushbench floor --counts 1000,10000 --duration 5', 'pushbench floor --counts 1000,10000,max,100000'],
+    examples: ['pushbench floor --counts 1000,10000 --duration 5', 'pushbench floor --counts 1000,10000,max,100000', 'pushbench floor --counts 10000 --repeat 5'],
   });
 }
 
@@ -48,8 +57,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const parsed = parseOptions(OPTIONS, argv, 'floor');
   if (parsed.positionals.length > 0) throw new UsageError(`unknown argument "${parsed.positionals[0]}"; see pushbench floor --help`);
-  const given = parsed.values as { counts?: string; duration?: string; rate?: string; payload?: string; json?: string };
-  const values = { counts: given.counts ?? '1000,10000,max', duration: given.duration ?? '10', rate: given.rate ?? '1', payload: given.payload ?? '21', json: given.json };
+  const given = parsed.values as { counts?: string; duration?: string; rate?: string; payload?: string; repeat?: string; json?: string };
+  const values = { counts: given.counts ?? '1000,10000,max', duration: given.duration ?? '10', rate: given.rate ?? '1', payload: given.payload ?? '21', repeat: given.repeat ?? '1', json: given.json };
   const num = (flag: string, v: string, min: number, max: number, int = false): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) {
@@ -65,10 +74,11 @@ export async function main(argv: string[]): Promise<number> {
   const durationS = num('duration', values.duration!, 1, 600);
   const rate = num('rate', values.rate!, 0.1, 100);
   const payloadBytes = num('payload', values.payload!, 16, 125, true);
+  const repeat = num('repeat', values.repeat, 1, MAX_FLOOR_REPEAT, true);
   const file = path.resolve(values.json ?? path.join('results', `floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`));
-  const results = await measureFloor({ counts, host: '127.0.0.1', payloadBytes, rate, durationS }, (count, split) =>
+  const results = await measureFloor({ counts, host: '127.0.0.1', payloadBytes, rate, durationS, repeat }, (count, split, round, rounds) =>
     process.stderr.write(
-      `floor: ${count.toLocaleString('en-US')} connections${split.senders > 1 || split.receivers > 1 ? ` over ${split.senders} senders and ${split.receivers} receivers` : ''}, ${durationS} s at ${rate}/s ...\n`,
+      `floor: ${rounds > 1 ? `round ${round + 1} of ${rounds}: ` : ''}${count.toLocaleString('en-US')} connections${split.senders > 1 || split.receivers > 1 ? ` over ${split.senders} senders and ${split.receivers} receivers` : ''}, ${durationS} s at ${rate}/s ...\n`,
     ),
   );
   if (isStopping()) return EXIT.interrupted;

@@ -10,7 +10,8 @@ import { FD_RESERVE, planRun, type Limits } from '../run/plan.js';
 import { readdirSync } from 'node:fs';
 import { readFile } from '../../results/read.js';
 import path from 'node:path';
-import { FLOOR_SCHEMA_VERSION, isSpreadPoint, type FloorCost, type FloorPoint, type FloorResults } from '../../results/floor.js';
+import { FLOOR_SCHEMA_VERSION, isSpreadPoint, type FloorCost, type FloorPoint, type FloorResults, type FloorSample } from '../../results/floor.js';
+import { median } from '../compare/stats.js';
 import type { Environment, ResultsFile, RunOptions } from '../../results/types.js';
 import { packageRoot } from '../paths.js';
 import { writeResults } from '../../results/io.js';
@@ -80,6 +81,8 @@ export interface FloorOptions {
   payloadBytes: number;
   rate: number;
   durationS: number;
+  /** Measurements of every count, interleaved; each point then holds the medians (default 1). */
+  repeat?: number;
 }
 
 type FloorChild = Child<FloorToChild, FloorFromChild>;
@@ -303,17 +306,42 @@ export async function floorForRun(
   return { file, floor };
 }
 
-/** Measures every count in turn into one floor results file. */
-export async function measureFloor(opts: FloorOptions, onPoint?: (count: number, split: FloorSplit) => void): Promise<FloorResults> {
+/** Each figure of a side: the median over the samples. */
+function medianCost(costs: readonly FloorCost[]): FloorCost {
+  const m = (k: keyof FloorCost): number => median(costs.map((c) => c[k]));
+  return { userUsPerMessage: m('userUsPerMessage'), systemUsPerMessage: m('systemUsPerMessage'), cpuUsPerMessage: m('cpuUsPerMessage'), cores: m('cores') };
+}
+
+/**
+ * One point out of several measurements of the same count: each side's figures are the medians, and every
+ * measurement is kept (`repeats`). A single measurement is the point as it is.
+ */
+export function combineFloorPoints(measured: readonly FloorPoint[]): FloorPoint {
+  const first = measured[0];
+  if (!first) throw new RangeError('no floor measurement to combine');
+  if (measured.length === 1) return first;
+  const repeats: FloorSample[] = measured.map((p) => ({ sender: p.sender, receiver: p.receiver }));
+  return { ...first, sender: medianCost(repeats.map((r) => r.sender)), receiver: medianCost(repeats.map((r) => r.receiver)), repeats };
+}
+
+/**
+ * Measures every count into one floor results file; with `repeat`, every count once per round, the rounds one after
+ * another, so each count's measurements are spread over the whole time the command runs.
+ */
+export async function measureFloor(opts: FloorOptions, onPoint?: (count: number, split: FloorSplit, round: number, rounds: number) => void): Promise<FloorResults> {
   const startedAt = new Date().toISOString();
   const env = environment();
   const limits = machineLimits();
-  const points: FloorPoint[] = [];
-  for (const count of opts.counts) {
-    const split = floorSplit(count, limits);
-    onPoint?.(count, split);
-    points.push(await measureFloorPoint(opts, count, split));
+  const rounds = Math.max(1, opts.repeat ?? 1);
+  const measured: FloorPoint[][] = opts.counts.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, count] of opts.counts.entries()) {
+      const split = floorSplit(count, limits);
+      onPoint?.(count, split, round, rounds);
+      measured[i]!.push(await measureFloorPoint(opts, count, split));
+    }
   }
+  const points = measured.map(combineFloorPoints);
   return {
     tool: 'pushbench',
     kind: 'floor',
@@ -324,6 +352,7 @@ export async function measureFloor(opts: FloorOptions, onPoint?: (count: number,
     frameBytes: opts.payloadBytes + 2,
     rate: opts.rate,
     durationS: opts.durationS,
+    ...(rounds > 1 ? { repeat: rounds } : {}),
     points,
   };
 }
