@@ -619,12 +619,17 @@ const floorRatios: Renderer = (inputs, part, doc) => {
     const cf = (r: CompletedTransportRun) => r.cpuFloor!;
     const server = g.map((r) => cf(r).serverRatio).filter((v): v is number => v != null);
     const clients = g.map((r) => cf(r).clientRatio).filter((v): v is number => v != null);
-    const procs = (n: number | undefined, fallback: number): string => `${n ?? fallback}`;
+    const f = cf(first);
+    // The floor point each side was held against: one point when the run matched a spread point, else each side's own.
+    const point =
+      f.serverFloorConnections === f.clientFloorConnections
+        ? `${int(f.serverFloorConnections)} sockets, ${f.serverFloorProcesses ?? 1} + ${f.clientFloorProcesses ?? 1}`
+        : `${int(f.serverFloorConnections)} / ${int(f.clientFloorConnections)} sockets, 1 + 1`;
     return [
       first.transport,
       int(first.clients),
       String(g.length),
-      `${procs(cf(first).serverFloorProcesses, 1)} + ${procs(cf(first).clientFloorProcesses, 1)}`,
+      point,
       fixed(medianOf(g.map((r) => r.server.cpuSecondsPerMessage * 1e6)), 2),
       fixed(medianOf(g.map((r) => cf(r).serverFloorUsPerMessage)), 2),
       server.length ? x(medianOf(server)) + verdict(medianOf(server), targets.server) : '-',
@@ -640,10 +645,11 @@ const floorRatios: Renderer = (inputs, part, doc) => {
     provenance(files, doc),
     '',
     `Each run is held against the floor file it found (${floors.map((f) => `\`${path.posix.basename(f)}\``).join(', ')}); ` +
-      `the floor's sender for the server, its receiver for the clients, at the point named in the processes column (senders + receivers).`,
+      `the floor's sender for the server, its receiver for the clients, at the point in the floor point column: its sockets, and its senders + receivers ` +
+      `(two socket counts: the one-process points nearest each side's per-process count).`,
     '',
     markdownTable(
-      ['transport', 'clients', 'runs', 'floor processes', 'server µs/msg', 'floor sender µs', 'server × floor', 'range', 'clients µs/msg', 'floor receiver µs', 'clients × floor', 'range'],
+      ['transport', 'clients', 'runs', 'floor point', 'server µs/msg', 'floor sender µs', 'server × floor', 'range', 'clients µs/msg', 'floor receiver µs', 'clients × floor', 'range'],
       [false, true, true, false, true, true, false, false, true, true, false, false],
       rows,
     ),

@@ -250,14 +250,21 @@ test('the floor-ratios part: per transport and count, the median multiple of the
       },
     };
   };
-  const runs = [at('websocket', 12, 7), at('websocket', 10.5, 5.5), at('websocket', 13, 8), at('sse', 10.5, 5.5)];
+  // 100,000 clients held against a point spread over 7 + 10 processes; 60,000 against each side's nearest one-process point.
+  const spread = { ...at('websocket', 11, 6), clients: 100_000 };
+  spread.cpuFloor = { ...spread.cpuFloor!, serverFloorConnections: 100_000, clientFloorConnections: 100_000, serverFloorProcesses: 7, clientFloorProcesses: 10 };
+  const nearest = { ...at('sse', 11, 6), clients: 60_000 };
+  nearest.cpuFloor = { ...nearest.cpuFloor!, serverFloorConnections: 19_936, clientFloorConnections: 10_000 };
+  const runs = [at('websocket', 12, 7), at('websocket', 10.5, 5.5), at('websocket', 13, 8), at('sse', 10.5, 5.5), spread, nearest];
   const source = 'docs/results/ratios.json';
   const inputs = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs } }]]);
   const doc = `<!-- pushbench:begin floor-ratios source=${source} serverMax=1.1 clientMax=1.2 -->\n<!-- pushbench:end -->\n`;
   const out = renderDocument(doc, 'docs/scale.md', inputs).text;
   assert.match(out, /held against the floor file it found \(`floor\.json`\)/);
-  assert.match(out, /\| websocket \| 10,000 \| 3 \| 1 \+ 1 \| 12\.00 \| 10\.00 \| 1\.20× \(\*\*above 1\.1×\*\*\) \| 1\.05–1\.30 \| 7\.00 \| 5\.00 \| 1\.40× \(\*\*above 1\.2×\*\*\) \| 1\.10–1\.60 \|/);
-  assert.match(out, /\| sse \| 10,000 \| 1 \| 1 \+ 1 \| 10\.50 \| 10\.00 \| 1\.05× \(within 1\.1×\) \| - \| 5\.50 \| 5\.00 \| 1\.10× \(within 1\.2×\) \| - \|/);
+  assert.match(out, /\| websocket \| 10,000 \| 3 \| 10,000 sockets, 1 \+ 1 \| 12\.00 \| 10\.00 \| 1\.20× \(\*\*above 1\.1×\*\*\) \| 1\.05–1\.30 \| 7\.00 \| 5\.00 \| 1\.40× \(\*\*above 1\.2×\*\*\) \| 1\.10–1\.60 \|/);
+  assert.match(out, /\| sse \| 10,000 \| 1 \| 10,000 sockets, 1 \+ 1 \| 10\.50 \| 10\.00 \| 1\.05× \(within 1\.1×\) \| - \| 5\.50 \| 5\.00 \| 1\.10× \(within 1\.2×\) \| - \|/);
+  assert.match(out, /\| websocket \| 100,000 \| 1 \| 100,000 sockets, 7 \+ 10 \| 11\.00 \|/);
+  assert.match(out, /\| sse \| 60,000 \| 1 \| 19,936 \/ 10,000 sockets, 1 \+ 1 \| 11\.00 \|/);
   assert.throws(() => renderDocument(doc.replace('serverMax=1.1', 'serverMax=near'), 'docs/scale.md', inputs), /serverMax=near is not a positive multiple of the floor/);
   const bare = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs: runs.map((r) => ({ ...r, cpuFloor: undefined })) } }]]);
   assert.throws(() => renderDocument(doc, 'docs/scale.md', bare), /no completed run in docs\/results\/ratios\.json holds a floor ratio/);
