@@ -264,6 +264,10 @@ test('the floor-ratios part: per transport and count, the median multiple of the
   assert.match(out, /\| websocket \| 10,000 \| 3 \| 10,000 sockets, 1 \+ 1 \| 12\.00 \| 10\.00 \| 1\.20× \(\*\*above 1\.1×\*\*\) \| 1\.05–1\.30 \| 7\.00 \| 5\.00 \| 1\.40× \(\*\*above 1\.2×\*\*\) \| 1\.10–1\.60 \|/);
   assert.match(out, /\| sse \| 10,000 \| 1 \| 10,000 sockets, 1 \+ 1 \| 10\.50 \| 10\.00 \| 1\.05× \(within 1\.1×\) \| - \| 5\.50 \| 5\.00 \| 1\.10× \(within 1\.2×\) \| - \|/);
   assert.match(out, /\| websocket \| 100,000 \| 1 \| 100,000 sockets, 7 \+ 10 \| 11\.00 \|/);
+  // Whether the runs fall on both sides of a target: the median's verdict is then within the noise.
+  assert.match(out, /\| runs on both sides of the target \|$/m);
+  assert.match(out, /\| websocket \| 10,000 \| 3 \| .* \| 1\.10–1\.60 \| server, clients \|$/m);
+  assert.match(out, /\| sse \| 10,000 \| 1 \| .* \| one run \|$/m);
   assert.match(out, /\| sse \| 60,000 \| 1 \| 19,936 \/ 10,000 sockets, 1 \+ 1 \| 11\.00 \|/);
   assert.throws(() => renderDocument(doc.replace('serverMax=1.1', 'serverMax=near'), 'docs/scale.md', inputs), /serverMax=near is not a positive multiple of the floor/);
   const bare = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs: runs.map((r) => ({ ...r, cpuFloor: undefined })) } }]]);

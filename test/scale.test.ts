@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { decodeHistogram, mergeEncoded } from '../results/histogram.js';
 import { runScenario } from '../harness/run/runner.js';
 import { addCost, addWire } from '../harness/run/server-process.js';
+import { CLIENT_LOOP_RESOLUTION_MS, LOOP_RESOLUTION_MS } from '../harness/measure/proc-stats.js';
 import { TRANSPORTS } from '../harness/transports/registry.js';
 import type { CompletedTransportRun, TransportName } from '../results/types.js';
 import { smallRun } from './helpers.js';
@@ -52,6 +53,10 @@ function assertSumOfParts(run: CompletedTransportRun, serverProcesses: number, w
   assert.equal(cost.rssBytes, run.server.rssBytes);
   assert.equal(cost.maxRssBytes, run.server.maxRssBytes);
   assert.ok(Math.abs(cost.cpuSeconds - run.server.cpuSeconds) <= 0.001 * parts.length, `${cost.cpuSeconds} vs ${run.server.cpuSeconds}`);
+
+  // The loop-delay timers' periods are recorded, so a reader knows what the figures could see.
+  assert.equal(run.server.eventLoopDelay.resolutionMs, LOOP_RESOLUTION_MS);
+  assert.equal(run.clientWorkers.eventLoopDelay.resolutionMs, CLIENT_LOOP_RESOLUTION_MS);
 
   const clients = run.clientWorkers.perProcess!;
   assert.equal(clients.length, workers);

@@ -341,8 +341,7 @@ export class Lifecycle {
    * machinery, and are handed on without a view of their own: `onRead` must copy whatever it keeps past its return.
    */
   open(onRead: ConnectionReader | ((buf: Buffer, end: number) => void), reopen: () => void, onClose?: () => void, unanswered?: () => string | null): net.Socket {
-    const { ctx } = this;
-    const tally = ctx.tally;
+    const { ctx, tally } = this;
     const watch = ctx.watch;
     this.reader = typeof onRead === 'function' ? { read: onRead } : onRead;
     this.lostAs = 'CLOSED';
