@@ -24,7 +24,7 @@ import type { FloorResults } from '../results/floor.js';
 import { COLUMNS, COST_COLUMNS, capacityColumns, capacityRows, formatRate, formatTable, type Column } from './table.js';
 import type { CapacityResults, CompletedTransportRun, ResultsFile, TransportCapacity, TransportRun } from '../results/types.js';
 import { clientBytesPerConnection, serverBytesPerConnection } from '../results/memory.js';
-import { median } from '../harness/compare/stats.js';
+import { median } from '../results/stats.js';
 
 /** A document or a results file the documents cannot be rendered from. The command turns it into exit 2. */
 export class DocsInputError extends Error {

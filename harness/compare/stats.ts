@@ -1,5 +1,5 @@
 /**
- * The statistics a regression gate needs, as pure functions with no dependencies:
+ * The statistics a regression gate needs, as pure functions with no dependencies but the shared median:
  * medians, a Mann-Whitney U test (exact, ties included, for the sample sizes CI can afford; normal approximation
  * beyond), and a seeded bootstrap confidence interval on the relative change of the median.
  *
@@ -7,13 +7,10 @@
  * t-test and means; the bootstrap is seeded so the same two files always give the same verdict.
  */
 
-/** Median of a non-empty list (mean of the two middle values for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of an empty list');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+import { median } from '../../results/stats.js';
+
+// The median lives with the results (reports use it too, and reports load nothing from the harness).
+export { median };
 
 /** Ranks 1..N with ties given their mid-rank, in the order of `values`. */
 export function midRanks(values: readonly number[]): number[] {

@@ -11,7 +11,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from '../../results/read.js';
 import path from 'node:path';
 import { FLOOR_SCHEMA_VERSION, isSpreadPoint, type FloorCost, type FloorPoint, type FloorResults, type FloorSample } from '../../results/floor.js';
-import { median } from '../compare/stats.js';
+import { median } from '../../results/stats.js';
 import type { Environment, ResultsFile, RunOptions } from '../../results/types.js';
 import { packageRoot } from '../paths.js';
 import { writeResults } from '../../results/io.js';
