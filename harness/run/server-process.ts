@@ -124,25 +124,28 @@ function publish(count: number, rate: number, startUs: number): void {
   const lateMs: number[] = [];
   wire.finalSeq = count;
   const tick = (): void => {
-    let now = nowUs();
+    const now = nowUs();
     // CPU counts from the first message on, the same instant the byte window opens.
     if (next === 0 && startUs <= now) meter.startWindow();
-    while (next < events) {
-      const { slot, dueUs } = scheduleEvent(next, startUs, rate, slots);
-      if (dueUs > now) break;
-      lateMs.push(Math.max(0, (now - dueUs) / 1000));
+    const { slot, dueUs } = scheduleEvent(next, startUs, rate, slots);
+    if (dueUs <= now) {
+      lateMs.push((now - dueUs) / 1000);
       const { seq, body } = feeds[slot]!.publish(dueUs);
       transport!.onPublish(seq, body, slot);
       next++;
-      now = nowUs();
     }
     if (next >= events) {
       meter.endWindow();
       send({ type: 'published', lastSeq: lastPublished(), lateness: latenessOf(lateMs) });
       return;
     }
+    // One message a turn. A server behind its schedule (more than its cores can write) still lets its event loop run
+    // between the messages it owes, as it would between publishes arriving as events: its reads, and the sample that
+    // tells the run how far it has published, are not held off until it has caught up (at 100,000 clients on 2
+    // cores, a worker caught up for the whole run, and the run showed 0 published while delivering 90,000 msg/s).
     const waitMs = (scheduleEvent(next, startUs, rate, slots).dueUs - nowUs()) / 1000;
-    setTimeout(tick, Math.max(0, waitMs));
+    if (waitMs <= 0) setImmediate(tick);
+    else setTimeout(tick, waitMs);
   };
   tick();
 }
