@@ -169,6 +169,12 @@ test('applyFloor holds each side against the nearest per-process count; findFloo
   const found = findFloor([dir, path.join(dir, 'missing')], { cpuModel: 'Test CPU', cpuCount: 2 });
   assert.equal(found?.file, path.join(dir, 'floor-a.json'), 'the newer file is from another CPU and is skipped');
   assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 4 }), null);
+  // A floor at the run's rate comes before a newer one at another rate; without one, the newest at any rate.
+  writeFileSync(path.join(dir, 'floor-d.json'), JSON.stringify({ ...floor, startedAt: '2026-12-03T00:00:00.000Z', rate: 0.5 }));
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 2 }, 1)?.file, path.join(dir, 'floor-a.json'));
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 2 }, 0.5)?.file, path.join(dir, 'floor-d.json'));
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 2 }, 2)?.file, path.join(dir, 'floor-d.json'));
+  assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 2 })?.file, path.join(dir, 'floor-d.json'));
 });
 
 test('a count above one process\'s share is spread as a run of that many clients is planned, and summed over processes', async () => {

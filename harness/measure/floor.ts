@@ -224,10 +224,12 @@ export function floorReferenceFor(
 
 /**
  * The newest floor file measured on this kind of machine (same CPU model and count) among `dirs`, or null. A floor
- * from another CPU is history, not this machine's floor.
+ * from another CPU is history, not this machine's floor. With `rate`, the newest measured at that many broadcasts a
+ * second comes first (a run at 0.5 msg/s is held against a floor at 0.5/s when one exists), then the newest at any.
  */
-export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>): { file: string; floor: FloorResults } | null {
+export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>, rate?: number): { file: string; floor: FloorResults } | null {
   let best: { file: string; floor: FloorResults } | null = null;
+  let bestAtRate: { file: string; floor: FloorResults } | null = null;
   for (const dir of dirs) {
     let names: string[];
     try {
@@ -243,12 +245,13 @@ export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuMo
         if (f.points.length === 0) continue;
         if (f.environment?.cpuModel !== env.cpuModel || f.environment?.cpuCount !== env.cpuCount) continue;
         if (!best || f.startedAt > best.floor.startedAt) best = { file, floor: f };
+        if (rate !== undefined && f.rate === rate && (!bestAtRate || f.startedAt > bestAtRate.floor.startedAt)) bestAtRate = { file, floor: f };
       } catch {
         continue;
       }
     }
   }
-  return best;
+  return bestAtRate ?? best;
 }
 
 /**
@@ -291,9 +294,10 @@ export async function floorForRun(
   clients: number,
   perProcessCounts: number[],
   note: (line: string) => void,
+  rate?: number,
 ): Promise<{ file: string; floor: FloorResults } | null> {
   const env = environment();
-  const found = findFloor(dirs, env);
+  const found = findFloor(dirs, env, rate);
   if (found || clients < FLOOR_MEASURE_MIN_CLIENTS) return found;
   const max = floorMaxConnections(machineLimits().openFiles);
   // A run above one process's share is also held against the floor of its own process split (floorSplit).
@@ -365,12 +369,12 @@ export function floorDirs(outDir: string): string[] {
 /** The step `run` and `capacity` take after measuring: find (or measure) the floor and add the ratios. */
 export async function holdAgainstFloor(
   results: ResultsFile,
-  options: Pick<RunOptions, 'outDir' | 'clients'>,
+  options: Pick<RunOptions, 'outDir' | 'clients' | 'rate'>,
   plan: { serverProcesses: number; clientsPerWorker: number[] },
   progress: { note(line: string): void },
 ): Promise<void> {
   const perServer = Math.ceil(options.clients / Math.max(1, plan.serverProcesses));
   const perWorker = Math.max(...plan.clientsPerWorker, 1);
-  const found = await floorForRun(floorDirs(options.outDir), options.outDir, options.clients, [perServer, perWorker], (l) => progress.note(l));
+  const found = await floorForRun(floorDirs(options.outDir), options.outDir, options.clients, [perServer, perWorker], (l) => progress.note(l), options.rate);
   if (found) applyFloor(results, found.floor, path.relative(process.cwd(), found.file) || found.file);
 }
