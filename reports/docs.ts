@@ -662,6 +662,49 @@ const floorRatios: Renderer = (inputs, part, doc) => {
   ].join('\n');
 };
 
+/**
+ * Which part of a distance from the floor is user time and which kernel time: per transport and client count, for the
+ * server and the clients, the medians over the runs of user and system CPU per message beside the floor point's own
+ * (each run records its split and its floor's). Runs without them (files from before they were recorded) are left out.
+ * The total is exact; the split is the kernel's sampled accounting (getrusage), good to a few tenths of a microsecond.
+ */
+const floorSplit: Renderer = (inputs, part, doc) => {
+  const files = withSources(inputs, part, doc);
+  const runs = selectRuns(files.flatMap((f) => f.results.runs), part)
+    .filter(completed)
+    .filter((r) => r.cpuFloor?.clientFloorUserUs !== undefined && r.server.userSeconds !== undefined && r.clientWorkers.userSeconds !== undefined && r.messages.delivered > 0);
+  if (runs.length === 0) {
+    throw new DocsInputError(`${doc}:${part.line}: no completed run in ${part.sources.join(', ')} records its user/system split beside its floor's; measure them again with this version`);
+  }
+  const groups = new Map<string, CompletedTransportRun[]>();
+  for (const r of runs) {
+    const key = `${r.transport} ${r.clients}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const us = (r: CompletedTransportRun, seconds: number): number => (seconds / r.messages.delivered) * 1e6;
+  const m = (g: CompletedTransportRun[], f: (r: CompletedTransportRun) => number): string => fixed(median(g.map(f)), 2);
+  const rows = [...groups.values()].flatMap((g) => {
+    const first = g[0]!;
+    const cf = (r: CompletedTransportRun) => r.cpuFloor!;
+    return [
+      [first.transport, int(first.clients), String(g.length), 'server', m(g, (r) => us(r, r.server.userSeconds!)), m(g, (r) => cf(r).serverFloorUserUs!), m(g, (r) => us(r, r.server.systemSeconds!)), m(g, (r) => cf(r).serverFloorSystemUs!)],
+      [first.transport, int(first.clients), String(g.length), 'clients', m(g, (r) => us(r, r.clientWorkers.userSeconds!)), m(g, (r) => cf(r).clientFloorUserUs!), m(g, (r) => us(r, r.clientWorkers.systemSeconds!)), m(g, (r) => cf(r).clientFloorSystemUs!)],
+    ];
+  });
+  return [
+    provenance(files, doc),
+    '',
+    'CPU per message split into user time (the process\'s own code, Node and V8) and system time (the kernel, for it), ' +
+      'medians over the runs, beside the same split of the floor point each run was held against (its sender for the server, its receiver for the clients).',
+    '',
+    markdownTable(
+      ['transport', 'clients', 'runs', 'side', 'user µs/msg', 'floor user µs', 'system µs/msg', 'floor system µs'],
+      [false, true, true, false, true, true, true, true],
+      rows,
+    ),
+  ].join('\n');
+};
+
 /** Where a floor file's figures come from: which file, when, on what machine. */
 function floorProvenance(source: string, f: FloorResults, doc: string): string {
   return (
@@ -822,6 +865,7 @@ const RENDERERS: Record<string, Renderer> = {
   'quick-table': quickTable,
   floor,
   'floor-ratios': floorRatios,
+  'floor-split': floorSplit,
   sustained,
   servers,
   'scale-table': scaleTable,

@@ -427,6 +427,14 @@ export interface ProcessCost {
   processes: number;
   /** User + system CPU during the measured window, all processes added. */
   cpuSeconds: number;
+  /**
+   * `cpuSeconds` split into user and kernel time (getrusage: the total is exact, the split is the kernel's sampled
+   * accounting), absent in older files and for servers read from /proc.
+   */
+  userSeconds?: number;
+  systemSeconds?: number;
+  /** Times the processes went to sleep and were woken in the window (voluntary context switches, getrusage). */
+  voluntaryContextSwitches?: number;
   /** Largest resident set of any one process of this role. */
   maxRssBytes: number;
   /** Sum of the resident sets at the end of the window. */
@@ -868,6 +876,14 @@ export interface CpuFloorRatio {
    */
   serverFloorProcesses?: number;
   clientFloorProcesses?: number;
+  /**
+   * The same floor points split into user and kernel time, microseconds per message, beside the runs' own split
+   * (`server.userSeconds`, `clientWorkers.systemSeconds`...): which of the two a distance from the floor is in.
+   */
+  serverFloorUserUs?: number;
+  serverFloorSystemUs?: number;
+  clientFloorUserUs?: number;
+  clientFloorSystemUs?: number;
   /** Server CPU per message / the floor sender's; null when either is missing. */
   serverRatio: number | null;
   clientRatio: number | null;

@@ -159,6 +159,10 @@ test('applyFloor holds each side against the nearest per-process count; findFloo
     serverFloorConnections: 10_000,
     clientFloorUsPerMessage: 8,
     clientFloorConnections: 1000,
+    serverFloorUserUs: 5,
+    serverFloorSystemUs: 5,
+    clientFloorUserUs: 4,
+    clientFloorSystemUs: 4,
     serverRatio: 1.2,
     clientRatio: 1.125,
   });
@@ -278,4 +282,40 @@ test('the floor-ratios part: per transport and count, the median multiple of the
   assert.throws(() => renderDocument(doc.replace('serverMax=1.1', 'serverMax=near'), 'docs/scale.md', inputs), /serverMax=near is not a positive multiple of the floor/);
   const bare = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs: runs.map((r) => ({ ...r, cpuFloor: undefined })) } }]]);
   assert.throws(() => renderDocument(doc, 'docs/scale.md', bare), /no completed run in docs\/results\/ratios\.json holds a floor ratio/);
+});
+
+test('the floor-split part: user and system CPU per message of each side, medians over the runs, beside the floor point\'s', async () => {
+  const { renderDocument } = await import('../reports/docs.js');
+  const { packageRoot } = await import('../harness/paths.js');
+  const quick = JSON.parse(readFileSync(`${packageRoot}/test/fixtures/results-quick-small.json`, 'utf8')) as ResultsFile;
+  const delivered = 100_000;
+  // Server user/system µs per message, clients user/system, against a floor of sender 1 + 10 and receiver 3 + 4.
+  const at = (su: number, ss: number, cu: number, cs: number): CompletedTransportRun => {
+    const r = structuredClone(quick.runs.find((x) => x.transport === 'websocket')!) as CompletedTransportRun;
+    return {
+      ...r,
+      clients: 10_000,
+      messages: { ...r.messages, delivered },
+      server: { ...r.server, userSeconds: (su * delivered) / 1e6, systemSeconds: (ss * delivered) / 1e6 },
+      clientWorkers: { ...r.clientWorkers, userSeconds: (cu * delivered) / 1e6, systemSeconds: (cs * delivered) / 1e6 },
+      cpuFloor: {
+        file: 'docs/results/floor.json', floorStartedAt: '2026-12-02T00:00:00.000Z',
+        serverFloorUsPerMessage: 11, serverFloorConnections: 10_000, clientFloorUsPerMessage: 7, clientFloorConnections: 10_000,
+        serverFloorUserUs: 1, serverFloorSystemUs: 10, clientFloorUserUs: 3, clientFloorSystemUs: 4,
+        serverRatio: 1, clientRatio: 1,
+      },
+    };
+  };
+  const older = at(9, 9, 9, 9);
+  delete older.clientWorkers.userSeconds;
+  const runs = [at(1.5, 10, 5, 4), at(1, 11, 6, 4.5), at(2, 12, 4, 3.5), older];
+  const source = 'docs/results/split.json';
+  const inputs = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs } }]]);
+  const doc = `<!-- pushbench:begin floor-split source=${source} -->\n<!-- pushbench:end -->\n`;
+  const out = renderDocument(doc, 'docs/scale.md', inputs).text;
+  // The run without a split is left out: 3 runs, and its 9s appear nowhere.
+  assert.match(out, /\| websocket \| 10,000 \| 3 \| server \| 1\.50 \| 1\.00 \| 11\.00 \| 10\.00 \|/);
+  assert.match(out, /\| websocket \| 10,000 \| 3 \| clients \| 5\.00 \| 3\.00 \| 4\.00 \| 4\.00 \|/);
+  const bare = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs: [older] } }]]);
+  assert.throws(() => renderDocument(doc, 'docs/scale.md', bare), /records its user\/system split beside its floor's; measure them again/);
 });

@@ -54,6 +54,14 @@ function assertSumOfParts(run: CompletedTransportRun, serverProcesses: number, w
   assert.equal(cost.maxRssBytes, run.server.maxRssBytes);
   assert.ok(Math.abs(cost.cpuSeconds - run.server.cpuSeconds) <= 0.001 * parts.length, `${cost.cpuSeconds} vs ${run.server.cpuSeconds}`);
 
+  // User and kernel time add up to the CPU (each rounded to the millisecond), for the servers and the clients alike;
+  // every process slept at least once in the window.
+  for (const side of [run.server, run.clientWorkers]) {
+    assert.ok(side.userSeconds !== undefined && side.systemSeconds !== undefined, 'the user/system split is recorded');
+    assert.ok(Math.abs(side.userSeconds + side.systemSeconds - side.cpuSeconds) <= 0.002, `${side.userSeconds} + ${side.systemSeconds} vs ${side.cpuSeconds}`);
+    assert.ok(side.voluntaryContextSwitches! > 0, 'wake-ups are counted');
+  }
+
   // The loop-delay timers' periods are recorded, so a reader knows what the figures could see.
   assert.equal(run.server.eventLoopDelay.resolutionMs, LOOP_RESOLUTION_MS);
   assert.equal(run.clientWorkers.eventLoopDelay.resolutionMs, CLIENT_LOOP_RESOLUTION_MS);
@@ -107,4 +115,17 @@ test('a laptop with ulimit -n 1024 runs 1,000 clients: the plan prints first, tw
   assert.equal(run.plan?.openFilesLimit, 1024);
   assert.equal(run.messages.delivered, 1000 * run.published);
   assert.equal(run.wire.matchesModel, true);
+});
+
+test('the user/system split adds over processes only when every process has one', async () => {
+  const { addCpuSplit } = await import('../harness/measure/proc-stats.js');
+  const loop = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  const part = (user: number, system: number, switches: number) => ({ pid: 1, cpuSeconds: user + system, userSeconds: user, systemSeconds: system, voluntaryContextSwitches: switches, wallSeconds: 1, rssBytes: 0, maxRssBytes: 0, eventLoopDelay: loop });
+  assert.deepEqual(addCpuSplit([part(1, 2, 10), part(0.5, 0.25, 5)]), { userSeconds: 1.5, systemSeconds: 2.25, voluntaryContextSwitches: 15 });
+  // A process read from /proc has no split: a sum without it would pass for the whole.
+  assert.deepEqual(addCpuSplit([part(1, 2, 10), { pid: 2, cpuSeconds: 3, wallSeconds: 1, rssBytes: 0, maxRssBytes: 0, eventLoopDelay: loop }]), {});
+  assert.deepEqual(addCpuSplit([]), {});
+  const sum = addCost([part(1, 2, 10), part(0.5, 0.25, 5)]);
+  assert.equal(sum.cpuSeconds, 3.75);
+  assert.equal(sum.userSeconds, 1.5);
 });

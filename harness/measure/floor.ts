@@ -176,8 +176,8 @@ export interface FloorReference {
    * The floor point used for each side: measured with the run's own process split (`processes` then says how many),
    * or the one-process point whose connection count is nearest the side's per-process count.
    */
-  server: { connections: number; usPerMessage: number; processes?: number };
-  clients: { connections: number; usPerMessage: number; processes?: number };
+  server: { connections: number; usPerMessage: number; userUs: number; systemUs: number; processes?: number };
+  clients: { connections: number; usPerMessage: number; userUs: number; systemUs: number; processes?: number };
 }
 
 /** Among `points`, the one nearest `connections` on a log scale (10k is nearer 19k than 1k), or null when none. */
@@ -217,8 +217,8 @@ export function floorReferenceFor(
     file,
     startedAt: floor.startedAt,
     cpuModel: floor.environment.cpuModel,
-    server: { connections: s.connections, usPerMessage: s.sender.cpuUsPerMessage, ...(split ? { processes: split.senders ?? 1 } : {}) },
-    clients: { connections: c.connections, usPerMessage: c.receiver.cpuUsPerMessage, ...(split ? { processes: split.receivers ?? 1 } : {}) },
+    server: { connections: s.connections, usPerMessage: s.sender.cpuUsPerMessage, userUs: s.sender.userUsPerMessage, systemUs: s.sender.systemUsPerMessage, ...(split ? { processes: split.senders ?? 1 } : {}) },
+    clients: { connections: c.connections, usPerMessage: c.receiver.cpuUsPerMessage, userUs: c.receiver.userUsPerMessage, systemUs: c.receiver.systemUsPerMessage, ...(split ? { processes: split.receivers ?? 1 } : {}) },
   };
 }
 
@@ -274,6 +274,10 @@ export function applyFloor(results: ResultsFile, floor: FloorResults, file: stri
       clientFloorConnections: ref.clients.connections,
       ...(ref.server.processes !== undefined ? { serverFloorProcesses: ref.server.processes } : {}),
       ...(ref.clients.processes !== undefined ? { clientFloorProcesses: ref.clients.processes } : {}),
+      serverFloorUserUs: ref.server.userUs,
+      serverFloorSystemUs: ref.server.systemUs,
+      clientFloorUserUs: ref.clients.userUs,
+      clientFloorSystemUs: ref.clients.systemUs,
       serverRatio: floorRatio(serverUs, ref.server.usPerMessage),
       clientRatio: floorRatio(clientUs, ref.clients.usPerMessage),
     };

@@ -7,6 +7,13 @@ export interface ProcessCostSample {
   pid: number;
   /** CPU (user + system) since `startWindow()`. */
   cpuSeconds: number;
+  /**
+   * `cpuSeconds` split into user and kernel time (getrusage), and how often the process went to sleep and was woken
+   * (voluntary context switches), since `startWindow()`; absent where the process is read from /proc (external servers).
+   */
+  userSeconds?: number;
+  systemSeconds?: number;
+  voluntaryContextSwitches?: number;
   /** Seconds since `startWindow()`. */
   wallSeconds: number;
   rssBytes: number;
@@ -67,6 +74,7 @@ export function worstLoopDelay(samples: readonly LoopDelayStats[]): LoopDelaySta
 
 export class ProcessMeter {
   private cpuStart = process.cpuUsage();
+  private switchesStart = process.resourceUsage().voluntaryContextSwitches;
   private wallStart = process.hrtime.bigint();
   private readonly loop: IntervalHistogram;
 
@@ -82,6 +90,7 @@ export class ProcessMeter {
   /** Starts the measured window: CPU and event-loop delay count from here. */
   startWindow(): void {
     this.cpuStart = process.cpuUsage();
+    this.switchesStart = process.resourceUsage().voluntaryContextSwitches;
     this.wallStart = process.hrtime.bigint();
     this.loop.reset();
     this.loopAtEnd = null;
@@ -108,16 +117,33 @@ export class ProcessMeter {
 
   sample(): ProcessCostSample {
     const cpu = process.cpuUsage(this.cpuStart);
+    const usage = process.resourceUsage();
     return {
       pid: process.pid,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      userSeconds: cpu.user / 1e6,
+      systemSeconds: cpu.system / 1e6,
+      voluntaryContextSwitches: usage.voluntaryContextSwitches - this.switchesStart,
       wallSeconds: Number(process.hrtime.bigint() - this.wallStart) / 1e9,
       rssBytes: residentBytes(),
       // maxRSS is in kilobytes (getrusage).
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      maxRssBytes: usage.maxRSS * 1024,
       eventLoopDelay: this.loopAtEnd ?? this.loopStats(),
     };
   }
+}
+
+/**
+ * The user/system split and the voluntary context switches of several samples added, or {} when any of them lacks
+ * them (a process read from /proc): a partial sum would pass for the whole.
+ */
+export function addCpuSplit(parts: readonly ProcessCostSample[]): Pick<ProcessCostSample, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'> {
+  if (parts.length === 0 || parts.some((p) => p.userSeconds === undefined || p.systemSeconds === undefined || p.voluntaryContextSwitches === undefined)) return {};
+  return {
+    userSeconds: parts.reduce((a, p) => a + p.userSeconds!, 0),
+    systemSeconds: parts.reduce((a, p) => a + p.systemSeconds!, 0),
+    voluntaryContextSwitches: parts.reduce((a, p) => a + p.voluntaryContextSwitches!, 0),
+  };
 }
 
 /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ: 100 on every Linux architecture Node runs on). */

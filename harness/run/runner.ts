@@ -14,7 +14,7 @@ import { latencyStats, mergeEncoded } from '../../results/histogram.js';
 import { mergeTimelines, timelineBucketS } from '../../results/timeline.js';
 import type { FromServer, FromWorker, ToServer, ToWorker, WorkerTally } from './ipc.js';
 import { cpuSplit, MAX_CONNECTING, planFor, resolveConnectRate, type Limits, type PlannedRun } from './plan.js';
-import { worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
+import { addCpuSplit, worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
 import type {
   CompletedTransportRun,
   DirectionBytes,
@@ -24,6 +24,7 @@ import type {
   LiveSample,
   MachineStats,
   MemoryStats,
+  ProcessCost,
   ResultsFile,
   RunPlan,
   RunOptions,
@@ -515,6 +516,13 @@ export function perConnection(
   };
 }
 
+
+/** A cost's user/system split and voluntary context switches as a results file holds them (none when unmeasured). */
+function cpuSplitFields(c: Pick<ProcessCostSample, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'>): Pick<ProcessCost, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'> {
+  if (c.userSeconds === undefined || c.systemSeconds === undefined || c.voluntaryContextSwitches === undefined) return {};
+  return { userSeconds: round(c.userSeconds), systemSeconds: round(c.systemSeconds), voluntaryContextSwitches: c.voluntaryContextSwitches };
+}
+
 function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveSample['processes'][number] {
   return { role, pid: cost.pid, cpuPercent: cost.wallSeconds > 0 ? (100 * cost.cpuSeconds) / cost.wallSeconds : 0, rssBytes: cost.rssBytes };
 }
@@ -714,6 +722,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       address: `${o.host}:${c.port}`,
       processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,
       cpuSeconds: round(serverCpu),
+      ...cpuSplitFields(c.snap.cost),
       cpuSecondsPerMessage: delivered > 0 ? serverCpu / delivered : 0,
       maxRssBytes: c.snap.cost.maxRssBytes,
       rssBytes: c.snap.cost.rssBytes,
@@ -743,6 +752,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     clientWorkers: {
       processes: c.reports.length,
       cpuSeconds: round(clientCosts.reduce((a, s) => a + s.cpuSeconds, 0)),
+      ...cpuSplitFields(addCpuSplit(clientCosts)),
       maxRssBytes: Math.max(0, ...clientCosts.map((s) => s.maxRssBytes)),
       rssBytes: clientCosts.reduce((a, s) => a + s.rssBytes, 0),
       eventLoopDelay: loop,

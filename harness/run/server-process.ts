@@ -18,7 +18,7 @@ import { H2Host } from '../transports/h2-server.js';
 import { fileURLToPath } from 'node:url';
 import { Feed, nowUs } from '../protocol/feed.js';
 import { startOrDie, type FromServer, type ServerConfig, type ServerPart, type ToServer } from './ipc.js';
-import { ProcessMeter, settledRss, worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
+import { addCpuSplit, ProcessMeter, settledRss, worstLoopDelay, type ProcessCostSample } from '../measure/proc-stats.js';
 import { loadProfile } from '../protocol/profiles.js';
 import { makeStagger, type Stagger, type TransportServer } from '../transports/server.js';
 import { scheduleEvent, slotOf } from './pattern.js';
@@ -211,6 +211,7 @@ export function addCost(parts: readonly ProcessCostSample[], pid = process.pid):
   return {
     pid,
     cpuSeconds: parts.reduce((a, p) => a + p.cpuSeconds, 0),
+    ...addCpuSplit(parts),
     wallSeconds: Math.max(0, ...parts.map((p) => p.wallSeconds)),
     rssBytes: parts.reduce((a, p) => a + p.rssBytes, 0),
     maxRssBytes: Math.max(0, ...parts.map((p) => p.maxRssBytes)),
