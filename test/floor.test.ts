@@ -181,6 +181,24 @@ test('applyFloor holds each side against the nearest per-process count; findFloo
   assert.equal(findFloor([dir], { cpuModel: 'Test CPU', cpuCount: 2 })?.file, path.join(dir, 'floor-d.json'));
 });
 
+test('a run is held against the first floor file that has a point for it: a newer file of one spread point does not serve a one-process run', async () => {
+  const { floorForRun, floorReferenceFor } = await import('../harness/measure/floor.js');
+  const { environment } = await import('../harness/measure/environment.js');
+  const { writeFileSync } = await import('node:fs');
+  const env = environment();
+  const side = { userUsPerMessage: 1, systemUsPerMessage: 1, cpuUsPerMessage: 2, cores: 0.1 };
+  const base = { tool: 'pushbench', kind: 'floor', schemaVersion: 1, finishedAt: '2026-12-02T00:01:00.000Z', environment: { ...env }, frameBytes: 23, durationS: 10 };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushbench-floor-usable-'));
+  writeFileSync(path.join(dir, 'floor-one.json'), JSON.stringify({ ...base, startedAt: '2026-12-01T00:00:00.000Z', rate: 1, points: [{ connections: 1000, ticks: 10, messages: 10_000, sender: side, receiver: side }] }));
+  writeFileSync(path.join(dir, 'floor-spread.json'), JSON.stringify({ ...base, startedAt: '2026-12-02T00:00:00.000Z', rate: 0.5, points: [{ connections: 100_000, senders: 7, receivers: 10, ticks: 10, messages: 1_000_000, sender: side, receiver: side }] }));
+  const shape = (serverProcesses: number, clientWorkers: number, clients: number) => (f: FloorResults) => floorReferenceFor(f, '', { clients, serverProcesses, clientWorkers }) !== null;
+  const found = (rate: number, usable: (f: FloorResults) => boolean) => floorForRun([dir], dir, 10, [10], () => {}, rate, usable).then((f) => f && path.basename(f.file));
+  assert.equal(await found(0.5, shape(1, 1, 10)), 'floor-one.json', 'the file at the run\'s rate has no one-process point');
+  assert.equal(await found(0.5, shape(7, 10, 100_000)), 'floor-spread.json');
+  assert.equal(await found(2, shape(7, 10, 100_000)), 'floor-spread.json', 'no file at 2/s: the newest that serves');
+  assert.equal(await found(1, () => false), null, 'none serves a run too small to measure one for');
+});
+
 test('a count above one process\'s share is spread as a run of that many clients is planned, and summed over processes', async () => {
   const { floorSplit, floorShare, sumSideCosts } = await import('../harness/measure/floor.js');
   const limits = { openFiles: 20_000, ephemeralPorts: 28_232, cpus: 2, wholeLoopbackNet: true };
@@ -313,6 +331,7 @@ test('the floor-split part: user and system CPU per message of each side, median
   const inputs = new Map([[source, { kind: 'run' as const, source, results: { ...quick, runs } }]]);
   const doc = `<!-- pushbench:begin floor-split source=${source} -->\n<!-- pushbench:end -->\n`;
   const out = renderDocument(doc, 'docs/scale.md', inputs).text;
+  assert.match(out, /held against in `floor\.json` \(its sender/);
   // The run without a split is left out: 3 runs, and its 9s appear nowhere.
   assert.match(out, /\| websocket \| 10,000 \| 3 \| server \| 1\.50 \| 1\.00 \| 11\.00 \| 10\.00 \|/);
   assert.match(out, /\| websocket \| 10,000 \| 3 \| clients \| 5\.00 \| 3\.00 \| 4\.00 \| 4\.00 \|/);

@@ -222,14 +222,16 @@ export function floorReferenceFor(
   };
 }
 
+type FoundFloor = { file: string; floor: FloorResults };
+
 /**
- * The newest floor file measured on this kind of machine (same CPU model and count) among `dirs`, or null. A floor
- * from another CPU is history, not this machine's floor. With `rate`, the newest measured at that many broadcasts a
- * second comes first (a run at 0.5 msg/s is held against a floor at 0.5/s when one exists), then the newest at any.
+ * Every floor file measured on this kind of machine (same CPU model and count) among `dirs`, the one to prefer first.
+ * A floor from another CPU is history, not this machine's floor. With `rate`, the files measured at that many
+ * broadcasts a second come first (a run at 0.5 msg/s is held against a floor at 0.5/s when one exists); within each
+ * group the newest first.
  */
-export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>, rate?: number): { file: string; floor: FloorResults } | null {
-  let best: { file: string; floor: FloorResults } | null = null;
-  let bestAtRate: { file: string; floor: FloorResults } | null = null;
+export function floorCandidates(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>, rate?: number): FoundFloor[] {
+  const found: FoundFloor[] = [];
   for (const dir of dirs) {
     let names: string[];
     try {
@@ -244,14 +246,19 @@ export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuMo
         const f = readFile(file, ['floor']);
         if (f.points.length === 0) continue;
         if (f.environment?.cpuModel !== env.cpuModel || f.environment?.cpuCount !== env.cpuCount) continue;
-        if (!best || f.startedAt > best.floor.startedAt) best = { file, floor: f };
-        if (rate !== undefined && f.rate === rate && (!bestAtRate || f.startedAt > bestAtRate.floor.startedAt)) bestAtRate = { file, floor: f };
+        found.push({ file, floor: f });
       } catch {
         continue;
       }
     }
   }
-  return bestAtRate ?? best;
+  const atRate = (c: FoundFloor): number => (rate !== undefined && c.floor.rate === rate ? 0 : 1);
+  return found.sort((a, b) => atRate(a) - atRate(b) || (a.floor.startedAt < b.floor.startedAt ? 1 : a.floor.startedAt > b.floor.startedAt ? -1 : 0));
+}
+
+/** The floor file to prefer (`floorCandidates`), or null when this machine has none. */
+export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>, rate?: number): FoundFloor | null {
+  return floorCandidates(dirs, env, rate)[0] ?? null;
 }
 
 /**
@@ -288,9 +295,10 @@ export function applyFloor(results: ResultsFile, floor: FloorResults, file: stri
 export const FLOOR_MEASURE_MIN_CLIENTS = 1000;
 
 /**
- * The floor for a run: the newest one measured on this machine kind in `dirs`, or, for a run of at least
- * FLOOR_MEASURE_MIN_CLIENTS clients when none exists, one measured now at the run's per-process counts (5 s) and
- * written to `saveDir` so the next run finds it. Null (the ratio is then absent) for a small run with no floor file.
+ * The floor for a run: the first of `floorCandidates` in `dirs` that holds a point for it (`usable`; a file of one
+ * spread point has nothing for a one-process run), or, for a run of at least FLOOR_MEASURE_MIN_CLIENTS clients when
+ * none does, one measured now at the run's per-process counts (5 s) and written to `saveDir` so the next run finds
+ * it. Null (the ratio is then absent) for a small run with no floor file that serves it.
  */
 export async function floorForRun(
   dirs: readonly string[],
@@ -299,9 +307,10 @@ export async function floorForRun(
   perProcessCounts: number[],
   note: (line: string) => void,
   rate?: number,
-): Promise<{ file: string; floor: FloorResults } | null> {
+  usable: (floor: FloorResults) => boolean = () => true,
+): Promise<FoundFloor | null> {
   const env = environment();
-  const found = findFloor(dirs, env, rate);
+  const found = floorCandidates(dirs, env, rate).find((c) => usable(c.floor)) ?? null;
   if (found || clients < FLOOR_MEASURE_MIN_CLIENTS) return found;
   const max = floorMaxConnections(machineLimits().openFiles);
   // A run above one process's share is also held against the floor of its own process split (floorSplit).
@@ -379,6 +388,7 @@ export async function holdAgainstFloor(
 ): Promise<void> {
   const perServer = Math.ceil(options.clients / Math.max(1, plan.serverProcesses));
   const perWorker = Math.max(...plan.clientsPerWorker, 1);
-  const found = await floorForRun(floorDirs(options.outDir), options.outDir, options.clients, [perServer, perWorker], (l) => progress.note(l), options.rate);
+  const shape = { clients: options.clients, serverProcesses: plan.serverProcesses, clientWorkers: plan.clientsPerWorker.length };
+  const found = await floorForRun(floorDirs(options.outDir), options.outDir, options.clients, [perServer, perWorker], (l) => progress.note(l), options.rate, (f) => floorReferenceFor(f, '', shape) !== null);
   if (found) applyFloor(results, found.floor, path.relative(process.cwd(), found.file) || found.file);
 }
