@@ -590,6 +590,16 @@ const sustained: Renderer = (inputs, part, doc) => {
   return [provenance(files, doc), '', markdownTable(['transport', ...counts.map((c) => `${int(c)} clients`)], [false, ...counts.map(() => false)], rows)].join('\n');
 };
 
+/** Runs grouped by transport and client count (the repeats of one measurement), in the order first seen. */
+function byTransportAndCount(runs: readonly CompletedTransportRun[]): CompletedTransportRun[][] {
+  const groups = new Map<string, CompletedTransportRun[]>();
+  for (const r of runs) {
+    const key = `${r.transport} ${r.clients}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
 /**
  * How far each transport's server and clients are from the floor: per transport and client count, the median over the
  * runs of CPU per message and of its multiple of the floor (`cpuFloor`, recorded by each run), their range, and whether
@@ -607,17 +617,12 @@ const floorRatios: Renderer = (inputs, part, doc) => {
   const targets = { server: target('serverMax'), clients: target('clientMax') };
   const runs = selectRuns(files.flatMap((f) => f.results.runs), part).filter(completed).filter((r) => r.cpuFloor);
   if (runs.length === 0) throw new DocsInputError(`${doc}:${part.line}: no completed run in ${part.sources.join(', ')} holds a floor ratio (cpuFloor); measure them with a floor file present`);
-  const groups = new Map<string, CompletedTransportRun[]>();
-  for (const r of runs) {
-    const key = `${r.transport} ${r.clients}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
   const x = (n: number): string => `${fixed(n, 2)}×`;
   const spread = (xs: number[]): string => (xs.length > 1 ? `${fixed(Math.min(...xs), 2)}–${fixed(Math.max(...xs), 2)}` : '-');
   const verdict = (m: number, t: number | null): string => (t === null ? '' : m <= t ? ` (within ${fixed(t, 1)}×)` : ` (**above ${fixed(t, 1)}×**)`);
   // A median on one side of a target with runs on the other is not a verdict the noise allows: said in the last column.
   const straddles = (xs: number[], t: number | null): boolean => t !== null && xs.length > 1 && Math.min(...xs) <= t && Math.max(...xs) > t;
-  const rows = [...groups.values()].map((g) => {
+  const rows = byTransportAndCount(runs).map((g) => {
     const first = g[0]!;
     const cf = (r: CompletedTransportRun) => r.cpuFloor!;
     const server = g.map((r) => cf(r).serverRatio).filter((v): v is number => v != null);
@@ -676,14 +681,9 @@ const floorSplit: Renderer = (inputs, part, doc) => {
   if (runs.length === 0) {
     throw new DocsInputError(`${doc}:${part.line}: no completed run in ${part.sources.join(', ')} records its user/system split beside its floor's; measure them again with this version`);
   }
-  const groups = new Map<string, CompletedTransportRun[]>();
-  for (const r of runs) {
-    const key = `${r.transport} ${r.clients}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
   const us = (r: CompletedTransportRun, seconds: number): number => (seconds / r.messages.delivered) * 1e6;
   const m = (g: CompletedTransportRun[], f: (r: CompletedTransportRun) => number): string => fixed(median(g.map(f)), 2);
-  const rows = [...groups.values()].flatMap((g) => {
+  const rows = byTransportAndCount(runs).flatMap((g) => {
     const first = g[0]!;
     const cf = (r: CompletedTransportRun) => r.cpuFloor!;
     return [
@@ -695,7 +695,8 @@ const floorSplit: Renderer = (inputs, part, doc) => {
     provenance(files, doc),
     '',
     'CPU per message split into user time (the process\'s own code, Node and V8) and system time (the kernel, for it), ' +
-      'medians over the runs, beside the same split of the floor point each run was held against (its sender for the server, its receiver for the clients).',
+      `medians over the runs, beside the same split of the floor point each run was held against in ${[...new Set(runs.map((r) => `\`${path.posix.basename(r.cpuFloor!.file)}\``))].join(', ')} ` +
+      '(its sender for the server, its receiver for the clients).',
     '',
     markdownTable(
       ['transport', 'clients', 'runs', 'side', 'user µs/msg', 'floor user µs', 'system µs/msg', 'floor system µs'],
