@@ -5,7 +5,7 @@
  * run's CPU per message is shown as a multiple of it. Sender and receiver are separate processes, as server and
  * clients are in a run.
  */
-import { spawnChild, type Child } from '../run/children.js';
+import { RECEIVER_NODE_ARGS, spawnChild, type Child } from '../run/children.js';
 import { FD_RESERVE, planRun, type Limits } from '../run/plan.js';
 import { readdirSync } from 'node:fs';
 import { readFile } from '../../results/read.js';
@@ -127,7 +127,7 @@ export function sumSideCosts(costs: readonly FloorSideCost[]): FloorSideCost {
  */
 export async function measureFloorPoint(opts: FloorOptions, connections: number, split: FloorSplit = { senders: 1, receivers: 1 }): Promise<FloorPoint> {
   const senders: FloorChild[] = Array.from({ length: split.senders }, (_, i) => spawnChild('floor-child', split.senders > 1 ? `floor sender ${i + 1}` : 'floor sender'));
-  const receivers: FloorChild[] = Array.from({ length: split.receivers }, (_, i) => spawnChild('floor-child', split.receivers > 1 ? `floor receiver ${i + 1}` : 'floor receiver'));
+  const receivers: FloorChild[] = Array.from({ length: split.receivers }, (_, i) => spawnChild('floor-child', split.receivers > 1 ? `floor receiver ${i + 1}` : 'floor receiver', undefined, RECEIVER_NODE_ARGS));
   try {
     // Every wait is set before any answer can arrive: a child's message that comes with no one waiting is not kept.
     const listening = senders.map((s) => s.next<{ type: 'listening'; port: number }>('listening', 10_000));

@@ -97,16 +97,27 @@ export function childNodeArgs(): string[] {
   return (process.env.PUSHBENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
+/**
+ * Node flags of the processes that receive the load (client workers, floor receivers); servers run with Node's
+ * defaults, as deployed. V8's memory reducer starts full collections when a process looks idle, and a receiver at 1
+ * message/s looks idle between reads: with a 10,000-client heap each collection marks every client. Without it, the
+ * client workers measured 1.5 to 23% less CPU per message than with it, in each of six pairs of 10,000-client runs
+ * (WebSocket and SSE, alternating, docs/scale.md "Against the floor"); their memory per connection is read after an
+ * explicit full collection either way.
+ */
+export const RECEIVER_NODE_ARGS: readonly string[] = ['--no-memory-reducer'];
+
 export function spawnChild<In, Out extends { type: string }>(
   entry: 'server-process' | 'client-worker' | 'floor-child',
   role: string,
   scope?: ChildScope,
+  nodeArgs: readonly string[] = [],
 ): Child<In, Out> {
   if (stopping) throw new ChildFailure('interrupted', 'INTERRUPTED');
   const proc = fork(path.join(distHarnessDir, "run", `${entry}.js`), [], {
     // --expose-gc: memory per connection is read after a full collection, not whenever V8 last collected.
     // PUSHBENCH_CHILD_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
-    execArgv: ['--expose-gc', ...childNodeArgs()],
+    execArgv: ['--expose-gc', ...nodeArgs, ...childNodeArgs()],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

@@ -2,7 +2,7 @@
  * Runs a scenario: for every transport (and every repeat, interleaved), a fresh server process and fresh client
  * worker processes, through the phases connect → publish → drain → snapshot → close, and one TransportRun each.
  */
-import { ChildFailure, ChildScope, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
+import { ChildFailure, ChildScope, RECEIVER_NODE_ARGS, isStopping, killAll, reap, spawnChild, type Child } from './children.js';
 import { execFileSync } from 'node:child_process';
 import { environment, machineLimits } from '../measure/environment.js';
 import { busiestWorkerSeconds, judgeMachine, MachineSampler, perSecond, SATURATED_SHARE, workerSaturated, type MachineSample } from '../measure/machine.js';
@@ -284,7 +284,7 @@ async function runTransport(
     const connectRate = resolveConnectRate(o.connectRate, o.clients);
     const workerRate = connectRate.ratePerS > 0 ? connectRate.ratePerS / plan.workers : 0;
     for (let i = 0; i < plan.workers; i++) {
-      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope);
+      const w: WorkerChild = spawnChild('client-worker', `${transport} client worker ${i + 1}`, scope, RECEIVER_NODE_ARGS);
       if (split) pin(w.process.pid, split.clients);
       w.on((m) => {
         if (m.type === 'progress') progress.set(i, m);
