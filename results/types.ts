@@ -577,6 +577,11 @@ export interface ClientStats extends ProcessCost {
   saturationReason: string | null;
   /** Each client worker's own figures; the fields above are their sums (and merged histogram). */
   perProcess?: ClientProcessPart[];
+  /**
+   * The Node flags the client workers ran with (`process.execArgv`, as each reported it; every worker gets the same):
+   * `--no-memory-reducer` and any PUSHBENCH_CHILD_NODE_ARGS. Absent in older files.
+   */
+  nodeArgs?: string[];
 }
 
 export interface ConnectStats {

@@ -123,7 +123,9 @@ test('pushbench floor refuses a count above the largest it measures', () => {
 });
 
 test('applyFloor holds each side against the nearest per-process count; findFloor skips other CPUs', async () => {
-  const { applyFloor, findFloor, nearestFloorPoint } = await import('../harness/measure/floor.js');
+  const { applyFloor, floorCandidates, nearestFloorPoint } = await import('../harness/measure/floor.js');
+  // The file a run would take first: the head of the candidates.
+  const findFloor = (...a: Parameters<typeof floorCandidates>) => floorCandidates(...a)[0] ?? null;
   const { writeFileSync } = await import('node:fs');
   const side = (us: number) => ({ userUsPerMessage: us / 2, systemUsPerMessage: us / 2, cpuUsPerMessage: us, cores: 0.1 });
   const floor = {

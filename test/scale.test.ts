@@ -62,6 +62,9 @@ function assertSumOfParts(run: CompletedTransportRun, serverProcesses: number, w
     assert.ok(side.voluntaryContextSwitches! > 0, 'wake-ups are counted');
   }
 
+  // The client workers ran without V8's memory reducer, and the results say so (from the workers' own execArgv).
+  assert.ok(run.clientWorkers.nodeArgs?.includes('--no-memory-reducer'), `client workers ran with ${run.clientWorkers.nodeArgs}`);
+
   // The loop-delay timers' periods are recorded, so a reader knows what the figures could see.
   assert.equal(run.server.eventLoopDelay.resolutionMs, LOOP_RESOLUTION_MS);
   assert.equal(run.clientWorkers.eventLoopDelay.resolutionMs, CLIENT_LOOP_RESOLUTION_MS);

@@ -253,12 +253,7 @@ export function floorCandidates(dirs: readonly string[], env: Pick<Environment, 
     }
   }
   const atRate = (c: FoundFloor): number => (rate !== undefined && c.floor.rate === rate ? 0 : 1);
-  return found.sort((a, b) => atRate(a) - atRate(b) || (a.floor.startedAt < b.floor.startedAt ? 1 : a.floor.startedAt > b.floor.startedAt ? -1 : 0));
-}
-
-/** The floor file to prefer (`floorCandidates`), or null when this machine has none. */
-export function findFloor(dirs: readonly string[], env: Pick<Environment, 'cpuModel' | 'cpuCount'>, rate?: number): FoundFloor | null {
-  return floorCandidates(dirs, env, rate)[0] ?? null;
+  return found.sort((a, b) => atRate(a) - atRate(b) || Date.parse(b.floor.startedAt) - Date.parse(a.floor.startedAt));
 }
 
 /**

@@ -102,7 +102,7 @@ export function childNodeArgs(): string[] {
  * defaults, as deployed. V8's memory reducer starts full collections when a process looks idle, and a receiver at 1
  * message/s looks idle between reads: with a 10,000-client heap each collection marks every client. Without it, the
  * client workers measured 1.5 to 23% less CPU per message than with it, in each of six pairs of 10,000-client runs
- * (WebSocket and SSE, alternating, docs/scale.md "Against the floor"); their memory per connection is read after an
+ * (WebSocket and SSE, alternating, docs/scale.md "Where the distance is"); their memory per connection is read after an
  * explicit full collection either way.
  */
 export const RECEIVER_NODE_ARGS: readonly string[] = ['--no-memory-reducer'];

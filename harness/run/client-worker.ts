@@ -149,6 +149,7 @@ process.on('message', (msg: ToWorker) => {
       send({
         type: 'report',
         cost: meter.sample(),
+        nodeArgs: process.execArgv,
         tally: {
           subscribed: tally.subscribed,
           delivered: tally.delivered,

@@ -153,7 +153,7 @@ export type FromWorker =
    */
   | { type: 'subscribed'; subscribed: number; connectMs: number; idleRssBytes?: number; rssBytes?: number; idleRssSamples?: number[]; rssSamples?: number[] }
   | { type: 'done' }
-  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample; fault?: FaultWorkerReport }
+  | { type: 'report'; tally: WorkerTally; cost: ProcessCostSample; nodeArgs: string[]; fault?: FaultWorkerReport }
   | { type: 'fatal'; message: string };
 
 /** In a child: a start-up that fails is reported to the harness as 'fatal', then the child exits (code 3). */

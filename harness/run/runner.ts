@@ -461,7 +461,7 @@ async function runTransport(
       connectMs,
       snap: { ...snap, wire: runWire(kindOf(o), snap.wire, serverCounted, clientWire) },
       lateness,
-      reports: reports.map((r) => ({ tally: r.tally, cost: r.cost })),
+      reports: reports.map((r) => ({ tally: r.tally, cost: r.cost, nodeArgs: r.nodeArgs })),
       memory: memoryStats,
       machineSamples,
       cores: limits.cpus,
@@ -517,10 +517,10 @@ export function perConnection(
 }
 
 
-/** A cost's user/system split and voluntary context switches as a results file holds them (none when unmeasured). */
-function cpuSplitFields(c: Pick<ProcessCostSample, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'>): Pick<ProcessCost, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'> {
-  if (c.userSeconds === undefined || c.systemSeconds === undefined || c.voluntaryContextSwitches === undefined) return {};
-  return { userSeconds: round(c.userSeconds), systemSeconds: round(c.systemSeconds), voluntaryContextSwitches: c.voluntaryContextSwitches };
+/** The user/system split and voluntary context switches of one or more costs, added and rounded as a results file holds them (none when unmeasured). */
+function cpuSplitFields(parts: readonly ProcessCostSample[]): Pick<ProcessCost, 'userSeconds' | 'systemSeconds' | 'voluntaryContextSwitches'> {
+  const { userSeconds, systemSeconds, voluntaryContextSwitches } = addCpuSplit(parts);
+  return userSeconds === undefined ? {} : { userSeconds: round(userSeconds), systemSeconds: round(systemSeconds!), voluntaryContextSwitches };
 }
 
 function processShare(role: 'server' | 'client', cost: ProcessCostSample): LiveSample['processes'][number] {
@@ -539,7 +539,7 @@ interface Collected {
   snap: Extract<FromServer, { type: 'snapshot' }>;
   /** How late the server published each message (absent in tests that assemble by hand). */
   lateness?: PublishLateness;
-  reports: Array<{ tally: WorkerTally; cost: ProcessCostSample }>;
+  reports: Array<{ tally: WorkerTally; cost: ProcessCostSample; nodeArgs?: string[] }>;
   memory?: MemoryStats;
   plan?: RunPlan;
   /** The machine and every process, sampled once a second through the window (harness/measure/machine.ts). */
@@ -722,7 +722,7 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
       address: `${o.host}:${c.port}`,
       processes: c.snap.parts ? Math.max(1, c.snap.parts.filter((p) => p.role !== 'primary').length) : 1,
       cpuSeconds: round(serverCpu),
-      ...cpuSplitFields(c.snap.cost),
+      ...cpuSplitFields([c.snap.cost]),
       cpuSecondsPerMessage: delivered > 0 ? serverCpu / delivered : 0,
       maxRssBytes: c.snap.cost.maxRssBytes,
       rssBytes: c.snap.cost.rssBytes,
@@ -752,12 +752,13 @@ export function assemble(o: RunOptions, transport: TransportName, repeat: number
     clientWorkers: {
       processes: c.reports.length,
       cpuSeconds: round(clientCosts.reduce((a, s) => a + s.cpuSeconds, 0)),
-      ...cpuSplitFields(addCpuSplit(clientCosts)),
+      ...cpuSplitFields(clientCosts),
       maxRssBytes: Math.max(0, ...clientCosts.map((s) => s.maxRssBytes)),
       rssBytes: clientCosts.reduce((a, s) => a + s.rssBytes, 0),
       eventLoopDelay: loop,
       saturated: saturationReason !== null,
       saturationReason,
+      ...(c.reports[0]?.nodeArgs ? { nodeArgs: c.reports[0].nodeArgs } : {}),
       perProcess: c.reports.map((r) => ({
         pid: r.cost.pid,
         subscribed: r.tally.subscribed,
